@@ -1,0 +1,61 @@
+//! Values for every planned row, deterministically: each (table, column)
+//! has its own random stream derived from the seed and the names, so adding
+//! a column or a table does not reshuffle the others.
+
+mod realistic;
+mod spec;
+mod table;
+mod value;
+
+use std::collections::HashMap;
+
+use rand_pcg::Pcg64;
+
+pub use table::generate;
+pub use value::{Value, format_decimal};
+
+/// Rows generated for one table, column-major.
+#[derive(Debug, Clone)]
+pub struct GeneratedTable {
+    /// Index into the schema's tables.
+    pub table: usize,
+    pub rows: usize,
+    /// One entry per schema column; `None` for columns Postgres computes
+    /// (STORED generated columns), which are never written.
+    pub columns: Vec<Option<Vec<Value>>>,
+    /// Deliberate orphans, per column: the values written that the
+    /// referenced set does not contain.
+    pub orphans: Vec<(usize, Vec<Value>)>,
+    /// Foreign keys inserted as NULL and set afterwards: (fk index, one
+    /// tuple of key values per row).
+    pub fixups: Vec<(usize, Vec<Vec<Value>>)>,
+}
+
+impl GeneratedTable {
+    pub fn column(&self, col: usize) -> &[Value] {
+        self.columns[col].as_deref().unwrap_or(&[])
+    }
+}
+
+/// Existing maximum of each integer key column, so generated keys on a
+/// live database start after the rows already there.
+pub type KeyOffsets = HashMap<(usize, usize), i64>;
+
+/// The random stream of one (table, column) under a seed. FNV-1a over the
+/// names is stable across Rust versions and machines, unlike std's hasher.
+pub fn stream(seed: u64, table: &str, column: &str) -> Pcg64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in table.bytes().chain([0u8]).chain(column.bytes()) {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    let state = ((splitmix(h ^ seed) as u128) << 64) | splitmix(h.rotate_left(32) ^ seed.wrapping_mul(0x9e3779b97f4a7c15)) as u128;
+    Pcg64::new(state, 0xa02bdbf7bb3c0a7ac28fa16a64abf96)
+}
+
+fn splitmix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9e3779b97f4a7c15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58476d1ce4e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d049bb133111eb);
+    x ^ (x >> 31)
+}

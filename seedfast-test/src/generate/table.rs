@@ -1,0 +1,902 @@
+//! Generates the planned tables in insertion order: keys, foreign keys,
+//! the scope's rules, event logs, then every other column by name and type
+//! within its constraints.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Duration, Utc};
+use rand::RngExt;
+use rand::seq::SliceRandom;
+use rand_pcg::Pcg64;
+
+use super::realistic::{self, Kind};
+use super::spec::{Spec, column_spec};
+use super::value::Value;
+use super::{GeneratedTable, KeyOffsets, stream};
+use crate::error::{Error, Result};
+use crate::plan::{IdSet, Plan, Rows, Rule, TablePlan};
+use crate::schema::{CmpOp, Fold, Schema, SqlType, Table, UniquePart};
+
+/// Share of nullable columns left NULL when the scope does not ask for them.
+const NULL_RATE: f64 = 0.1;
+/// Attempts to find a fresh value for a unique column before disambiguating.
+const UNIQUE_RETRIES: usize = 20;
+
+pub fn generate(schema: &Schema, plan: &Plan, offsets: &KeyOffsets) -> Result<Vec<GeneratedTable>> {
+    let mut done: Vec<GeneratedTable> = Vec::with_capacity(plan.tables.len());
+    for tp in &plan.tables {
+        let generated = TableGen::new(schema, plan, tp, offsets, &done)?.run()?;
+        done.push(generated);
+    }
+    fill_fixups(schema, plan, &mut done)?;
+    Ok(done)
+}
+
+/// Values for foreign keys that were inserted as NULL to break a cycle.
+fn fill_fixups(schema: &Schema, plan: &Plan, done: &mut [GeneratedTable]) -> Result<()> {
+    for (i, tp) in plan.tables.iter().enumerate() {
+        let t = &schema.tables[tp.table];
+        for &k in &tp.fixup_fks {
+            let fk = &t.foreign_keys[k];
+            let Some(parent) = done.iter().position(|g| g.table == fk.ref_table) else { continue };
+            let parent_rows = done[parent].rows;
+            let mut rng = stream(plan.options.seed, &t.qualified(), &format!("#fixup:{}", fk.name));
+            let rows = done[i].rows;
+            let tuples: Vec<Vec<Value>> = (0..rows)
+                .map(|_| {
+                    if parent_rows == 0 {
+                        return fk.ref_columns.iter().map(|_| Value::Null).collect();
+                    }
+                    let p = rng.random_range(0..parent_rows);
+                    fk.ref_columns.iter().map(|&rc| done[parent].column(rc)[p].clone()).collect()
+                })
+                .collect();
+            done[i].fixups.push((k, tuples));
+        }
+    }
+    Ok(())
+}
+
+struct TableGen<'a> {
+    schema: &'a Schema,
+    plan: &'a Plan,
+    tp: &'a TablePlan,
+    t: &'a Table,
+    offsets: &'a KeyOffsets,
+    done: &'a [GeneratedTable],
+    n: usize,
+    /// For per-parent tables: the parent row of each row.
+    parents: Option<(usize, Vec<usize>)>,
+    columns: Vec<Option<Vec<Value>>>,
+    orphans: Vec<(usize, Vec<Value>)>,
+    specs: Vec<Spec>,
+    window: (DateTime<Utc>, DateTime<Utc>),
+}
+
+impl<'a> TableGen<'a> {
+    fn new(schema: &'a Schema, plan: &'a Plan, tp: &'a TablePlan, offsets: &'a KeyOffsets, done: &'a [GeneratedTable]) -> Result<Self> {
+        let t = &schema.tables[tp.table];
+        let now = plan.options.now;
+        let mut g = TableGen {
+            schema,
+            plan,
+            tp,
+            t,
+            offsets,
+            done,
+            n: 0,
+            parents: None,
+            columns: vec![None; t.columns.len()],
+            orphans: Vec::new(),
+            specs: (0..t.columns.len()).map(|c| column_spec(t, c)).collect(),
+            window: tp.window.unwrap_or((now - Duration::days(365), now)),
+        };
+        match tp.rows {
+            Rows::Exactly(n) => g.n = n as usize,
+            Rows::PerParent { fk, min, max } => {
+                let parent = g.generated(t.foreign_keys[fk].ref_table).ok_or_else(|| Error::Plan {
+                    message: format!("`{}` rows depend on `{}`, which is not generated first", t.display_name(), schema.tables[t.foreign_keys[fk].ref_table].display_name()),
+                    help: "this is a planning bug; please report it with the scope".into(),
+                })?;
+                let mut rng = g.rng("#rows");
+                let mut parents = Vec::new();
+                for p in 0..parent.rows {
+                    let k = rng.random_range(min..=max);
+                    parents.extend(std::iter::repeat_n(p, k as usize));
+                }
+                g.n = parents.len();
+                g.parents = Some((fk, parents));
+            }
+        }
+        Ok(g)
+    }
+
+    fn rng(&self, column: &str) -> Pcg64 {
+        stream(self.plan.options.seed, &self.t.qualified(), column)
+    }
+
+    fn generated(&self, table: usize) -> Option<&'a GeneratedTable> {
+        self.done.iter().find(|g| g.table == table)
+    }
+
+    fn unsatisfiable(&self, col: usize, constraint: impl Into<String>, reason: impl Into<String>, help: impl Into<String>) -> Error {
+        Error::Unsatisfiable {
+            table: self.t.display_name(),
+            column: self.t.columns[col].name.clone(),
+            constraint: constraint.into(),
+            reason: reason.into(),
+            help: help.into(),
+        }
+    }
+
+    fn run(mut self) -> Result<GeneratedTable> {
+        self.sequential_keys();
+        self.foreign_keys()?;
+        self.event_log()?;
+        self.rules()?;
+        self.remaining()?;
+        self.composite_uniques()?;
+        Ok(GeneratedTable { table: self.tp.table, rows: self.n, columns: self.columns, orphans: self.orphans, fixups: Vec::new() })
+    }
+
+    /// Integer keys the database would number (serial, identity, a lone
+    /// integer primary key): numbered here, after any existing rows, so the
+    /// engine knows them without reading back.
+    fn sequential_keys(&mut self) {
+        for c in 0..self.t.columns.len() {
+            let col = &self.t.columns[c];
+            let in_fk = self.t.foreign_keys.iter().any(|fk| fk.columns.contains(&c));
+            let numbered = col.identity.is_some() || col.sequence.is_some() || self.t.primary_key == [c];
+            if col.ty.is_integer() && numbered && !in_fk && !col.generated {
+                let start = self.offsets.get(&(self.tp.table, c)).copied().unwrap_or(0);
+                self.columns[c] = Some((1..=self.n as i64).map(|i| Value::Int(start + i)).collect());
+            }
+        }
+    }
+
+    fn foreign_keys(&mut self) -> Result<()> {
+        for (k, fk) in self.t.foreign_keys.iter().enumerate() {
+            let nullable = fk.columns.iter().all(|&c| !self.t.columns[c].not_null);
+            let null_tuple = || fk.columns.iter().map(|_| Value::Null).collect::<Vec<_>>();
+            let tuples: Vec<Vec<Value>> = if self.tp.fixup_fks.contains(&k) {
+                (0..self.n).map(|_| null_tuple()).collect()
+            } else if fk.ref_table == self.tp.table {
+                self.self_reference(k, nullable)
+            } else if let Some((driver, parents)) = self.parents.as_ref().filter(|(d, _)| *d == k) {
+                let _ = driver;
+                let parent = self.generated(fk.ref_table).expect("checked in new");
+                parents.iter().map(|&p| fk.ref_columns.iter().map(|&rc| parent.column(rc)[p].clone()).collect()).collect()
+            } else {
+                let keys = self.parent_keys(k)?;
+                match keys {
+                    None if nullable => (0..self.n).map(|_| null_tuple()).collect(),
+                    None => {
+                        return Err(self.unsatisfiable(
+                            fk.columns[0],
+                            format!("foreign key {}", fk.name),
+                            format!("no rows of `{}` are seeded to point at", self.schema.tables[fk.ref_table].display_name()),
+                            "mention the referenced table in the scope",
+                        ));
+                    }
+                    Some(keys) => self.pick_parents(k, keys)?,
+                }
+            };
+            for (i, &c) in fk.columns.iter().enumerate() {
+                if self.columns[c].is_none() {
+                    self.columns[c] = Some(tuples.iter().map(|t| t[i].clone()).collect());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The key tuples a foreign key may point at: generated rows of the
+    /// parent, or for a DEFERRABLE key whose parent comes later, the keys
+    /// that parent will be numbered with.
+    fn parent_keys(&self, k: usize) -> Result<Option<Vec<Vec<Value>>>> {
+        let fk = &self.t.foreign_keys[k];
+        let mut keys: Vec<Vec<Value>> = if let Some(parent) = self.generated(fk.ref_table) {
+            (0..parent.rows).map(|p| fk.ref_columns.iter().map(|&rc| parent.column(rc)[p].clone()).collect()).collect()
+        } else if let Some(later) = self.plan.tables.iter().find(|p| p.table == fk.ref_table) {
+            let rt = &self.schema.tables[fk.ref_table];
+            let single_key = fk.ref_columns.len() == 1 && rt.columns[fk.ref_columns[0]].ty.is_integer();
+            let Rows::Exactly(m) = later.rows else {
+                return Err(self.unsatisfiable(fk.columns[0], format!("foreign key {}", fk.name), "its target table is seeded later with a per-parent count", "give the target table an exact count"));
+            };
+            if !single_key {
+                return Err(self.unsatisfiable(fk.columns[0], format!("foreign key {}", fk.name), "its target is seeded later and is not keyed by one integer", "make the cycle's other key deferrable or nullable"));
+            }
+            let start = self.offsets.get(&(fk.ref_table, fk.ref_columns[0])).copied().unwrap_or(0);
+            (1..=m as i64).map(|i| vec![Value::Int(start + i)]).collect()
+        } else {
+            return Ok(None);
+        };
+        // `for users with IDs: 3,7,11` on a local foreign key narrows the targets.
+        if fk.columns.len() == 1
+            && let Some(Rule::Ids(set) | Rule::OnePerId(set)) = self.tp.rules.get(&fk.columns[0])
+        {
+            let wanted: HashSet<String> = self.id_values(fk.columns[0], set)?.iter().map(Value::key).collect();
+            keys.retain(|k| wanted.contains(&k[0].key()));
+            if keys.is_empty() {
+                return Err(self.unsatisfiable(fk.columns[0], format!("foreign key {}", fk.name), "none of the requested IDs are among the seeded rows", "ask for IDs within the seeded range"));
+            }
+        }
+        Ok(Some(keys))
+    }
+
+    fn pick_parents(&self, k: usize, keys: Vec<Vec<Value>>) -> Result<Vec<Vec<Value>>> {
+        let fk = &self.t.foreign_keys[k];
+        let mut rng = self.rng(&format!("#fk:{}", fk.name));
+        if let Some(Rule::OnePerId(_)) = fk.columns.first().and_then(|c| self.tp.rules.get(c)) {
+            return Ok(keys.into_iter().cycle().take(self.n).collect());
+        }
+        if self.t.is_unique_set(&fk.columns) {
+            // 1:1 — each parent at most once.
+            if self.n > keys.len() {
+                return Err(self.unsatisfiable(
+                    fk.columns[0],
+                    format!("unique key on {}", fk_names(self.t, k)),
+                    format!("{} rows need distinct targets but only {} exist", self.n, keys.len()),
+                    "seed fewer rows or more of the referenced table",
+                ));
+            }
+            let mut keys = keys;
+            keys.shuffle(&mut rng);
+            keys.truncate(self.n);
+            return Ok(keys);
+        }
+        Ok((0..self.n).map(|_| keys[rng.random_range(0..keys.len())].clone()).collect())
+    }
+
+    /// Rows point at earlier rows (a tree); the first row at none, or at
+    /// itself when the key is NOT NULL.
+    fn self_reference(&self, k: usize, nullable: bool) -> Vec<Vec<Value>> {
+        let fk = &self.t.foreign_keys[k];
+        let mut rng = self.rng(&format!("#fk:{}", fk.name));
+        (0..self.n)
+            .map(|i| {
+                let target = if nullable && (i == 0 || rng.random_bool(0.2)) {
+                    None
+                } else if i == 0 {
+                    Some(0)
+                } else {
+                    Some(rng.random_range(0..i))
+                };
+                fk.ref_columns
+                    .iter()
+                    .map(|&rc| match (target, &self.columns[rc]) {
+                        (Some(j), Some(values)) => values[j].clone(),
+                        _ => Value::Null,
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn event_log(&mut self) -> Result<()> {
+        let Some(log) = &self.tp.event_log else { return Ok(()) };
+        let mut rng = self.rng("#events");
+        let agg_ty = self.t.columns[log.aggregate].ty.base().clone();
+        let mut events: Vec<(Value, i64, Option<String>)> = Vec::with_capacity(self.n);
+        let mut aggregate = 0i64;
+        while events.len() < self.n {
+            aggregate += 1;
+            let max = if log.types.is_empty() { 5 } else { log.types.len() };
+            let size = rng.random_range(1..=max).min(self.n - events.len());
+            let id = match agg_ty {
+                SqlType::Uuid => Value::Uuid(realistic::uuid(&mut rng)),
+                SqlType::Int2 | SqlType::Int4 | SqlType::Int8 => Value::Int(aggregate),
+                _ => Value::Text(format!("agg-{aggregate:06}")),
+            };
+            for v in 1..=size as i64 {
+                events.push((id.clone(), v, log.types.get(v as usize - 1).cloned()));
+            }
+        }
+        // Each aggregate starts somewhere in the window and its events follow
+        // at increasing offsets; the log is then ordered by time and nudged
+        // to be strictly increasing, which keeps each aggregate's order.
+        let (start, end) = self.window;
+        let mut times: Vec<DateTime<Utc>> = Vec::with_capacity(self.n);
+        let mut current = start;
+        for (i, (_, v, _)) in events.iter().enumerate() {
+            if *v == 1 {
+                current = realistic::instant(&mut rng, start, end - Duration::hours(6));
+            }
+            current += Duration::seconds(rng.random_range(1..3600));
+            times.push(current);
+            let _ = i;
+        }
+        let mut order: Vec<usize> = (0..self.n).collect();
+        order.sort_by_key(|&i| (times[i], i));
+        let mut last: Option<DateTime<Utc>> = None;
+        let mut agg_col = Vec::with_capacity(self.n);
+        let mut ver_col = Vec::with_capacity(self.n);
+        let mut kind_col = Vec::with_capacity(self.n);
+        let mut time_col = Vec::with_capacity(self.n);
+        for i in order {
+            let mut t = times[i];
+            if let Some(prev) = last
+                && t <= prev
+            {
+                t = prev + Duration::microseconds(1);
+            }
+            last = Some(t);
+            agg_col.push(events[i].0.clone());
+            ver_col.push(Value::Int(events[i].1));
+            kind_col.push(events[i].2.clone().map(Value::Text).unwrap_or(Value::Null));
+            time_col.push(self.time_value(log.time.unwrap_or(usize::MAX), t));
+        }
+        self.columns[log.aggregate] = Some(agg_col);
+        if let Some(c) = log.version {
+            self.columns[c] = Some(ver_col);
+        }
+        if let Some(c) = log.kind {
+            self.columns[c] = Some(kind_col);
+        }
+        if let Some(c) = log.time {
+            self.columns[c] = Some(time_col);
+        }
+        Ok(())
+    }
+
+    fn time_value(&self, col: usize, t: DateTime<Utc>) -> Value {
+        match self.t.columns.get(col).map(|c| c.ty.base()) {
+            Some(SqlType::Timestamp) => Value::Timestamp(t.naive_utc()),
+            Some(SqlType::Date) => Value::Date(t.date_naive()),
+            _ => Value::Timestamptz(t),
+        }
+    }
+
+    fn rules(&mut self) -> Result<()> {
+        for (&c, rule) in &self.tp.rules {
+            if self.columns[c].is_some() && !matches!(rule, Rule::Ids(_) | Rule::OnePerId(_)) {
+                continue;
+            }
+            if self.t.foreign_keys.iter().any(|fk| fk.columns.contains(&c)) {
+                // Local foreign keys took their rule in `parent_keys`.
+                continue;
+            }
+            let mut rng = self.rng(&self.t.columns[c].name);
+            let values = match rule {
+                Rule::Shares(shares) => self.shares(c, shares, &mut rng),
+                Rule::Weighted(weights) => {
+                    let total: u32 = weights.iter().map(|(_, w)| w).sum();
+                    (0..self.n)
+                        .map(|_| {
+                            let mut x = rng.random_range(0..total.max(1));
+                            let pick = weights.iter().find(|(_, w)| if x < *w { true } else { x -= w; false });
+                            self.typed_text(c, &pick.map(|(v, _)| v.clone()).unwrap_or_default())
+                        })
+                        .collect()
+                }
+                Rule::Mix(values) => {
+                    let mut out: Vec<Value> = (0..self.n).map(|i| self.typed_text(c, &values[i % values.len()])).collect();
+                    out.shuffle(&mut rng);
+                    out
+                }
+                Rule::NamedFirst(names) => {
+                    let mut seen: HashSet<String> = names.iter().map(|n| n.to_lowercase()).collect();
+                    let mut out: Vec<Value> = names.iter().take(self.n).map(|n| Value::Text(n.clone())).collect();
+                    let kind = realistic::kind_of(&self.t.name, &self.t.columns[c].name, &self.t.columns[c].ty);
+                    let kind = if kind == Kind::Generic { Kind::ProductName } else { kind };
+                    while out.len() < self.n {
+                        let mut v = realistic::text(kind, &mut rng, out.len());
+                        if !seen.insert(v.to_lowercase()) {
+                            v = format!("{v} {}", out.len() + 1);
+                            seen.insert(v.to_lowercase());
+                        }
+                        out.push(Value::Text(v));
+                    }
+                    out
+                }
+                Rule::Range { min, max } => {
+                    let (lo, hi) = (min.max(self.specs[c].min.unwrap_or(f64::MIN)), max.min(self.specs[c].max.unwrap_or(f64::MAX)));
+                    if lo > hi {
+                        return Err(self.unsatisfiable(c, "its CHECK", format!("the scope's range {min}..{max} lies outside what the column allows"), "narrow the range to the column's CHECK"));
+                    }
+                    (0..self.n).map(|_| self.number_in(c, lo, hi, &mut rng)).collect()
+                }
+                Rule::Ids(set) => {
+                    let ids = self.id_values(c, set)?;
+                    let unique = self.specs[c].unique.is_some();
+                    if unique && self.n > ids.len() {
+                        return Err(self.unsatisfiable(c, "its unique key", format!("{} rows need distinct IDs but the scope allows {}", self.n, ids.len()), "widen the ID range or seed fewer rows"));
+                    }
+                    if unique {
+                        let mut ids = ids;
+                        ids.shuffle(&mut rng);
+                        ids.truncate(self.n);
+                        ids
+                    } else {
+                        (0..self.n).map(|_| ids[rng.random_range(0..ids.len())].clone()).collect()
+                    }
+                }
+                Rule::OnePerId(set) => self.id_values(c, set)?.into_iter().take(self.n).collect(),
+            };
+            self.columns[c] = Some(values);
+        }
+        // Orphans overwrite exactly `count` rows with values outside the set.
+        for o in &self.tp.orphans {
+            let c = o.column;
+            if self.columns[c].is_none() {
+                let ids = self.id_values(c, &o.referenced)?;
+                let mut rng = self.rng(&self.t.columns[c].name);
+                self.columns[c] = Some((0..self.n).map(|_| ids[rng.random_range(0..ids.len())].clone()).collect());
+            }
+            let mut rng = self.rng(&format!("#orphans:{}", self.t.columns[c].name));
+            let mut rows: Vec<usize> = (0..self.n).collect();
+            rows.shuffle(&mut rng);
+            rows.truncate(o.count as usize);
+            rows.sort_unstable();
+            let values = self.orphan_values(c, &o.referenced, rows.len(), &mut rng)?;
+            let column = self.columns[c].as_mut().expect("filled above");
+            for (&r, v) in rows.iter().zip(&values) {
+                column[r] = v.clone();
+            }
+            self.orphans.push((c, values));
+        }
+        Ok(())
+    }
+
+    /// Exact shares: 60% of 8,000 is 4,800 rows. Hundredths are rounded by
+    /// largest remainder so the counts add up to the rows they cover.
+    fn shares(&self, c: usize, shares: &[(String, u32)], rng: &mut Pcg64) -> Vec<Value> {
+        let n = self.n as u64;
+        let total: u64 = shares.iter().map(|(_, h)| *h as u64).sum();
+        let covered = (n * total + 5000) / 10_000;
+        let mut counts: Vec<(u64, u64, usize)> =
+            shares.iter().enumerate().map(|(i, (_, h))| ((n * *h as u64) / 10_000, (n * *h as u64) % 10_000, i)).collect();
+        let mut assigned: u64 = counts.iter().map(|c| c.0).sum();
+        let mut by_remainder: Vec<usize> = (0..counts.len()).collect();
+        by_remainder.sort_by_key(|&i| (std::cmp::Reverse(counts[i].1), i));
+        for &i in by_remainder.iter().cycle().take(counts.len() * 2) {
+            if assigned >= covered.min(n) {
+                break;
+            }
+            counts[i].0 += 1;
+            assigned += 1;
+        }
+        let mut out: Vec<Value> = Vec::with_capacity(self.n);
+        for (count, _, i) in &counts {
+            out.extend((0..*count).map(|_| self.typed_text(c, &shares[*i].0)));
+        }
+        // Shares under 100%: the rest from the column's other values.
+        let others: Vec<String> = self.specs[c].allowed.iter().filter(|a| !shares.iter().any(|(v, _)| v == *a)).cloned().collect();
+        let pool = if others.is_empty() { shares.iter().map(|(v, _)| v.clone()).collect() } else { others };
+        while out.len() < self.n {
+            out.push(self.typed_text(c, &pool[rng.random_range(0..pool.len())]));
+        }
+        out.shuffle(rng);
+        out
+    }
+
+    fn typed_text(&self, c: usize, text: &str) -> Value {
+        match self.t.columns[c].ty.base() {
+            SqlType::Int2 | SqlType::Int4 | SqlType::Int8 => text.parse().map(Value::Int).unwrap_or(Value::Text(text.into())),
+            SqlType::Bool => Value::Bool(matches!(text, "true" | "t" | "yes")),
+            _ => Value::Text(text.to_string()),
+        }
+    }
+
+    /// The IDs of a set, typed by the column (integer, UUID, text).
+    fn id_values(&self, c: usize, set: &IdSet) -> Result<Vec<Value>> {
+        let column = &self.t.columns[c];
+        match set {
+            IdSet::Range { start, end } => {
+                if !column.ty.is_integer() {
+                    return Err(self.unsatisfiable(c, "its type", format!("an ID range needs an integer column, `{}` is {}", column.name, column.ty.sql_name()), "list the IDs instead (`with IDs: a, b, c`)"));
+                }
+                Ok((*start..=*end).map(Value::Int).collect())
+            }
+            IdSet::List(items) => items
+                .iter()
+                .map(|s| match column.ty.base() {
+                    SqlType::Int2 | SqlType::Int4 | SqlType::Int8 => s.parse::<i64>().map(Value::Int).map_err(|_| {
+                        self.unsatisfiable(c, "its type", format!("`{s}` is not an integer, `{}` is {}", column.name, column.ty.sql_name()), "list integer IDs")
+                    }),
+                    SqlType::Uuid => s.parse::<uuid::Uuid>().map(Value::Uuid).map_err(|_| {
+                        self.unsatisfiable(c, "its type", format!("`{s}` is not a UUID, `{}` is uuid", column.name), "list UUIDs")
+                    }),
+                    _ => Ok(Value::Text(s.clone())),
+                })
+                .collect(),
+        }
+    }
+
+    /// Values guaranteed outside the referenced set.
+    fn orphan_values(&self, c: usize, set: &IdSet, k: usize, rng: &mut Pcg64) -> Result<Vec<Value>> {
+        let existing: HashSet<String> = self.id_values(c, set)?.iter().map(Value::key).collect();
+        let column = &self.t.columns[c];
+        let mut out = Vec::with_capacity(k);
+        let mut next = match set {
+            IdSet::Range { end, .. } => *end,
+            IdSet::List(items) => items.iter().filter_map(|s| s.parse::<i64>().ok()).max().unwrap_or(0),
+        };
+        while out.len() < k {
+            let v = match column.ty.base() {
+                SqlType::Int2 | SqlType::Int4 | SqlType::Int8 => {
+                    // Far above the set, where no upstream ID will be.
+                    next += 1;
+                    Value::Int(next + 1_000_000)
+                }
+                SqlType::Uuid => Value::Uuid(realistic::uuid(rng)),
+                _ => Value::Text(format!("missing-{}", realistic::code(rng, 8))),
+            };
+            if !existing.contains(&v.key()) {
+                out.push(v);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every column not yet filled, after the columns it relates to.
+    fn remaining(&mut self) -> Result<()> {
+        let mut pending: Vec<usize> = (0..self.t.columns.len()).filter(|&c| self.columns[c].is_none() && !self.t.columns[c].generated).collect();
+        while !pending.is_empty() {
+            let ready = pending
+                .iter()
+                .position(|&c| {
+                    self.specs[c].relations.iter().all(|(_, o)| self.columns[*o].is_some() || !pending.contains(o) || *o == c)
+                        && (!self.is_slug(c) || self.label_col().is_none_or(|l| self.columns[l].is_some() || !pending.contains(&l)))
+                })
+                .unwrap_or(0);
+            let c = pending.remove(ready);
+            let values = self.column(c)?;
+            self.columns[c] = Some(values);
+        }
+        Ok(())
+    }
+
+    fn is_slug(&self, c: usize) -> bool {
+        self.t.columns[c].name == "slug"
+    }
+
+    fn label_col(&self) -> Option<usize> {
+        crate::plan::label_column(self.t).filter(|&l| !self.is_slug(l))
+    }
+
+    fn column(&self, c: usize) -> Result<Vec<Value>> {
+        let col = &self.t.columns[c];
+        let spec = &self.specs[c];
+        let mut rng = self.rng(&col.name);
+        let required = col.not_null || self.tp.fill.contains(&c);
+        let keyish = self.t.primary_key.contains(&c) || spec.unique.is_some();
+
+        if matches!(col.ty.base(), SqlType::Other(_)) {
+            if !required {
+                return Ok(vec![Value::Null; self.n]);
+            }
+            return Err(self.unsatisfiable(c, "NOT NULL", format!("no generator for type {}", col.ty.sql_name()), "make the column nullable or give it a DEFAULT (then it is left to Postgres)"));
+        }
+        if !spec.opaque_checks.is_empty() {
+            if !required {
+                // NULL passes every CHECK.
+                return Ok(vec![Value::Null; self.n]);
+            }
+            return Err(self.unsatisfiable(
+                c,
+                format!("CHECK {}", spec.opaque_checks.join(", ")),
+                "the generator cannot read this CHECK expression",
+                "express it with comparisons, BETWEEN, IN lists or char_length, or make the column nullable",
+            ));
+        }
+        if let (Some(min), Some(max)) = (spec.min, spec.max)
+            && min > max
+        {
+            return Err(self.unsatisfiable(c, "its CHECK", format!("no value lies between {min} and {max}"), "fix the CHECK constraint"));
+        }
+        if let (Some(min), Some(max)) = (spec.min_len, spec.max_len)
+            && min > max
+        {
+            return Err(self.unsatisfiable(c, "its length limits", format!("no text is at least {min} and at most {max} characters long"), "fix the CHECK or the column length"));
+        }
+        if spec.unique.is_some() {
+            if let Some(size) = self.domain_size(c)
+                && (self.n as f64) > size
+            {
+                return Err(self.unsatisfiable(
+                    c,
+                    self.unique_name(c),
+                    format!("{} rows need distinct values but the column has only {} possible values", self.n, size as u64),
+                    "seed fewer rows or relax the constraint",
+                ));
+            }
+        }
+
+        let kind = realistic::kind_of(&self.t.name, &col.name, &col.ty);
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut out = Vec::with_capacity(self.n);
+        let (null_rate, fold) = (if required || keyish { 0.0 } else { NULL_RATE }, spec.unique.flatten());
+        for row in 0..self.n {
+            if null_rate > 0.0 && rng.random_bool(null_rate) {
+                out.push(Value::Null);
+                continue;
+            }
+            let mut v = self.value(c, kind, row, &mut rng)?;
+            if spec.unique.is_some() {
+                let mut tries = 0;
+                while !seen.insert(fold_key(&v, fold)) {
+                    tries += 1;
+                    v = if tries < UNIQUE_RETRIES { self.value(c, kind, row, &mut rng)? } else { self.disambiguate(c, &v, row + tries)? };
+                    if tries > UNIQUE_RETRIES + 1000 {
+                        return Err(self.unsatisfiable(c, self.unique_name(c), "could not find enough distinct values", "seed fewer rows or relax the constraint"));
+                    }
+                }
+            }
+            out.push(v);
+        }
+        Ok(out)
+    }
+
+    fn unique_name(&self, c: usize) -> String {
+        if self.t.primary_key == [c] {
+            return "PRIMARY KEY".into();
+        }
+        self.t
+            .uniques
+            .iter()
+            .find(|u| u.parts.len() == 1 && matches!(u.parts[0], UniquePart::Column(x) | UniquePart::Folded { column: x, .. } if x == c))
+            .map(|u| format!("UNIQUE {}", u.name))
+            .unwrap_or_else(|| "UNIQUE".into())
+    }
+
+    /// How many distinct values the column can take, when small enough to matter.
+    fn domain_size(&self, c: usize) -> Option<f64> {
+        let spec = &self.specs[c];
+        if !spec.allowed.is_empty() {
+            return Some(spec.allowed.len() as f64);
+        }
+        match self.t.columns[c].ty.base() {
+            SqlType::Bool => Some(2.0),
+            SqlType::Int2 | SqlType::Int4 | SqlType::Int8 | SqlType::Numeric { scale: Some(0), .. } => {
+                let (lo, hi) = (spec.min.unwrap_or(i64::MIN as f64), spec.max.unwrap_or(i64::MAX as f64));
+                Some((hi - lo + 1.0).max(0.0))
+            }
+            SqlType::Char(n) | SqlType::Varchar(Some(n)) => Some(36f64.powi(*n as i32)),
+            _ => None,
+        }
+    }
+
+    /// A distinct variant of a text or number value.
+    fn disambiguate(&self, c: usize, v: &Value, salt: usize) -> Result<Value> {
+        let spec = &self.specs[c];
+        Ok(match v {
+            Value::Text(s) => {
+                let suffix = format!("{salt}");
+                let base: String = match s.split_once('@') {
+                    Some((user, domain)) => return Ok(Value::Text(format!("{user}.{suffix}@{domain}"))),
+                    None => s.clone(),
+                };
+                let max = spec.max_len.unwrap_or(usize::MAX);
+                let keep = max.saturating_sub(suffix.len() + 1);
+                let trimmed: String = base.chars().take(keep).collect();
+                let joined = if keep == 0 { suffix.chars().rev().take(max).collect::<String>().chars().rev().collect() } else { format!("{trimmed}-{suffix}") };
+                Value::Text(pad(joined, spec.min_len))
+            }
+            Value::Int(_) | Value::Decimal { .. } => {
+                let mut rng = self.rng(&format!("#unique:{}:{salt}", self.t.columns[c].name));
+                self.value(c, Kind::Generic, salt, &mut rng)?
+            }
+            other => other.clone(),
+        })
+    }
+
+    fn value(&self, c: usize, kind: Kind, row: usize, rng: &mut Pcg64) -> Result<Value> {
+        let col = &self.t.columns[c];
+        let spec = &self.specs[c];
+        if !spec.allowed.is_empty() {
+            return Ok(self.typed_text(c, &spec.allowed[rng.random_range(0..spec.allowed.len())]));
+        }
+        Ok(match col.ty.base() {
+            SqlType::Bool => Value::Bool(rng.random_bool(0.5)),
+            SqlType::Int2 | SqlType::Int4 | SqlType::Int8 | SqlType::Numeric { .. } | SqlType::Float4 | SqlType::Float8 => {
+                let (dlo, dhi) = realistic::default_range(kind, &col.name);
+                let (lo, hi) = fit_range(dlo, dhi, spec.min, spec.max);
+                let (lo, hi) = self.relate_numbers(c, row, lo, hi);
+                self.number_in(c, lo, hi, rng)
+            }
+            SqlType::Date | SqlType::Timestamp | SqlType::Timestamptz => {
+                let (start, end) = if kind == Kind::BirthDate {
+                    (self.plan.options.now - Duration::days(365 * 80), self.plan.options.now - Duration::days(365 * 18))
+                } else {
+                    self.window
+                };
+                let (start, end) = self.relate_times(c, row, start, end);
+                self.time_value(c, realistic::instant(rng, start, end))
+            }
+            SqlType::Time => Value::Text(format!("{:02}:{:02}:00", rng.random_range(0..24u8), rng.random_range(0..60u8))),
+            SqlType::Uuid => Value::Uuid(realistic::uuid(rng)),
+            SqlType::Json | SqlType::Jsonb => Value::Json(realistic::json_value(&col.name, rng)),
+            SqlType::Bytea => Value::Text(format!("\\x{}", (0..8).map(|_| format!("{:02x}", rng.random_range(0..=255u8))).collect::<String>())),
+            SqlType::Array(inner) => {
+                let len = rng.random_range(0..4usize);
+                match inner.base() {
+                    SqlType::Int2 | SqlType::Int4 | SqlType::Int8 => Value::Array((0..len).map(|_| Value::Int(rng.random_range(1..100))).collect()),
+                    _ => Value::Array(realistic::words(rng, len..len + 1)),
+                }
+            }
+            SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_) => {
+                let text = if self.is_slug(c)
+                    && let Some(Value::Text(label)) = self.label_col().and_then(|l| self.columns[l].as_ref()).map(|v| &v[row])
+                {
+                    realistic::slugify(label)
+                } else if matches!(kind, Kind::Code) || matches!(col.ty.base(), SqlType::Char(_)) && kind == Kind::Generic {
+                    realistic::code(rng, spec.max_len.unwrap_or(8).min(8).max(spec.min_len.unwrap_or(1)))
+                } else {
+                    realistic::text(kind, rng, row)
+                };
+                let text: String = match spec.max_len {
+                    Some(max) => text.chars().take(max).collect::<String>().trim_end().to_string(),
+                    None => text,
+                };
+                Value::Text(pad(text, spec.min_len))
+            }
+            SqlType::Enum { .. } | SqlType::Domain { .. } | SqlType::Other(_) => Value::Null,
+        })
+    }
+
+    /// Narrows a timestamp window by the row's related columns
+    /// (`updated_at >= created_at`, `ends_at > starts_at`).
+    fn relate_times(&self, c: usize, row: usize, mut start: DateTime<Utc>, mut end: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+        for (op, other) in &self.specs[c].relations {
+            let Some(t) = self.columns[*other].as_ref().and_then(|v| v[row].as_timestamp()) else { continue };
+            match op {
+                CmpOp::Gt | CmpOp::Ge => {
+                    let lo = t + if *op == CmpOp::Gt { Duration::seconds(1) } else { Duration::zero() };
+                    start = start.max(lo);
+                    if end < start {
+                        end = start + Duration::days(30);
+                    }
+                }
+                CmpOp::Lt | CmpOp::Le => {
+                    let hi = t - if *op == CmpOp::Lt { Duration::seconds(1) } else { Duration::zero() };
+                    end = end.min(hi);
+                    if start > end {
+                        start = end - Duration::days(30);
+                    }
+                }
+                _ => {}
+            }
+        }
+        (start, end)
+    }
+
+    fn relate_numbers(&self, c: usize, row: usize, mut lo: f64, mut hi: f64) -> (f64, f64) {
+        for (op, other) in &self.specs[c].relations {
+            let Some(x) = self.columns[*other].as_ref().and_then(|v| v[row].as_f64()) else { continue };
+            match op {
+                CmpOp::Gt => lo = lo.max(x + 1.0),
+                CmpOp::Ge => lo = lo.max(x),
+                CmpOp::Lt => hi = hi.min(x - 1.0),
+                CmpOp::Le => hi = hi.min(x),
+                _ => {}
+            }
+            if lo > hi {
+                hi = lo;
+            }
+        }
+        (lo, hi)
+    }
+
+    fn number_in(&self, c: usize, lo: f64, hi: f64, rng: &mut Pcg64) -> Value {
+        match self.t.columns[c].ty.base() {
+            SqlType::Int2 | SqlType::Int4 | SqlType::Int8 => Value::Int(rng.random_range(lo.ceil() as i64..=hi.floor().max(lo.ceil()) as i64)),
+            SqlType::Numeric { scale, .. } => {
+                let scale = scale.unwrap_or(2);
+                let f = 10f64.powi(scale as i32);
+                let (a, b) = ((lo * f).ceil() as i128, (hi * f).floor() as i128);
+                Value::Decimal { units: rng.random_range(a..=b.max(a)), scale }
+            }
+            _ => Value::Float((rng.random_range(lo..=hi) * 100.0).round() / 100.0),
+        }
+    }
+
+    /// Multi-column unique keys: re-draw a free column of each duplicate row.
+    fn composite_uniques(&mut self) -> Result<()> {
+        let keys: Vec<(String, Vec<usize>)> = self
+            .t
+            .uniques
+            .iter()
+            .map(|u| (u.name.clone(), u.parts.iter().filter_map(|p| if let UniquePart::Column(c) = p { Some(*c) } else { None }).collect::<Vec<_>>()))
+            .chain(std::iter::once(("PRIMARY KEY".to_string(), self.t.primary_key.clone())))
+            .filter(|(_, cols)| cols.len() > 1)
+            .collect();
+        for (name, cols) in keys {
+            // A column numbered within its group (`line_no` of an order) is
+            // unique by construction; otherwise re-draw the last free column.
+            let free: Vec<usize> = cols.iter().copied().filter(|&c| !self.in_driver_fk(c)).collect();
+            if free.is_empty() {
+                continue;
+            }
+            let groups: Vec<usize> = cols.iter().copied().filter(|c| !free.contains(c)).collect();
+            if free.len() == 1 && self.t.columns[free[0]].ty.is_integer() && !self.t.foreign_keys.iter().any(|fk| fk.columns.contains(&free[0])) && !groups.is_empty() {
+                let mut counters: HashMap<String, i64> = HashMap::new();
+                let values: Vec<Value> = (0..self.n)
+                    .map(|r| {
+                        let key: String = groups.iter().map(|&g| self.columns[g].as_ref().map(|v| v[r].key()).unwrap_or_default()).collect::<Vec<_>>().join("\u{1}");
+                        let n = counters.entry(key).or_insert(0);
+                        *n += 1;
+                        Value::Int(*n)
+                    })
+                    .collect();
+                self.columns[free[0]] = Some(values);
+                continue;
+            }
+            let target = *free.last().expect("non-empty");
+            let mut rng = self.rng(&format!("#unique:{name}"));
+            let mut seen: HashSet<String> = HashSet::new();
+            for r in 0..self.n {
+                let mut tries = 0;
+                loop {
+                    let key: String = cols.iter().map(|&c| self.columns[c].as_ref().map(|v| v[r].key()).unwrap_or_default()).collect::<Vec<_>>().join("\u{1}");
+                    if seen.insert(key) {
+                        break;
+                    }
+                    tries += 1;
+                    if tries > 200 {
+                        return Err(self.unsatisfiable(target, format!("UNIQUE {name}"), "too few distinct combinations for the rows requested", "seed fewer rows or widen the referenced ID set"));
+                    }
+                    let v = self.redraw(target, r, &mut rng)?;
+                    self.columns[target].as_mut().expect("filled")[r] = v;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn in_driver_fk(&self, c: usize) -> bool {
+        self.parents.as_ref().is_some_and(|(fk, _)| self.t.foreign_keys[*fk].columns.contains(&c))
+    }
+
+    /// A fresh value for one cell, honouring the column's rule or foreign key.
+    fn redraw(&self, c: usize, row: usize, rng: &mut Pcg64) -> Result<Value> {
+        if let Some((k, fk)) = self.t.foreign_keys.iter().enumerate().find(|(_, fk)| fk.columns == [c]) {
+            let keys = self.parent_keys(k)?.unwrap_or_default();
+            if keys.is_empty() {
+                return Ok(Value::Null);
+            }
+            let _ = fk;
+            return Ok(keys[rng.random_range(0..keys.len())][0].clone());
+        }
+        if let Some(Rule::Ids(set)) = self.tp.rules.get(&c) {
+            let ids = self.id_values(c, set)?;
+            return Ok(ids[rng.random_range(0..ids.len())].clone());
+        }
+        let kind = realistic::kind_of(&self.t.name, &self.t.columns[c].name, &self.t.columns[c].ty);
+        self.value(c, kind, row, rng)
+    }
+}
+
+fn fold_key(v: &Value, fold: Option<Fold>) -> String {
+    match fold {
+        Some(Fold::Lower) => v.key().to_lowercase(),
+        Some(Fold::Upper) => v.key().to_uppercase(),
+        None => v.key(),
+    }
+}
+
+fn fit_range(dlo: f64, dhi: f64, min: Option<f64>, max: Option<f64>) -> (f64, f64) {
+    let (lo, hi) = (dlo.max(min.unwrap_or(f64::MIN)), dhi.min(max.unwrap_or(f64::MAX)));
+    if lo <= hi {
+        return (lo, hi);
+    }
+    // The default range misses the CHECK entirely: stay near the CHECK's edge.
+    match (min, max) {
+        (Some(a), Some(b)) => (a, b),
+        (Some(a), None) => (a, a + (dhi - dlo)),
+        (None, Some(b)) => (b - (dhi - dlo), b),
+        (None, None) => (dlo, dhi),
+    }
+}
+
+fn pad(mut s: String, min_len: Option<usize>) -> String {
+    let min = min_len.unwrap_or(0);
+    while s.chars().count() < min {
+        s.push('x');
+    }
+    s
+}
+
+fn fk_names(t: &Table, k: usize) -> String {
+    t.foreign_keys[k].columns.iter().map(|&c| t.columns[c].name.as_str()).collect::<Vec<_>>().join(", ")
+}

@@ -1,0 +1,110 @@
+//! A generated value, typed enough to be written exactly (decimals as
+//! scaled integers, never floats) and compared for uniqueness.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    /// `units / 10^scale`, exact.
+    Decimal { units: i128, scale: u32 },
+    Float(f64),
+    Text(String),
+    Date(NaiveDate),
+    Timestamp(NaiveDateTime),
+    Timestamptz(DateTime<Utc>),
+    Uuid(uuid::Uuid),
+    Json(serde_json::Value),
+    Array(Vec<Value>),
+}
+
+impl Value {
+    /// The value as Postgres' text input format reads it (what COPY's text
+    /// format carries, before COPY's own escaping).
+    pub fn to_pg_text(&self) -> Option<String> {
+        Some(match self {
+            Value::Null => return None,
+            Value::Bool(b) => if *b { "t" } else { "f" }.to_string(),
+            Value::Int(i) => i.to_string(),
+            Value::Decimal { units, scale } => format_decimal(*units, *scale),
+            Value::Float(f) => format!("{f:?}"),
+            Value::Text(s) => s.clone(),
+            Value::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Value::Timestamp(t) => t.format("%Y-%m-%d %H:%M:%S%.6f").to_string(),
+            Value::Timestamptz(t) => t.format("%Y-%m-%d %H:%M:%S%.6f+00").to_string(),
+            Value::Uuid(u) => u.to_string(),
+            Value::Json(j) => j.to_string(),
+            Value::Array(items) => {
+                let inner: Vec<String> = items
+                    .iter()
+                    .map(|v| match v.to_pg_text() {
+                        None => "NULL".to_string(),
+                        Some(s) => format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\"")),
+                    })
+                    .collect();
+                format!("{{{}}}", inner.join(","))
+            }
+        })
+    }
+
+    /// A canonical form for uniqueness checks.
+    pub fn key(&self) -> String {
+        self.to_pg_text().unwrap_or_else(|| "\u{0}NULL".into())
+    }
+
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    pub fn as_timestamp(&self) -> Option<DateTime<Utc>> {
+        match self {
+            Value::Timestamptz(t) => Some(*t),
+            Value::Timestamp(t) => Some(t.and_utc()),
+            Value::Date(d) => d.and_hms_opt(0, 0, 0).map(|t| t.and_utc()),
+            _ => None,
+        }
+    }
+
+    /// The value as a number, for comparisons between columns.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Int(i) => Some(*i as f64),
+            Value::Decimal { units, scale } => Some(*units as f64 / 10f64.powi(*scale as i32)),
+            Value::Float(f) => Some(*f),
+            _ => None,
+        }
+    }
+}
+
+pub fn format_decimal(units: i128, scale: u32) -> String {
+    if scale == 0 {
+        return units.to_string();
+    }
+    let sign = if units < 0 { "-" } else { "" };
+    let abs = units.unsigned_abs();
+    let div = 10u128.pow(scale);
+    format!("{sign}{}.{:0width$}", abs / div, abs % div, width = scale as usize)
+}
+
+#[cfg(test)]
+mod should {
+    use super::*;
+
+    #[test]
+    fn format_decimals_exactly() {
+        assert_eq!(format_decimal(12345, 2), "123.45");
+        assert_eq!(format_decimal(-5, 2), "-0.05");
+        assert_eq!(format_decimal(7, 0), "7");
+    }
+
+    #[test]
+    fn quote_array_elements() {
+        let v = Value::Array(vec![Value::Text("a b".into()), Value::Text("q\"".into()), Value::Null]);
+        assert_eq!(v.to_pg_text().unwrap(), r#"{"a b","q\"",NULL}"#);
+    }
+}

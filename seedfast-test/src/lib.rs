@@ -1,0 +1,31 @@
+//! Deterministic, schema-aware seeding of PostgreSQL databases from
+//! plain-language scopes, for teams whose services each own a database.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), seedfast_test::Error> {
+//! use seedfast_test::{SeedOptions, seed_url};
+//!
+//! let report = seed_url("postgres://localhost/users_db", "10 users with addresses", SeedOptions::default()).await?;
+//! println!("{}", report.plain());
+//! # Ok(()) }
+//! ```
+//!
+//! The runtime reads as the data flows: [`backend`] (where Postgres comes
+//! from) → [`schema`] (what the database looks like) → scope (what the user
+//! asked for, in `seedfast-scope`) → [`plan`] (which rows, in which order) →
+//! [`generate`] (values) → [`write`] (COPY, one transaction) → [`report`].
+
+pub mod backend;
+mod error;
+pub mod generate;
+pub mod plan;
+pub mod report;
+pub mod schema;
+mod seed;
+pub mod write;
+
+pub use error::{Error, Result};
+pub use plan::SeedOptions;
+pub use report::SeedReport;
+pub use seed::{connect, plan as plan_scope, seed, seed_url};
+pub use seedfast_scope as scope;

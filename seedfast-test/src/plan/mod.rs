@@ -1,0 +1,152 @@
+//! Which rows to generate, for which tables, in which order: a scope
+//! resolved against a schema. The plan is complete before any value is
+//! generated, so every error about the scope or the schema's constraints is
+//! raised before anything is written.
+
+pub mod names;
+mod order;
+mod resolve;
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+pub use resolve::{allowed_values, default_reference_set, label_column, resolve};
+
+/// Options that shape the data besides the scope.
+#[derive(Debug, Clone, Copy)]
+pub struct SeedOptions {
+    /// Same schema + scope + seed gives byte-identical rows.
+    pub seed: u64,
+    /// "Now" for time windows and timestamps: an input, never the wall clock.
+    pub now: DateTime<Utc>,
+}
+
+impl SeedOptions {
+    pub const DEFAULT_SEED: u64 = 42;
+
+    /// The fixed default "now", so unseeded runs are reproducible too.
+    pub fn default_now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").expect("valid constant").with_timezone(&Utc)
+    }
+}
+
+impl Default for SeedOptions {
+    fn default() -> Self {
+        SeedOptions { seed: Self::DEFAULT_SEED, now: Self::default_now() }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub options: SeedOptions,
+    /// Parents before children (cycles broken, see [`TablePlan::deferred_fks`]).
+    pub tables: Vec<TablePlan>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TablePlan {
+    /// Index into the schema's tables.
+    pub table: usize,
+    pub why: Why,
+    pub rows: Rows,
+    /// What the scope says about particular columns.
+    pub rules: BTreeMap<usize, Rule>,
+    /// Columns the scope mentions (`with names, emails`): never left NULL.
+    pub fill: Vec<usize>,
+    /// Rows whose value in `column` must be absent from the referenced set.
+    pub orphans: Vec<OrphanRule>,
+    /// Time window for this table's timestamps (`across the last 6 months`).
+    pub window: Option<(DateTime<Utc>, DateTime<Utc>)>,
+    pub event_log: Option<EventLog>,
+    /// Foreign keys (indexes into the table's `foreign_keys`) inserted as NULL
+    /// and set by an UPDATE once their target rows exist: the nullable edge
+    /// that breaks a cycle.
+    pub fixup_fks: Vec<usize>,
+    /// Foreign keys checked at commit (`DEFERRABLE`), so their targets may be
+    /// inserted later in the same transaction.
+    pub deferred_fks: Vec<usize>,
+}
+
+/// Why a table gets rows: shown in reports so auto-added tables are visible.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Why {
+    /// The scope's subject.
+    Requested,
+    /// Named in the scope (`with addresses`, `across 10 categories`).
+    Mentioned,
+    /// Not in the scope, but a NOT NULL foreign key of `by` needs rows.
+    Required { by: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rows {
+    Exactly(u64),
+    /// For each row of the table the foreign key points at, between `min`
+    /// and `max` rows (`1-5 items per order`).
+    PerParent { fk: usize, min: u64, max: u64 },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rule {
+    /// Exact shares in hundredths of a percent; the values are already
+    /// mapped onto the column's allowed values. Shares summing under 100%
+    /// leave the rest to the column's other allowed values.
+    Shares(Vec<(String, u32)>),
+    /// Random values, weighted (`realistic status distribution`).
+    Weighted(Vec<(String, u32)>),
+    /// These values, evenly (`mix of completed, pending, and refunded`).
+    Mix(Vec<String>),
+    /// These values for the first rows, generated ones after
+    /// (`across 15 categories including electronics, clothing`).
+    NamedFirst(Vec<String>),
+    /// A numeric range, inclusive (`prices ranging from 5 to 500`).
+    Range { min: f64, max: f64 },
+    /// Values for a column that points outside this database (another
+    /// service), or a restriction on a local foreign key's targets.
+    Ids(IdSet),
+    /// Row `i` takes the `i`-th id of the set: `payments for order IDs
+    /// 1-8000` has no count and means one payment per order.
+    OnePerId(IdSet),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum IdSet {
+    Range { start: i64, end: i64 },
+    /// Literals as written; typed against the column when generated.
+    List(Vec<String>),
+}
+
+impl IdSet {
+    pub fn len(&self) -> u64 {
+        match self {
+            IdSet::Range { start, end } => (end - start + 1).max(0) as u64,
+            IdSet::List(items) => items.len() as u64,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrphanRule {
+    pub column: usize,
+    /// Exactly this many rows get a value outside `referenced`.
+    pub count: u64,
+    /// The set the other rows draw from and the orphans avoid.
+    pub referenced: IdSet,
+}
+
+/// An event log: rows grouped per aggregate, versions 1, 2, ... and strictly
+/// increasing timestamps within each aggregate (and across the table).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventLog {
+    pub aggregate: usize,
+    pub version: Option<usize>,
+    pub kind: Option<usize>,
+    pub time: Option<usize>,
+    /// Event types in their natural order: each aggregate's events follow it.
+    pub types: Vec<String>,
+}

@@ -1,0 +1,410 @@
+//! Decodes CHECK constraints, as `pg_get_constraintdef` prints them, into a
+//! small expression tree the generator can satisfy: comparisons with
+//! constants (`BETWEEN` arrives as two of them), IN lists (`= ANY (ARRAY[..])`),
+//! `char_length`, comparisons between columns, `IS [NOT] NULL`, AND and OR.
+//! Anything else decodes to `None` and is reported, never guessed at.
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CheckExpr {
+    And(Vec<CheckExpr>),
+    Or(Vec<CheckExpr>),
+    Cmp { left: Operand, op: CmpOp, right: Operand },
+    In { operand: Operand, values: Vec<Literal> },
+    IsNull { operand: Operand, negated: bool },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operand {
+    /// A column, or `VALUE` inside a domain's CHECK.
+    Column(String),
+    /// `char_length(col)` / `length(col)`.
+    Length(String),
+    Literal(Literal),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    Number(f64),
+    Text(String),
+    Bool(bool),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+}
+
+impl CmpOp {
+    /// The operator with its operands swapped: `a < b` is `b > a`.
+    pub fn flip(self) -> CmpOp {
+        match self {
+            CmpOp::Lt => CmpOp::Gt,
+            CmpOp::Le => CmpOp::Ge,
+            CmpOp::Gt => CmpOp::Lt,
+            CmpOp::Ge => CmpOp::Le,
+            other => other,
+        }
+    }
+}
+
+impl CheckExpr {
+    /// Columns the expression mentions (`VALUE` for domains).
+    pub fn columns(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.visit_columns(&mut |c| {
+            if !out.iter().any(|o: &String| o == c) {
+                out.push(c.to_string())
+            }
+        });
+        out
+    }
+
+    fn visit_columns(&self, f: &mut impl FnMut(&str)) {
+        let operand = |o: &Operand, f: &mut dyn FnMut(&str)| match o {
+            Operand::Column(c) | Operand::Length(c) => f(c),
+            Operand::Literal(_) => {}
+        };
+        match self {
+            CheckExpr::And(items) | CheckExpr::Or(items) => items.iter().for_each(|i| i.visit_columns(f)),
+            CheckExpr::Cmp { left, right, .. } => {
+                operand(left, f);
+                operand(right, f);
+            }
+            CheckExpr::In { operand: o, .. } | CheckExpr::IsNull { operand: o, .. } => operand(o, f),
+        }
+    }
+
+    /// The top-level conjuncts: `a AND (b AND c)` gives `[a, b, c]`.
+    pub fn conjuncts(&self) -> Vec<&CheckExpr> {
+        match self {
+            CheckExpr::And(items) => items.iter().flat_map(|i| i.conjuncts()).collect(),
+            other => vec![other],
+        }
+    }
+}
+
+/// Decodes `CHECK ((price > (0)::numeric))` and friends.
+pub fn parse_check(definition: &str) -> Option<CheckExpr> {
+    let body = definition.trim().strip_prefix("CHECK")?.trim();
+    let body = body.strip_suffix("NOT VALID").unwrap_or(body).trim();
+    let tokens = tokenize(body)?;
+    let mut parser = Parser { tokens, pos: 0 };
+    let expr = parser.or_expr()?;
+    (parser.pos == parser.tokens.len()).then_some(expr)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    LParen,
+    RParen,
+    LBracket,
+    RBracket,
+    Comma,
+    Cast,
+    Op(CmpOp),
+    Ident(String),
+    Quoted(String),
+    Number(f64),
+    Str(String),
+}
+
+fn tokenize(s: &str) -> Option<Vec<Tok>> {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        match c {
+            ' ' | '\n' | '\t' => i += 1,
+            '(' => { out.push(Tok::LParen); i += 1 }
+            ')' => { out.push(Tok::RParen); i += 1 }
+            '[' => { out.push(Tok::LBracket); i += 1 }
+            ']' => { out.push(Tok::RBracket); i += 1 }
+            ',' => { out.push(Tok::Comma); i += 1 }
+            ':' if next == Some(':') => { out.push(Tok::Cast); i += 2 }
+            '<' if next == Some('=') => { out.push(Tok::Op(CmpOp::Le)); i += 2 }
+            '>' if next == Some('=') => { out.push(Tok::Op(CmpOp::Ge)); i += 2 }
+            '<' if next == Some('>') => { out.push(Tok::Op(CmpOp::Ne)); i += 2 }
+            '!' if next == Some('=') => { out.push(Tok::Op(CmpOp::Ne)); i += 2 }
+            '<' => { out.push(Tok::Op(CmpOp::Lt)); i += 1 }
+            '>' => { out.push(Tok::Op(CmpOp::Gt)); i += 1 }
+            '=' => { out.push(Tok::Op(CmpOp::Eq)); i += 1 }
+            '\'' => {
+                let mut text = String::new();
+                i += 1;
+                loop {
+                    match chars.get(i)? {
+                        '\'' if chars.get(i + 1) == Some(&'\'') => { text.push('\''); i += 2 }
+                        '\'' => { i += 1; break }
+                        ch => { text.push(*ch); i += 1 }
+                    }
+                }
+                out.push(Tok::Str(text));
+            }
+            '"' => {
+                let mut text = String::new();
+                i += 1;
+                loop {
+                    match chars.get(i)? {
+                        '"' if chars.get(i + 1) == Some(&'"') => { text.push('"'); i += 2 }
+                        '"' => { i += 1; break }
+                        ch => { text.push(*ch); i += 1 }
+                    }
+                }
+                out.push(Tok::Quoted(text));
+            }
+            c if c.is_ascii_digit() || (c == '-' && next.is_some_and(|n| n.is_ascii_digit())) => {
+                let start = i;
+                i += 1;
+                while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.' || chars[i] == 'e') {
+                    i += 1;
+                }
+                out.push(Tok::Number(chars[start..i].iter().collect::<String>().parse().ok()?));
+            }
+            c if c.is_alphabetic() || c == '_' => {
+                let start = i;
+                while i < chars.len() && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$') {
+                    i += 1;
+                }
+                out.push(Tok::Ident(chars[start..i].iter().collect()));
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+struct Parser {
+    tokens: Vec<Tok>,
+    pos: usize,
+}
+
+impl Parser {
+    fn peek(&self) -> Option<&Tok> {
+        self.tokens.get(self.pos)
+    }
+
+    fn keyword(&mut self, word: &str) -> bool {
+        if matches!(self.peek(), Some(Tok::Ident(w)) if w.eq_ignore_ascii_case(word)) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn expect(&mut self, tok: Tok) -> Option<()> {
+        (self.peek() == Some(&tok)).then(|| self.pos += 1)
+    }
+
+    fn or_expr(&mut self) -> Option<CheckExpr> {
+        let mut items = vec![self.and_expr()?];
+        while self.keyword("OR") {
+            items.push(self.and_expr()?);
+        }
+        Some(if items.len() == 1 { items.pop()? } else { CheckExpr::Or(items) })
+    }
+
+    fn and_expr(&mut self) -> Option<CheckExpr> {
+        let mut items = vec![self.predicate()?];
+        while self.keyword("AND") {
+            items.push(self.predicate()?);
+        }
+        Some(if items.len() == 1 { items.pop()? } else { CheckExpr::And(items) })
+    }
+
+    /// A parenthesised expression, or `operand (op operand | IS [NOT] NULL | = ANY (ARRAY[..]))`.
+    fn predicate(&mut self) -> Option<CheckExpr> {
+        // `((a > 1) AND (b < 2))`: a parenthesised boolean, unless it is a
+        // parenthesised operand such as `(0)::numeric` or `(VALUE)::text`.
+        if self.peek() == Some(&Tok::LParen) {
+            let save = self.pos;
+            self.pos += 1;
+            if let Some(inner) = self.or_expr()
+                && self.expect(Tok::RParen).is_some()
+                && !matches!(self.peek(), Some(Tok::Cast | Tok::Op(_)))
+                && !matches!(self.peek(), Some(Tok::Ident(w)) if w.eq_ignore_ascii_case("IS"))
+            {
+                return Some(inner);
+            }
+            self.pos = save;
+        }
+        let left = self.operand()?;
+        if self.keyword("IS") {
+            let negated = self.keyword("NOT");
+            return self.keyword("NULL").then_some(CheckExpr::IsNull { operand: left, negated });
+        }
+        let Some(Tok::Op(op)) = self.peek().cloned() else { return None };
+        self.pos += 1;
+        if op == CmpOp::Eq && self.keyword("ANY") {
+            let values = self.array_literal()?;
+            return Some(CheckExpr::In { operand: left, values });
+        }
+        let right = self.operand()?;
+        Some(CheckExpr::Cmp { left, op, right })
+    }
+
+    /// `((ARRAY['a'::text, 'b'::text])::text[])` after `= ANY`.
+    fn array_literal(&mut self) -> Option<Vec<Literal>> {
+        self.expect(Tok::LParen)?;
+        let mut depth = 1;
+        while self.peek() == Some(&Tok::LParen) {
+            self.pos += 1;
+            depth += 1;
+        }
+        if !self.keyword("ARRAY") {
+            return None;
+        }
+        self.expect(Tok::LBracket)?;
+        let mut values = Vec::new();
+        loop {
+            match self.operand()? {
+                Operand::Literal(l) => values.push(l),
+                _ => return None,
+            }
+            if self.expect(Tok::Comma).is_none() {
+                break;
+            }
+        }
+        self.expect(Tok::RBracket)?;
+        for _ in 0..depth {
+            self.expect(Tok::RParen)?;
+            self.skip_cast();
+        }
+        Some(values)
+    }
+
+    fn operand(&mut self) -> Option<Operand> {
+        let operand = match self.peek()?.clone() {
+            Tok::LParen => {
+                self.pos += 1;
+                let inner = self.operand()?;
+                self.expect(Tok::RParen)?;
+                inner
+            }
+            Tok::Number(n) => {
+                self.pos += 1;
+                Operand::Literal(Literal::Number(n))
+            }
+            Tok::Str(s) => {
+                self.pos += 1;
+                Operand::Literal(Literal::Text(s))
+            }
+            Tok::Quoted(name) => {
+                self.pos += 1;
+                Operand::Column(name)
+            }
+            Tok::Ident(word) => {
+                self.pos += 1;
+                let lower = word.to_ascii_lowercase();
+                if self.peek() == Some(&Tok::LParen) {
+                    if !matches!(lower.as_str(), "char_length" | "character_length" | "length") {
+                        return None;
+                    }
+                    self.pos += 1;
+                    let Operand::Column(column) = self.operand()? else { return None };
+                    self.expect(Tok::RParen)?;
+                    Operand::Length(column)
+                } else {
+                    match lower.as_str() {
+                        "true" => Operand::Literal(Literal::Bool(true)),
+                        "false" => Operand::Literal(Literal::Bool(false)),
+                        "and" | "or" | "is" | "not" | "null" | "any" | "array" => return None,
+                        _ => Operand::Column(word),
+                    }
+                }
+            }
+            _ => return None,
+        };
+        self.skip_cast();
+        Some(operand)
+    }
+
+    /// `::numeric`, `::character varying`, `::text[]`, `::timestamp with time zone`.
+    fn skip_cast(&mut self) {
+        while self.peek() == Some(&Tok::Cast) {
+            self.pos += 1;
+            while let Some(Tok::Ident(w)) = self.peek() {
+                if ["AND", "OR", "IS", "NOT"].iter().any(|k| w.eq_ignore_ascii_case(k)) {
+                    break;
+                }
+                self.pos += 1;
+            }
+            if self.peek() == Some(&Tok::LBracket) && self.tokens.get(self.pos + 1) == Some(&Tok::RBracket) {
+                self.pos += 2;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod should {
+    use super::*;
+
+    fn col(c: &str) -> Operand {
+        Operand::Column(c.into())
+    }
+    fn num(n: f64) -> Operand {
+        Operand::Literal(Literal::Number(n))
+    }
+
+    #[test]
+    fn decode_a_between_rewritten_as_two_comparisons() {
+        let e = parse_check("CHECK (((tiny >= 1) AND (tiny <= 9)))").unwrap();
+        assert_eq!(
+            e,
+            CheckExpr::And(vec![
+                CheckExpr::Cmp { left: col("tiny"), op: CmpOp::Ge, right: num(1.0) },
+                CheckExpr::Cmp { left: col("tiny"), op: CmpOp::Le, right: num(9.0) },
+            ])
+        );
+    }
+
+    #[test]
+    fn decode_casts_around_constants() {
+        let e = parse_check("CHECK ((price > (0)::numeric))").unwrap();
+        assert_eq!(e, CheckExpr::Cmp { left: col("price"), op: CmpOp::Gt, right: num(0.0) });
+    }
+
+    #[test]
+    fn decode_in_lists_including_domain_varchar_form() {
+        let e = parse_check("CHECK ((status = ANY (ARRAY['new'::text, 'active'::text])))").unwrap();
+        assert_eq!(
+            e,
+            CheckExpr::In { operand: col("status"), values: vec![Literal::Text("new".into()), Literal::Text("active".into())] }
+        );
+        let e = parse_check(
+            "CHECK (((VALUE)::text = ANY ((ARRAY['YES'::character varying, 'NO'::character varying])::text[])))",
+        )
+        .unwrap();
+        assert_eq!(e, CheckExpr::In { operand: col("VALUE"), values: vec![Literal::Text("YES".into()), Literal::Text("NO".into())] });
+    }
+
+    #[test]
+    fn decode_lengths_column_comparisons_and_null_tests() {
+        let e = parse_check("CHECK ((char_length((nick)::text) >= 3))").unwrap();
+        assert_eq!(e, CheckExpr::Cmp { left: Operand::Length("nick".into()), op: CmpOp::Ge, right: num(3.0) });
+        let e = parse_check("CHECK (((read_at IS NULL) OR (read_at >= sent_at)))").unwrap();
+        assert_eq!(
+            e,
+            CheckExpr::Or(vec![
+                CheckExpr::IsNull { operand: col("read_at"), negated: false },
+                CheckExpr::Cmp { left: col("read_at"), op: CmpOp::Ge, right: col("sent_at") },
+            ])
+        );
+        let e = parse_check(r#"CHECK (("EndsAt" > "StartsAt"))"#).unwrap();
+        assert_eq!(e.columns(), vec!["EndsAt".to_string(), "StartsAt".to_string()]);
+    }
+
+    #[test]
+    fn refuse_what_it_does_not_model() {
+        assert_eq!(parse_check("CHECK ((email ~ '^[a-z]+@'::text))"), None);
+        assert_eq!(parse_check("CHECK ((lower(email) = email))"), None);
+    }
+}

@@ -1,0 +1,52 @@
+//! One seed from start to end: parse the scope, read the schema, plan,
+//! generate, write, all against one connection and inside one transaction.
+
+use std::time::Instant;
+
+use sqlx::{Connection, PgConnection};
+
+use crate::error::{Error, Result};
+use crate::plan::{self, Plan, SeedOptions};
+use crate::report::SeedReport;
+use crate::schema::{self, Schema};
+use crate::{generate, write};
+
+/// Parses and resolves a scope against a schema without touching a
+/// database: every scope and constraint error surfaces here.
+pub fn plan(schema: &Schema, scope: &str, options: SeedOptions) -> Result<Plan> {
+    let parsed = seedfast_scope::parse(scope)?;
+    plan::resolve(schema, &parsed, options)
+}
+
+/// Seeds the database behind `conn` from a plain-language scope. Either every
+/// row is written or, on any error, none is.
+pub async fn seed(conn: &mut PgConnection, scope: &str, options: SeedOptions) -> Result<SeedReport> {
+    let started = Instant::now();
+    let parsed = seedfast_scope::parse(scope)?;
+    let mut tx = conn.begin().await.map_err(Error::db("starting the seed transaction"))?;
+    let schema = schema::introspect(&mut tx).await?;
+    let plan = plan::resolve(&schema, &parsed, options)?;
+    let planned: Vec<usize> = plan.tables.iter().map(|t| t.table).collect();
+    let offsets = write::key_offsets(&mut tx, &schema, &planned).await?;
+    let generated = generate::generate(&schema, &plan, &offsets)?;
+    let written = write::write_all(&mut tx, &schema, &generated).await?;
+    tx.commit().await.map_err(Error::db("committing the seed (a deferred foreign key may have failed)"))?;
+    Ok(SeedReport::new(scope, &schema, &plan, &generated, &written, started.elapsed()))
+}
+
+/// Connects to `url` and seeds it; the URL is never echoed in errors.
+pub async fn seed_url(url: &str, scope: &str, options: SeedOptions) -> Result<SeedReport> {
+    let mut conn = connect(url).await?;
+    let report = seed(&mut conn, scope, options).await;
+    let _ = conn.close().await;
+    report
+}
+
+pub async fn connect(url: &str) -> Result<PgConnection> {
+    PgConnection::connect(url).await.map_err(|e| {
+        Error::Backend(crate::backend::BackendError::Unreachable {
+            url: crate::backend::redact(url),
+            message: crate::backend::redact(&e.to_string()),
+        })
+    })
+}

@@ -1,0 +1,176 @@
+//! Writes generated rows with COPY (text format), all tables in one
+//! transaction: a seed that fails anywhere leaves the database as it was.
+//! Afterwards sequences are moved past the generated keys so the
+//! application's own inserts keep working.
+
+use std::time::{Duration, Instant};
+
+use sqlx::{PgConnection, Postgres, Transaction};
+
+use crate::error::{Error, Result};
+use crate::generate::{GeneratedTable, Value};
+use crate::schema::{Schema, Table, quote_ident};
+
+/// COPY data is sent in chunks of about this size, so memory stays flat
+/// whatever the row count.
+const CHUNK_BYTES: usize = 256 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub table: usize,
+    pub rows: u64,
+    pub elapsed: Duration,
+}
+
+/// Writes every table inside `tx`; the caller commits.
+pub async fn write_all(tx: &mut Transaction<'_, Postgres>, schema: &Schema, tables: &[GeneratedTable]) -> Result<Vec<Written>> {
+    // Deferrable keys that break cycles are checked at commit.
+    sqlx::query("SET CONSTRAINTS ALL DEFERRED").execute(&mut **tx).await.map_err(Error::db("deferring constraints"))?;
+    let mut written = Vec::with_capacity(tables.len());
+    for g in tables {
+        let started = Instant::now();
+        let t = &schema.tables[g.table];
+        let rows = copy_table(tx, t, g).await?;
+        written.push(Written { table: g.table, rows, elapsed: started.elapsed() });
+    }
+    for g in tables {
+        let t = &schema.tables[g.table];
+        for (k, tuples) in &g.fixups {
+            fix_up(tx, t, g, *k, tuples).await?;
+        }
+    }
+    for g in tables {
+        advance_sequences(tx, &schema.tables[g.table]).await?;
+    }
+    Ok(written)
+}
+
+async fn copy_table(conn: &mut PgConnection, t: &Table, g: &GeneratedTable) -> Result<u64> {
+    let cols: Vec<usize> = (0..t.columns.len()).filter(|&c| g.columns[c].is_some()).collect();
+    if g.rows == 0 || cols.is_empty() {
+        return Ok(0);
+    }
+    let names: Vec<String> = cols.iter().map(|&c| quote_ident(&t.columns[c].name)).collect();
+    let statement = format!("COPY {} ({}) FROM STDIN", t.qualified(), names.join(", "));
+    let context = || format!("writing {} rows into {}", g.rows, t.display_name());
+    let mut copy = conn.copy_in_raw(&statement).await.map_err(Error::db(context()))?;
+    let mut buf = String::with_capacity(CHUNK_BYTES + 4096);
+    for r in 0..g.rows {
+        for (i, &c) in cols.iter().enumerate() {
+            if i > 0 {
+                buf.push('\t');
+            }
+            encode(&g.column(c)[r], &mut buf);
+        }
+        buf.push('\n');
+        if buf.len() >= CHUNK_BYTES {
+            copy.send(std::mem::take(&mut buf).into_bytes()).await.map_err(Error::db(context()))?;
+        }
+    }
+    if !buf.is_empty() {
+        copy.send(buf.into_bytes()).await.map_err(Error::db(context()))?;
+    }
+    copy.finish().await.map_err(Error::db(context()))
+}
+
+/// COPY text format: NULL is `\N`; backslash, tab, newline and carriage
+/// return are escaped.
+fn encode(v: &Value, out: &mut String) {
+    match v.to_pg_text() {
+        None => out.push_str("\\N"),
+        Some(s) => {
+            for ch in s.chars() {
+                match ch {
+                    '\\' => out.push_str("\\\\"),
+                    '\t' => out.push_str("\\t"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    c => out.push(c),
+                }
+            }
+        }
+    }
+}
+
+/// Sets a cycle-breaking foreign key that was inserted as NULL, in one
+/// statement per table via `UPDATE ... FROM (VALUES ...)`.
+async fn fix_up(conn: &mut PgConnection, t: &Table, g: &GeneratedTable, k: usize, tuples: &[Vec<Value>]) -> Result<()> {
+    if t.primary_key.is_empty() || tuples.is_empty() {
+        return Ok(());
+    }
+    let fk = &t.foreign_keys[k];
+    let key_cols: Vec<usize> = t.primary_key.clone();
+    let literal = |v: &Value| v.to_pg_text().map(|s| format!("'{}'", s.replace('\'', "''"))).unwrap_or_else(|| "NULL".into());
+    for chunk in (0..g.rows).collect::<Vec<_>>().chunks(1000) {
+        let rows: Vec<String> = chunk
+            .iter()
+            .map(|&r| {
+                let keys = key_cols.iter().map(|&c| literal(&g.column(c)[r]));
+                let values = tuples[r].iter().map(literal);
+                format!("({})", keys.chain(values).collect::<Vec<_>>().join(", "))
+            })
+            .collect();
+        let key_names: Vec<String> = (0..key_cols.len()).map(|i| format!("k{i}")).collect();
+        let value_names: Vec<String> = (0..fk.columns.len()).map(|i| format!("v{i}")).collect();
+        let set: Vec<String> = fk
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| format!("{} = v.v{i}::{}", quote_ident(&t.columns[c].name), t.columns[c].ty.sql_name()))
+            .collect();
+        let cond: Vec<String> = key_cols
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| format!("t.{} = v.k{i}::{}", quote_ident(&t.columns[c].name), t.columns[c].ty.sql_name()))
+            .collect();
+        let sql = format!(
+            "UPDATE {} AS t SET {} FROM (VALUES {}) AS v({}) WHERE {}",
+            t.qualified(),
+            set.join(", "),
+            rows.join(", "),
+            key_names.iter().chain(&value_names).cloned().collect::<Vec<_>>().join(", "),
+            cond.join(" AND ")
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *conn).await.map_err(Error::db(format!("setting {} of {}", fk.name, t.display_name())))?;
+    }
+    Ok(())
+}
+
+/// Moves each serial/identity sequence past the largest key in the table.
+async fn advance_sequences(conn: &mut PgConnection, t: &Table) -> Result<()> {
+    for col in t.columns.iter().filter(|c| c.sequence.is_some()) {
+        let sequence = col.sequence.as_deref().expect("filtered");
+        let sql = format!(
+            "SELECT setval($1::regclass, m, true) FROM (SELECT max({}) AS m FROM {}) s WHERE m IS NOT NULL",
+            quote_ident(&col.name),
+            t.qualified()
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(sequence)
+            .execute(&mut *conn)
+            .await
+            .map_err(Error::db(format!("advancing sequence {sequence}")))?;
+    }
+    Ok(())
+}
+
+/// Largest existing value of each integer key the engine numbers, so new
+/// keys on a live database continue after it.
+pub async fn key_offsets(conn: &mut PgConnection, schema: &Schema, tables: &[usize]) -> Result<crate::generate::KeyOffsets> {
+    let mut offsets = crate::generate::KeyOffsets::new();
+    for &ti in tables {
+        let t = &schema.tables[ti];
+        for (c, col) in t.columns.iter().enumerate() {
+            let numbered = col.identity.is_some() || col.sequence.is_some() || t.primary_key == [c];
+            if !(numbered && col.ty.is_integer()) {
+                continue;
+            }
+            let sql = format!("SELECT coalesce(max({})::int8, 0) FROM {}", quote_ident(&col.name), t.qualified());
+            let max: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(&mut *conn).await.map_err(Error::db(format!("reading existing keys of {}", t.display_name())))?;
+            if max > 0 {
+                offsets.insert((ti, c), max);
+            }
+        }
+    }
+    Ok(offsets)
+}

@@ -1,0 +1,75 @@
+//! Shared helpers for the integration tests: fresh databases on the
+//! process's local Postgres, migrated from the example services.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use seedfast_test::backend::{Server, TempDatabase};
+use sqlx::{AssertSqlSafe, Connection, PgConnection};
+
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+}
+
+/// The migrations of one example service (`users`, `orders`, ...), or of
+/// the event store (`event-store`).
+pub fn migrations(service: &str) -> PathBuf {
+    let eco = repo().join("examples/ecommerce").join(service).join("migrations");
+    if eco.exists() { eco } else { repo().join("examples").join(service).join("migrations") }
+}
+
+/// A fresh database with the given SQL applied (files in name order).
+pub async fn database_with_sql(label: &str, sql: &[String]) -> TempDatabase {
+    let server = Server::local().await.expect("local postgres");
+    let db = server.create_database(label, None).await.expect("create database");
+    let mut conn = PgConnection::connect(db.url()).await.expect("connect");
+    for s in sql {
+        sqlx::raw_sql(AssertSqlSafe(s.clone())).execute(&mut conn).await.expect("apply schema");
+    }
+    conn.close().await.ok();
+    db
+}
+
+pub fn sql_files(dir: &Path) -> Vec<String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir).expect("migrations dir").map(|e| e.expect("entry").path()).collect();
+    files.sort();
+    files.iter().filter(|p| p.extension().is_some_and(|e| e == "sql")).map(|p| std::fs::read_to_string(p).expect("read sql")).collect()
+}
+
+/// A fresh database migrated like one example service.
+pub async fn service_db(service: &str) -> TempDatabase {
+    database_with_sql(service, &sql_files(&migrations(service))).await
+}
+
+pub async fn conn(db: &TempDatabase) -> PgConnection {
+    PgConnection::connect(db.url()).await.expect("connect")
+}
+
+pub async fn count(conn: &mut PgConnection, sql: &'static str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(conn).await.expect(sql)
+}
+
+/// Every row of every user table as text, tables in name order and rows in
+/// text order: two databases with the same data give the same string.
+pub async fn dump(db: &TempDatabase) -> String {
+    let mut conn = conn(db).await;
+    let tables: Vec<(String, String)> = sqlx::query_as(
+        "SELECT table_schema::text, table_name::text FROM information_schema.tables
+          WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')
+          ORDER BY 1, 2",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .expect("tables");
+    let mut out = String::new();
+    for (schema, table) in tables {
+        let q = format!("SELECT t::text FROM \"{schema}\".\"{table}\" t ORDER BY 1");
+        let rows: Vec<String> = sqlx::query_scalar(AssertSqlSafe(q)).fetch_all(&mut conn).await.expect("rows");
+        out.push_str(&format!("-- {schema}.{table} ({} rows)\n", rows.len()));
+        for r in rows {
+            out.push_str(&r);
+            out.push('\n');
+        }
+    }
+    out
+}
