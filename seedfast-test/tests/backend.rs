@@ -517,7 +517,8 @@ fn child_report(stdout: &str) -> Option<(PathBuf, u32)> {
     let value = |key: &str| {
         stdout
             .lines()
-            .find_map(|line| line.strip_prefix("SEEDFAST_CHILD ")?.strip_prefix(key))
+            // The harness's "test child_process_helper ... " may precede the first line.
+            .find_map(|line| line.split_once("SEEDFAST_CHILD ")?.1.strip_prefix(key))
     };
     Some((PathBuf::from(value("dir=")?), value("pid=")?.parse().ok()?))
 }

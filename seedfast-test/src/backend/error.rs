@@ -63,11 +63,10 @@ pub enum BackendError {
     /// The postmaster exited before it accepted connections.
     #[error(
         "postgres exited during start-up ({status}) for data dir {data_dir}; \
-         the end of its log {log}:\n{log_tail}"
+         the end of its log:\n{log_tail}"
     )]
     ServerExited {
         data_dir: PathBuf,
-        log: PathBuf,
         status: String,
         log_tail: String,
     },
@@ -75,12 +74,11 @@ pub enum BackendError {
     /// The postmaster did not become ready in time.
     #[error(
         "postgres did not accept connections on 127.0.0.1:{port} within {}s (data dir {data_dir}); \
-         the end of its log {log}:\n{log_tail}",
+         the end of its log:\n{log_tail}",
         timeout.as_secs()
     )]
     StartTimeout {
         data_dir: PathBuf,
-        log: PathBuf,
         port: u16,
         timeout: Duration,
         log_tail: String,
@@ -164,7 +162,7 @@ fn bullets(items: &[String]) -> String {
 fn hint(code: Option<&str>, message: &str) -> &'static str {
     match code {
         Some("42501") => "; the url's user needs the CREATEDB privilege (or to be a superuser)",
-        Some("55006") | Some("55000") if message.contains("being accessed by other users") => {
+        Some("55006") if message.contains("being accessed by other users") => {
             "; a template database must have no open connections while it is copied: close \
              every pool on it first"
         }

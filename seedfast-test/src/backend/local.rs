@@ -627,7 +627,6 @@ fn wait_until_ready(
         if let Some(status) = exited {
             return Err(BackendError::ServerExited {
                 data_dir: cluster.data_dir(),
-                log: cluster.log_path(),
                 status: describe_status(status),
                 log_tail: log_tail(&cluster.log_path()),
             });
@@ -638,7 +637,6 @@ fn wait_until_ready(
         if Instant::now() >= deadline {
             return Err(BackendError::StartTimeout {
                 data_dir: cluster.data_dir(),
-                log: cluster.log_path(),
                 port,
                 timeout: START_TIMEOUT,
                 log_tail: log_tail(&cluster.log_path()),
@@ -911,6 +909,7 @@ mod spawner {
     }
 
     fn prepare(command: &mut Command, account: Option<Account>) {
+        #[cfg(target_os = "linux")]
         let parent = std::process::id();
         let hook = move || -> io::Result<()> {
             // We are in the forked child of a multi-threaded process: async-signal-safe calls
@@ -939,12 +938,43 @@ mod spawner {
                     return Err(io::Error::from_raw_os_error(libc::ESRCH));
                 }
             }
-            let _ = parent;
             Ok(())
         };
         // SAFETY: the hook only makes async-signal-safe syscalls and does not allocate.
         unsafe {
             std::os::unix::process::CommandExt::pre_exec(command, hook);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stale_dir_names_yield_their_owner() {
+        assert_eq!(owner_pid("seedfast-pg-1234-0"), Some(1234));
+        assert_eq!(owner_pid("seedfast-pg-1234-x"), None);
+        assert_eq!(owner_pid("seedfast-pg-1234"), None);
+        assert_eq!(owner_pid("seedfast-backend-test-1234-x"), None);
+    }
+
+    #[test]
+    fn unknown_accounts_are_none() {
+        assert!(lookup_account("seedfast-no-such-account").unwrap().is_none());
+        assert!(lookup_account("root").unwrap().is_some_and(|a| a.uid == 0));
+    }
+
+    #[test]
+    fn this_process_is_alive_and_pid_zero_is_not() {
+        assert!(process_alive(std::process::id()));
+        assert!(!process_alive(0));
+        assert!(!process_alive(u32::MAX));
+    }
+
+    #[test]
+    fn log_tails_keep_the_last_lines() {
+        assert_eq!(last_lines("a\nb\nc\n", 2), "b\nc");
+        assert_eq!(last_lines("a", 5), "a");
     }
 }

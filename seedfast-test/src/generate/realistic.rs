@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use fake::Fake;
-use fake::faker::address::en::{BuildingNumber, CityName, CountryCode, CountryName, StateName, StreetName, ZipCode};
+use fake::faker::address::en::{BuildingNumber, CityName, CountryCode, CountryName, StateName, StreetName};
 use fake::faker::company::en::{Buzzword, CompanyName};
 use fake::faker::internet::en::Username;
 use fake::faker::lorem::en::{Sentence, Word, Words};
@@ -111,8 +111,7 @@ pub fn text(kind: Kind, rng: &mut Pcg64, row: usize) -> String {
         Kind::Email => {
             let first: String = FirstName().fake_with_rng(rng);
             let last: String = LastName().fake_with_rng(rng);
-            let n: u16 = rng.random_range(1..1000);
-            format!("{}.{}{}@example.com", ascii_lower(&first), ascii_lower(&last), n)
+            email(&first, &last, rng)
         }
         Kind::FirstName => FirstName().fake_with_rng(rng),
         Kind::LastName => LastName().fake_with_rng(rng),
@@ -134,7 +133,7 @@ pub fn text(kind: Kind, rng: &mut Pcg64, row: usize) -> String {
         }
         Kind::City => CityName().fake_with_rng(rng),
         Kind::State => StateName().fake_with_rng(rng),
-        Kind::PostalCode => ZipCode().fake_with_rng(rng),
+        Kind::PostalCode => format!("{:05}", rng.random_range(501..99951u32)),
         Kind::CountryCode => CountryCode().fake_with_rng(rng),
         Kind::Country => CountryName().fake_with_rng(rng),
         Kind::Company => CompanyName().fake_with_rng(rng),
@@ -174,6 +173,12 @@ pub fn default_range(kind: Kind, column: &str) -> (f64, f64) {
         _ if column.ends_with("_id") => (1.0, 1000.0),
         _ => (1.0, 1000.0),
     }
+}
+
+/// An address at the reserved example.com domain, so seeded data can never
+/// mail a real person.
+pub fn email(first: &str, last: &str, rng: &mut Pcg64) -> String {
+    format!("{}.{}{}@example.com", ascii_lower(first), ascii_lower(last), rng.random_range(1..1000u16))
 }
 
 pub fn code(rng: &mut Pcg64, len: usize) -> String {

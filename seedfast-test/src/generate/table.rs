@@ -536,8 +536,7 @@ impl<'a> TableGen<'a> {
             let ready = pending
                 .iter()
                 .position(|&c| {
-                    self.specs[c].relations.iter().all(|(_, o)| self.columns[*o].is_some() || !pending.contains(o) || *o == c)
-                        && (!self.is_slug(c) || self.label_col().is_none_or(|l| self.columns[l].is_some() || !pending.contains(&l)))
+                    self.specs[c].relations.iter().map(|(_, o)| *o).chain(self.derived_from(c)).all(|o| o == c || !pending.contains(&o))
                 })
                 .unwrap_or(0);
             let c = pending.remove(ready);
@@ -545,6 +544,24 @@ impl<'a> TableGen<'a> {
             self.columns[c] = Some(values);
         }
         Ok(())
+    }
+
+    /// Columns whose values shape this one's: a slug follows the name, an
+    /// email the person's first and last name.
+    fn derived_from(&self, c: usize) -> Vec<usize> {
+        if self.is_slug(c) {
+            return self.label_col().into_iter().collect();
+        }
+        let col = &self.t.columns[c];
+        if realistic::kind_of(&self.t.name, &col.name, &col.ty) == Kind::Email {
+            return self.name_columns().map(|(f, l)| vec![f, l]).unwrap_or_default();
+        }
+        Vec::new()
+    }
+
+    fn name_columns(&self) -> Option<(usize, usize)> {
+        let find = |kind| (0..self.t.columns.len()).find(|&c| realistic::kind_of(&self.t.name, &self.t.columns[c].name, &self.t.columns[c].ty) == kind);
+        Some((find(Kind::FirstName)?, find(Kind::LastName)?))
     }
 
     fn is_slug(&self, c: usize) -> bool {
@@ -720,6 +737,12 @@ impl<'a> TableGen<'a> {
                     && let Some(Value::Text(label)) = self.label_col().and_then(|l| self.columns[l].as_ref()).map(|v| &v[row])
                 {
                     realistic::slugify(label)
+                } else if kind == Kind::Email
+                    && let Some((Value::Text(first), Value::Text(last))) = self
+                        .name_columns()
+                        .and_then(|(f, l)| Some((self.columns[f].as_ref()?.get(row)?, self.columns[l].as_ref()?.get(row)?)))
+                {
+                    realistic::email(first, last, rng)
                 } else if matches!(kind, Kind::Code) || matches!(col.ty.base(), SqlType::Char(_)) && kind == Kind::Generic {
                     realistic::code(rng, spec.max_len.unwrap_or(8).min(8).max(spec.min_len.unwrap_or(1)))
                 } else {

@@ -3,7 +3,7 @@
 //! may go in any order) or, failing that, a nullable one (inserted as NULL
 //! and set by an UPDATE afterwards).
 
-use super::TablePlan;
+use super::{Rows, TablePlan};
 use crate::error::{Error, Result};
 use crate::schema::Schema;
 
@@ -36,7 +36,10 @@ pub fn insertion_order(schema: &Schema, mut plans: Vec<TablePlan>) -> Result<Vec
             for p in remaining.iter_mut() {
                 let t = &schema.tables[p.table];
                 for (k, fk) in t.foreign_keys.iter().enumerate() {
-                    let waiting = fk.ref_table != p.table
+                    // A per-parent table's rows come from its parent: that edge stays.
+                    let drives_rows = matches!(p.rows, Rows::PerParent { fk, .. } if fk == k);
+                    let waiting = !drives_rows
+                        && fk.ref_table != p.table
                         && planned.contains(&fk.ref_table)
                         && !placed.contains(&fk.ref_table)
                         && !p.deferred_fks.contains(&k)
