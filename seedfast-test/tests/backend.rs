@@ -35,7 +35,11 @@ async fn local_server_creates_queries_and_drops_a_database() {
         .create_database("Create & Drop", None)
         .await
         .expect("create a database");
-    assert!(db.name().starts_with("seedfast_create_drop_"), "{}", db.name());
+    assert!(
+        db.name().starts_with("seedfast_create_drop_"),
+        "{}",
+        db.name()
+    );
     assert!(database_exists(&server, db.name()).await);
 
     let pool = db.connect().await.expect("connect to the new database");
@@ -61,7 +65,10 @@ async fn local_server_creates_queries_and_drops_a_database() {
 #[tokio::test]
 async fn temp_database_is_dropped_on_drop_inside_a_runtime() {
     let server = Server::local().await.expect("start the shared server");
-    let db = server.create_database("drop in runtime", None).await.unwrap();
+    let db = server
+        .create_database("drop in runtime", None)
+        .await
+        .unwrap();
     let name = db.name().to_owned();
     let pool = db.connect().await.unwrap();
     sqlx::query("CREATE TABLE t (id int)")
@@ -104,8 +111,14 @@ async fn databases_copy_templates_and_can_be_kept() {
         .await
         .expect_err("copying a template with open connections");
     let message = err.to_string();
-    assert!(message.contains("being accessed by other users"), "{message}");
-    assert!(message.contains("close every pool on it first"), "{message}");
+    assert!(
+        message.contains("being accessed by other users"),
+        "{message}"
+    );
+    assert!(
+        message.contains("close every pool on it first"),
+        "{message}"
+    );
     pool.close().await;
 
     let copy = server
@@ -121,8 +134,13 @@ async fn databases_copy_templates_and_can_be_kept() {
     pool.close().await;
 
     let kept = copy.keep();
-    assert!(database_exists(&server, &kept).await, "a kept database was dropped");
-    let admin = sqlx::PgPool::connect(&server.url_for("postgres")).await.unwrap();
+    assert!(
+        database_exists(&server, &kept).await,
+        "a kept database was dropped"
+    );
+    let admin = sqlx::PgPool::connect(&server.url_for("postgres"))
+        .await
+        .unwrap();
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE \"{kept}\"")))
         .execute(&admin)
         .await
@@ -173,11 +191,23 @@ async fn missing_binaries_are_reported_with_a_fix() {
     })
     .await
     .expect_err("no binaries in an empty dir");
-    assert!(matches!(err, BackendError::BinariesNotFound { .. }), "{err:?}");
+    assert!(
+        matches!(err, BackendError::BinariesNotFound { .. }),
+        "{err:?}"
+    );
     let message = err.to_string();
-    assert!(message.contains("initdb and postgres) not found"), "{message}");
-    assert!(message.contains(&empty.path().display().to_string()), "{message}");
-    assert!(message.contains("no executable initdb or postgres there"), "{message}");
+    assert!(
+        message.contains("initdb and postgres) not found"),
+        "{message}"
+    );
+    assert!(
+        message.contains(&empty.path().display().to_string()),
+        "{message}"
+    );
+    assert!(
+        message.contains("no executable initdb or postgres there"),
+        "{message}"
+    );
     assert!(message.contains("apt-get install postgresql"), "{message}");
     assert!(message.contains("SEEDFAST_PG_BINDIR"), "{message}");
 }
@@ -214,15 +244,25 @@ fn shared_server_is_removed_when_its_process_panics() {
     let child = spawn_child("panic", tmp.path());
     let (status, stdout, stderr) = wait_with_output(child, CHILD_TIMEOUT);
 
-    assert!(!status.success(), "the child should have failed:\n{stdout}\n{stderr}");
+    assert!(
+        !status.success(),
+        "the child should have failed:\n{stdout}\n{stderr}"
+    );
     assert!(
         stdout.contains("deliberate panic") || stderr.contains("deliberate panic"),
         "the child failed for another reason:\n{stdout}\n{stderr}"
     );
     let (dir, pid) = child_report(&stdout).expect("the child's report");
     assert!(dir.starts_with(tmp.path()), "{}", dir.display());
-    assert!(!dir.exists(), "{} outlived the panicking process", dir.display());
-    assert!(!pid_alive(pid), "postmaster {pid} outlived the panicking process");
+    assert!(
+        !dir.exists(),
+        "{} outlived the panicking process",
+        dir.display()
+    );
+    assert!(
+        !pid_alive(pid),
+        "postmaster {pid} outlived the panicking process"
+    );
 }
 
 #[test]
@@ -318,18 +358,35 @@ async fn external_urls_keep_their_password_but_never_show_it() {
     let local = Server::local().await.expect("start the shared server");
     let port = local.as_local().unwrap().port();
     // Trust auth ignores the password, so it can be anything.
-    let url = format!("postgres://postgres:hunter2-secret@127.0.0.1:{port}/postgres?sslmode=disable");
+    let url =
+        format!("postgres://postgres:hunter2-secret@127.0.0.1:{port}/postgres?sslmode=disable");
     let server = Server::external(&url).unwrap();
 
     let db = server.create_database("credentials", None).await.unwrap();
-    assert!(db.url().contains("hunter2-secret"), "the url must still connect");
-    assert!(db.url().contains(&format!("/{}?sslmode=disable", db.name())), "{}", db.url());
-    for shown in [db.display_url(), format!("{db:?}"), format!("{server:?}"), server.display_url()] {
+    assert!(
+        db.url().contains("hunter2-secret"),
+        "the url must still connect"
+    );
+    assert!(
+        db.url()
+            .contains(&format!("/{}?sslmode=disable", db.name())),
+        "{}",
+        db.url()
+    );
+    for shown in [
+        db.display_url(),
+        format!("{db:?}"),
+        format!("{server:?}"),
+        server.display_url(),
+    ] {
         assert!(!shown.contains("hunter2-secret"), "{shown}");
     }
     assert_eq!(
         db.display_url(),
-        format!("postgres://postgres:***@127.0.0.1:{port}/{}?sslmode=disable", db.name())
+        format!(
+            "postgres://postgres:***@127.0.0.1:{port}/{}?sslmode=disable",
+            db.name()
+        )
     );
     db.close().await.unwrap();
 }
@@ -357,7 +414,10 @@ async fn external_server_reports_an_unreachable_server() {
         )),
         "{message}"
     );
-    assert!(message.contains("check that the server is running"), "{message}");
+    assert!(
+        message.contains("check that the server is running"),
+        "{message}"
+    );
     for shown in [message, format!("{err:?}"), format!("{server:?}")] {
         assert!(!shown.contains("pw-s3cr3t-42"), "{shown}");
     }
@@ -371,11 +431,17 @@ async fn external_server_reports_a_missing_maintenance_database() {
         .create_database("rejected", None)
         .await
         .expect_err("the database does not exist");
-    assert!(matches!(err, BackendError::ConnectionRejected { .. }), "{err:?}");
+    assert!(
+        matches!(err, BackendError::ConnectionRejected { .. }),
+        "{err:?}"
+    );
     assert_eq!(err.sqlstate(), Some("3D000"));
     let message = err.to_string();
     assert!(message.contains("rejected the connection"), "{message}");
-    assert!(message.contains("\"no_such_database\" does not exist"), "{message}");
+    assert!(
+        message.contains("\"no_such_database\" does not exist"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -386,10 +452,16 @@ fn external_server_rejects_invalid_urls_without_showing_the_password() {
         "postgres://root:hunter2@localhost:notaport/app",
     ] {
         let err = Server::external(url).expect_err(url);
-        assert!(matches!(err, BackendError::InvalidUrl { .. }), "{url}: {err:?}");
+        assert!(
+            matches!(err, BackendError::InvalidUrl { .. }),
+            "{url}: {err:?}"
+        );
         let message = err.to_string();
         assert!(message.starts_with("invalid postgres url `"), "{message}");
-        assert!(message.contains("postgres://user:password@host:port/database"), "{message}");
+        assert!(
+            message.contains("postgres://user:password@host:port/database"),
+            "{message}"
+        );
         assert!(!message.contains("hunter2"), "{message}");
         assert!(!format!("{err:?}").contains("hunter2"), "{err:?}");
     }
@@ -410,8 +482,14 @@ fn redact_hides_passwords_in_urls() {
         "postgres://db.internal/orders?user=app&password=***&sslmode=disable"
     );
     // Nothing to hide.
-    assert_eq!(redact("postgres://app@db.internal/orders"), "postgres://app@db.internal/orders");
-    assert_eq!(redact("postgres://db.internal:5432/orders"), "postgres://db.internal:5432/orders");
+    assert_eq!(
+        redact("postgres://app@db.internal/orders"),
+        "postgres://app@db.internal/orders"
+    );
+    assert_eq!(
+        redact("postgres://db.internal:5432/orders"),
+        "postgres://db.internal:5432/orders"
+    );
 }
 
 #[test]
@@ -425,7 +503,10 @@ fn redact_hides_passwords_in_key_value_dsns() {
         "host=db.internal password = *** dbname=orders"
     );
     assert_eq!(redact("password=s3cret"), "password=***");
-    assert_eq!(redact("host=db.internal dbname=orders"), "host=db.internal dbname=orders");
+    assert_eq!(
+        redact("host=db.internal dbname=orders"),
+        "host=db.internal dbname=orders"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -447,7 +528,10 @@ async fn database_exists(server: &Server, name: &str) -> bool {
 async fn use_briefly(server: &Server, label: &str) {
     let db = server.create_database(label, None).await.unwrap();
     let pool = db.connect().await.unwrap();
-    let one: i32 = sqlx::query_scalar("SELECT 1").fetch_one(&pool).await.unwrap();
+    let one: i32 = sqlx::query_scalar("SELECT 1")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(one, 1);
     pool.close().await;
     db.close().await.unwrap();
@@ -477,7 +561,13 @@ fn wait_until(timeout: Duration, mut done: impl FnMut() -> bool) -> bool {
 /// no other test's sweep touches what it leaves.
 fn spawn_child(mode: &str, tmp: &Path) -> Child {
     Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", CHILD_HELPER, "--ignored", "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            CHILD_HELPER,
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env(CHILD_MODE_ENV, mode)
         .env("TMPDIR", tmp)
         .stdin(Stdio::null())

@@ -220,3 +220,15 @@ async fn domain_events_grouped_per_aggregate_with_monotonic_timestamps() {
         0
     );
 }
+
+#[tokio::test]
+async fn users_with_named_columns_qualified_children_and_preferences() {
+    let db = service_db("users").await;
+    let mut c = conn(&db).await;
+    seed(&mut c, "1,000 users with names, emails, phone numbers, billing and shipping addresses, and notification preferences").await;
+    assert_eq!(count(&mut c, "SELECT count(*) FROM users").await, 1000);
+    assert_eq!(count(&mut c, "SELECT count(*) FROM users WHERE phone IS NULL").await, 0, "phone numbers were asked for");
+    let kinds = statuses(&mut c, "SELECT kind, count(*) FROM addresses GROUP BY 1 ORDER BY 1").await;
+    assert_eq!(kinds.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), vec!["billing", "shipping"]);
+    assert_eq!(count(&mut c, "SELECT count(*) FROM preferences").await, 1000);
+}

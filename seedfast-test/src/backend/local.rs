@@ -244,7 +244,9 @@ fn find_bindir(explicit: Option<&Path>) -> Result<PathBuf, BackendError> {
             ));
         }
         Ok(out) => searched.push(format!("pg_config --bindir: failed ({})", out.status)),
-        Err(err) => searched.push(format!("pg_config --bindir: could not run pg_config ({err})")),
+        Err(err) => searched.push(format!(
+            "pg_config --bindir: could not run pg_config ({err})"
+        )),
     }
 
     let versions_root = Path::new("/usr/lib/postgresql");
@@ -263,7 +265,11 @@ fn find_bindir(explicit: Option<&Path>) -> Result<PathBuf, BackendError> {
         })
         .collect();
     versions.sort();
-    if let Some(found) = versions.iter().rev().find_map(|(_, dir)| checked_bindir(dir)) {
+    if let Some(found) = versions
+        .iter()
+        .rev()
+        .find_map(|(_, dir)| checked_bindir(dir))
+    {
         return Ok(found);
     }
     searched.push(format!(
@@ -455,8 +461,8 @@ impl ClusterHandle {
         let handle = ClusterHandle(cluster);
 
         if let Some(account) = account {
-            std::os::unix::fs::chown(&handle.root, Some(account.uid), Some(account.gid))
-                .map_err(|err| {
+            std::os::unix::fs::chown(&handle.root, Some(account.uid), Some(account.gid)).map_err(
+                |err| {
                     BackendError::io(
                         format!(
                             "hand the postgres temp dir {} to the `{SERVER_ACCOUNT}` account",
@@ -464,7 +470,8 @@ impl ClusterHandle {
                         ),
                         err,
                     )
-                })?;
+                },
+            )?;
         }
         Ok(handle)
     }
@@ -961,7 +968,11 @@ mod tests {
 
     #[test]
     fn unknown_accounts_are_none() {
-        assert!(lookup_account("seedfast-no-such-account").unwrap().is_none());
+        assert!(
+            lookup_account("seedfast-no-such-account")
+                .unwrap()
+                .is_none()
+        );
         assert!(lookup_account("root").unwrap().is_some_and(|a| a.uid == 0));
     }
 

@@ -103,7 +103,8 @@ impl Server {
             match sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut conn).await {
                 Ok(_) => break Ok(name),
                 // Only possible when other machines with our pid share an external server.
-                Err(err) if sqlstate(&err).as_deref() == Some("42P04") && attempt < CREATE_ATTEMPTS => {}
+                Err(err)
+                    if sqlstate(&err).as_deref() == Some("42P04") && attempt < CREATE_ATTEMPTS => {}
                 Err(err) => {
                     let action = match template {
                         Some(template) => {
@@ -279,7 +280,10 @@ async fn drop_database(admin: &str, secrets: &[String], name: &str) -> Result<()
     let mut conn = connect_admin(admin, secrets).await?;
     let quoted = quote_ident(name);
     let forced = format!("DROP DATABASE IF EXISTS {quoted} WITH (FORCE)");
-    let result = match sqlx::raw_sql(AssertSqlSafe(forced)).execute(&mut conn).await {
+    let result = match sqlx::raw_sql(AssertSqlSafe(forced))
+        .execute(&mut conn)
+        .await
+    {
         // WITH (FORCE) needs PostgreSQL 13; before that, end the sessions by hand.
         Err(err) if sqlstate(&err).as_deref() == Some("42601") => {
             let terminated = sqlx::query(

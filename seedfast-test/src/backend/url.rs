@@ -138,7 +138,10 @@ fn url_password_spans(s: &str) -> Vec<Range<usize>> {
     while let Some(found) = lower[from..].find("password=") {
         let key_start = from + found;
         let value_start = key_start + "password=".len();
-        if matches!(s.as_bytes().get(key_start.wrapping_sub(1)), Some(b'?' | b'&')) {
+        if matches!(
+            s.as_bytes().get(key_start.wrapping_sub(1)),
+            Some(b'?' | b'&')
+        ) {
             let value_end = s[value_start..]
                 .find(['&', '#'])
                 .map_or(s.len(), |i| value_start + i);
@@ -246,7 +249,10 @@ mod tests {
         );
         assert_eq!(redact("postgres://alice@h/app"), "postgres://alice@h/app");
         assert_eq!(redact("postgres://h:5432/app"), "postgres://h:5432/app");
-        assert_eq!(redact("postgresql://a:p%40ss@h/d"), "postgresql://a:***@h/d");
+        assert_eq!(
+            redact("postgresql://a:p%40ss@h/d"),
+            "postgresql://a:***@h/d"
+        );
         // Invalid, but must not leak: unencoded `@` and `/` in the password.
         assert_eq!(redact("postgres://a:p@s/s@h/d"), "postgres://a:***@h/d");
     }
@@ -257,7 +263,10 @@ mod tests {
             redact("postgres://h/d?sslmode=disable&password=pw&user=u"),
             "postgres://h/d?sslmode=disable&password=***&user=u"
         );
-        assert_eq!(redact("postgres://h/d?PASSWORD=pw"), "postgres://h/d?PASSWORD=***");
+        assert_eq!(
+            redact("postgres://h/d?PASSWORD=pw"),
+            "postgres://h/d?PASSWORD=***"
+        );
     }
 
     #[test]
@@ -287,10 +296,16 @@ mod tests {
     #[test]
     fn replaces_database() {
         assert_eq!(
-            with_database("postgres://u:p@h:1/maint?sslmode=disable&dbname=x", "seedfast_a_1_2"),
+            with_database(
+                "postgres://u:p@h:1/maint?sslmode=disable&dbname=x",
+                "seedfast_a_1_2"
+            ),
             "postgres://u:p@h:1/seedfast_a_1_2?sslmode=disable"
         );
         assert_eq!(with_database("postgres://h", "a b"), "postgres://h/a%20b");
-        assert_eq!(with_database("postgres://h/?dbname=x#f", "d"), "postgres://h/d");
+        assert_eq!(
+            with_database("postgres://h/?dbname=x#f", "d"),
+            "postgres://h/d"
+        );
     }
 }

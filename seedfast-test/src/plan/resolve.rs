@@ -259,7 +259,7 @@ impl<'a> Resolver<'a> {
         }
         let first = singular(&phrase.words[0]);
         (0..t.columns.len())
-            .filter(|&c| !t.columns[c].generated && t.columns[c].name.to_lowercase().split('_').any(|part| part == first))
+            .filter(|&c| !t.columns[c].generated && t.columns[c].name.to_lowercase().split('_').any(|part| singular(part) == first))
             .collect()
     }
 
@@ -370,6 +370,37 @@ impl<'a> Resolver<'a> {
                 if !plan.fill.contains(&c) {
                     plan.fill.push(c);
                 }
+            }
+            return Ok(());
+        }
+        // `billing addresses`: a child table qualified by one of its values.
+        for n in 1..target.words.len() {
+            let tail = Phrase { words: target.words[n..].to_vec(), text: target.words[n..].join(" "), span: target.span };
+            let Some((child, fk)) = self.find_child(subject, &tail) else { continue };
+            let qualifier = target.words[..n].join(" ");
+            let t = &self.schema.tables[child];
+            if self.planned(child).is_none() {
+                let rows = self.default_children(child, fk);
+                self.plan_mut(child, Why::Mentioned).rows = rows;
+            }
+            let Some((col, value)) = (0..t.columns.len()).find_map(|c| match_value(&qualifier, &allowed_values(t, c)).map(|v| (c, v.clone()))) else {
+                // `notification preferences`: the qualifier names columns to fill.
+                let phrase = Phrase { words: target.words[..n].to_vec(), text: qualifier.clone(), span: target.span };
+                let columns = self.find_columns(child, &phrase);
+                if !columns.is_empty() {
+                    let plan = self.plan_mut(child, Why::Mentioned);
+                    plan.fill.extend(columns.into_iter().filter(|c| !plan.fill.contains(c)).collect::<Vec<_>>());
+                    return Ok(());
+                }
+                return Err(self
+                    .err(target.span, format!("`{qualifier}` is not a value of any column of `{}`", t.display_name()))
+                    .help(format!("write `with {}` alone, or use a value its enum or CHECK allows", tail.text))
+                    .into());
+            };
+            let plan = self.plan_mut(child, Why::Mentioned);
+            match plan.rules.entry(col).or_insert_with(|| Rule::Mix(Vec::new())) {
+                Rule::Mix(values) if !values.contains(&value) => values.push(value),
+                _ => {}
             }
             return Ok(());
         }
