@@ -119,3 +119,15 @@ async fn composite_keys_self_references_and_cycles() {
     assert_eq!(count(&mut c, r#"SELECT count(*) FROM "Shop".person"#).await, 12);
     assert_eq!(count(&mut c, r#"SELECT count(*) FROM "Shop".department WHERE head_id IS NULL"#).await, 0, "cycle fixed up after insert");
 }
+
+#[tokio::test]
+async fn updated_at_follows_created_at_without_a_check() {
+    let db = database_with_sql(
+        "timestamps",
+        &["CREATE TABLE notes (id bigserial PRIMARY KEY, body text NOT NULL, created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL)".into()],
+    )
+    .await;
+    let mut c = conn(&db).await;
+    seed(&mut c, "500 notes", SeedOptions::default()).await.unwrap();
+    assert_eq!(count(&mut c, "SELECT count(*) FROM notes WHERE updated_at < created_at").await, 0);
+}

@@ -83,6 +83,14 @@ pub fn column_spec(table: &Table, col: usize) -> Spec {
         ty = base;
     }
 
+    // A row is updated after it is created, CHECK or not.
+    if matches!(column.name.as_str(), "updated_at" | "modified_at")
+        && let Some(created) = table.column("created_at")
+        && !spec.relations.iter().any(|(_, o)| *o == created)
+    {
+        spec.relations.push((CmpOp::Ge, created));
+    }
+
     if table.primary_key == [col] {
         spec.unique = Some(None);
     }

@@ -446,15 +446,14 @@ impl<'a> TableGen<'a> {
         let covered = (n * total + 5000) / 10_000;
         let mut counts: Vec<(u64, u64, usize)> =
             shares.iter().enumerate().map(|(i, (_, h))| ((n * *h as u64) / 10_000, (n * *h as u64) % 10_000, i)).collect();
-        let mut assigned: u64 = counts.iter().map(|c| c.0).sum();
+        let assigned: u64 = counts.iter().map(|c| c.0).sum();
         let mut by_remainder: Vec<usize> = (0..counts.len()).collect();
         by_remainder.sort_by_key(|&i| (std::cmp::Reverse(counts[i].1), i));
-        for &i in by_remainder.iter().cycle().take(counts.len() * 2) {
-            if assigned >= covered.min(n) {
-                break;
-            }
+        // Each share lost less than one row to flooring, so the shortfall is
+        // at most one row per share.
+        let shortfall = covered.min(n).saturating_sub(assigned) as usize;
+        for &i in by_remainder.iter().cycle().take(shortfall) {
             counts[i].0 += 1;
-            assigned += 1;
         }
         let mut out: Vec<Value> = Vec::with_capacity(self.n);
         for (count, _, i) in &counts {
@@ -607,17 +606,16 @@ impl<'a> TableGen<'a> {
         {
             return Err(self.unsatisfiable(c, "its length limits", format!("no text is at least {min} and at most {max} characters long"), "fix the CHECK or the column length"));
         }
-        if spec.unique.is_some() {
-            if let Some(size) = self.domain_size(c)
-                && (self.n as f64) > size
-            {
-                return Err(self.unsatisfiable(
-                    c,
-                    self.unique_name(c),
-                    format!("{} rows need distinct values but the column has only {} possible values", self.n, size as u64),
-                    "seed fewer rows or relax the constraint",
-                ));
-            }
+        if spec.unique.is_some()
+            && let Some(size) = self.domain_size(c)
+            && (self.n as f64) > size
+        {
+            return Err(self.unsatisfiable(
+                c,
+                self.unique_name(c),
+                format!("{} rows need distinct values but the column has only {} possible values", self.n, size as u64),
+                "seed fewer rows or relax the constraint",
+            ));
         }
 
         let kind = realistic::kind_of(&self.t.name, &col.name, &col.ty);

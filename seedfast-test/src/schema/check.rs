@@ -135,30 +135,8 @@ fn tokenize(s: &str) -> Option<Vec<Tok>> {
             '<' => { out.push(Tok::Op(CmpOp::Lt)); i += 1 }
             '>' => { out.push(Tok::Op(CmpOp::Gt)); i += 1 }
             '=' => { out.push(Tok::Op(CmpOp::Eq)); i += 1 }
-            '\'' => {
-                let mut text = String::new();
-                i += 1;
-                loop {
-                    match chars.get(i)? {
-                        '\'' if chars.get(i + 1) == Some(&'\'') => { text.push('\''); i += 2 }
-                        '\'' => { i += 1; break }
-                        ch => { text.push(*ch); i += 1 }
-                    }
-                }
-                out.push(Tok::Str(text));
-            }
-            '"' => {
-                let mut text = String::new();
-                i += 1;
-                loop {
-                    match chars.get(i)? {
-                        '"' if chars.get(i + 1) == Some(&'"') => { text.push('"'); i += 2 }
-                        '"' => { i += 1; break }
-                        ch => { text.push(*ch); i += 1 }
-                    }
-                }
-                out.push(Tok::Quoted(text));
-            }
+            '\'' => out.push(Tok::Str(quoted(&chars, &mut i)?)),
+            '"' => out.push(Tok::Quoted(quoted(&chars, &mut i)?)),
             c if c.is_ascii_digit() || (c == '-' && next.is_some_and(|n| n.is_ascii_digit())) => {
                 let start = i;
                 i += 1;
@@ -178,6 +156,30 @@ fn tokenize(s: &str) -> Option<Vec<Tok>> {
         }
     }
     Some(out)
+}
+
+/// A quoted string or identifier starting at `chars[*i]`, the quote doubled
+/// inside it (`'it''s'`); leaves `*i` just after the closing quote.
+fn quoted(chars: &[char], i: &mut usize) -> Option<String> {
+    let quote = chars[*i];
+    let mut text = String::new();
+    *i += 1;
+    loop {
+        match chars.get(*i)? {
+            c if *c == quote && chars.get(*i + 1) == Some(&quote) => {
+                text.push(quote);
+                *i += 2;
+            }
+            c if *c == quote => {
+                *i += 1;
+                return Some(text);
+            }
+            c => {
+                text.push(*c);
+                *i += 1;
+            }
+        }
+    }
 }
 
 struct Parser {

@@ -194,7 +194,8 @@ struct Types {
 }
 
 async fn load_types(conn: &mut PgConnection) -> Result<Types> {
-    let rows: Vec<(i64, String, String, String, i64, i64, i32, bool)> = sqlx::query_as(
+    type TypeQueryRow = (i64, String, String, String, i64, i64, i32, bool);
+    let rows: Vec<TypeQueryRow> = sqlx::query_as(
         "SELECT t.oid::int8, n.nspname::text, t.typname::text, t.typtype::text, t.typelem::int8, t.typbasetype::int8,
                 t.typtypmod, t.typnotnull
            FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
