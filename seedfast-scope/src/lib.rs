@@ -16,6 +16,7 @@ pub mod ast;
 mod error;
 mod lexer;
 mod parser;
+pub mod project;
 
 pub use ast::*;
 pub use error::ScopeError;

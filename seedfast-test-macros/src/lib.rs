@@ -1,6 +1,9 @@
-//! The `#[seeded_test]` attribute of seedfast-test.
-//!
-//! Empty for now: the attribute (one ephemeral Postgres per declared
-//! service, migrations, template clones, typed handles) is the next
-//! milestone. The crate exists so the workspace layout and the pinned
-//! versions between the macro and the runtime are in place from the start.
+//! The `#[seeded_test]` attribute of seedfast-test. See that crate's docs.
+
+use proc_macro::TokenStream;
+
+/// Work in progress: expands to the function unchanged.
+#[proc_macro_attribute]
+pub fn seeded_test(_args: TokenStream, item: TokenStream) -> TokenStream {
+    item
+}

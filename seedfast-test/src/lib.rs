@@ -29,3 +29,15 @@ pub use plan::SeedOptions;
 pub use report::SeedReport;
 pub use seed::{connect, plan as plan_scope, seed, seed_url};
 pub use seedfast_scope as scope;
+pub mod harness;
+
+pub use harness::{Ids, ServiceDb};
+pub use seedfast_test_macros::seeded_test;
+
+/// What the `#[seeded_test]` expansion calls. Not a public API: it changes
+/// with the macro, which is pinned to this exact crate version.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::harness::{TestResult, TestSpec, run};
+    pub use crate::harness::run::Dbs;
+}
