@@ -157,6 +157,24 @@ impl LocalServer {
         );
         super::url::with_database(&base, database)
     }
+
+    /// Keeps the cluster's files when the process ends (the server itself
+    /// stops with the process). Returns the commands that start it again and
+    /// connect to `database`; nothing in them is secret (trust auth).
+    pub fn keep(&self, database: &str) -> String {
+        self.cluster.kept.store(true, Ordering::Relaxed);
+        let _ = fs::write(self.cluster.root.join(KEEP_MARKER), "kept for debugging; remove this directory when done\n");
+        let data = self.cluster.data_dir();
+        let as_user = if unsafe { libc::geteuid() } == 0 { format!("runuser -u {SERVER_ACCOUNT} -- ") } else { String::new() };
+        format!(
+            "{as_user}{pg_ctl} -D {data} -o '-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={root}' -l {root}/restart.log start && psql '{url}'   # remove {root} when done",
+            pg_ctl = self.bindir.join("pg_ctl").display(),
+            data = data.display(),
+            port = self.port,
+            root = self.cluster.root.display(),
+            url = self.url_for(database),
+        )
+    }
 }
 
 impl fmt::Debug for LocalServer {
@@ -378,6 +396,9 @@ fn lookup_account(name: &str) -> io::Result<Option<Account>> {
 
 struct Cluster {
     root: PathBuf,
+    /// Set by [`LocalServer::keep`]: stop the server at exit but leave its
+    /// files, so a failing test's data can be inspected afterwards.
+    kept: std::sync::atomic::AtomicBool,
     /// The postmaster, once started. The lock is held for the whole of a shutdown, so that a
     /// second caller (Drop racing the exit hook) returns only once the server is gone.
     child: Mutex<Option<Child>>,
@@ -400,6 +421,9 @@ impl Cluster {
         let mut child = self.child();
         if let Some(mut postmaster) = child.take() {
             stop_postmaster(&mut postmaster, &self.data_dir());
+        }
+        if self.kept.load(Ordering::Relaxed) {
+            return;
         }
         match fs::remove_dir_all(&self.root) {
             Ok(()) => {}
@@ -455,6 +479,7 @@ impl ClusterHandle {
         });
         let cluster = Arc::new(Cluster {
             root,
+            kept: std::sync::atomic::AtomicBool::new(false),
             child: Mutex::new(None),
         });
         lock(&REGISTRY).push(Arc::clone(&cluster));
@@ -754,7 +779,7 @@ fn sweep_stale_clusters(parent: &Path) {
         let Some(owner) = name.to_str().and_then(owner_pid) else {
             continue;
         };
-        if owner == me || process_alive(owner) {
+        if owner == me || process_alive(owner) || entry.path().join(KEEP_MARKER).exists() {
             continue;
         }
         let root = entry.path();
@@ -773,6 +798,9 @@ fn sweep_stale_clusters(parent: &Path) {
         let _ = fs::remove_dir_all(&root);
     }
 }
+
+/// A file in a cluster dir that a kept cluster leaves, so sweeps spare it.
+const KEEP_MARKER: &str = "KEPT-BY-SEEDFAST";
 
 /// The `<pid>` of a `seedfast-pg-<pid>-<n>` directory name.
 fn owner_pid(name: &str) -> Option<u32> {

@@ -1,0 +1,134 @@
+//! Speed, as ratios against baselines run side by side on the same server:
+//!
+//! 1. writing: seedfast's COPY path vs. the same generated rows written with
+//!    batched multi-row INSERTs (what a hand-written seed script does);
+//! 2. a test's database: cloning a migrated template (`CREATE DATABASE ...
+//!    TEMPLATE`) vs. creating a database and running the migrations.
+//!
+//! Run with `cargo bench -p seedfast-test --bench seed`. Each case runs
+//! `ROUNDS` times on fresh databases; medians are reported.
+
+use std::time::{Duration, Instant};
+
+use seedfast_test::backend::{Server, TempDatabase};
+use seedfast_test::generate::{self, GeneratedTable};
+use seedfast_test::schema::{Schema, introspect};
+use seedfast_test::{SeedOptions, plan_scope};
+use sqlx::{AssertSqlSafe, Connection, PgConnection};
+
+const ROUNDS: usize = 5;
+const SCOPE: &str = "8,000 orders for user IDs 1-1000 referencing product IDs 1-500, with 1-5 items per order, \
+                     status distribution of 60% completed 25% shipped 10% processing 5% cancelled, spread across the last 12 months";
+
+fn migrations() -> String {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/ecommerce/orders/migrations");
+    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    files.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect::<Vec<_>>().join("\n")
+}
+
+async fn migrated(server: &Server, sql: &str) -> TempDatabase {
+    let db = server.create_database("bench", None).await.unwrap();
+    let mut c = PgConnection::connect(db.url()).await.unwrap();
+    sqlx::raw_sql(AssertSqlSafe(sql.to_string())).execute(&mut c).await.unwrap();
+    c.close().await.unwrap();
+    db
+}
+
+fn median(mut xs: Vec<Duration>) -> Duration {
+    xs.sort();
+    xs[xs.len() / 2]
+}
+
+/// The baseline writer: the same rows, as INSERT ... VALUES with 500 rows a
+/// statement, in one transaction.
+async fn insert_rows(c: &mut PgConnection, schema: &Schema, tables: &[GeneratedTable]) {
+    let mut tx = c.begin().await.unwrap();
+    for g in tables {
+        let t = &schema.tables[g.table];
+        let cols: Vec<usize> = (0..t.columns.len()).filter(|&i| g.columns[i].is_some()).collect();
+        let names: Vec<String> = cols.iter().map(|&i| format!("\"{}\"", t.columns[i].name)).collect();
+        for chunk in (0..g.rows).collect::<Vec<_>>().chunks(500) {
+            let rows: Vec<String> = chunk
+                .iter()
+                .map(|&r| {
+                    let vals: Vec<String> = cols
+                        .iter()
+                        .map(|&i| match g.column(i)[r].to_pg_text() {
+                            None => "NULL".into(),
+                            Some(s) => format!("'{}'", s.replace('\'', "''")),
+                        })
+                        .collect();
+                    format!("({})", vals.join(","))
+                })
+                .collect();
+            let sql = format!("INSERT INTO {} ({}) VALUES {}", t.qualified(), names.join(","), rows.join(","));
+            sqlx::query(AssertSqlSafe(sql)).execute(&mut *tx).await.unwrap();
+        }
+    }
+    tx.commit().await.unwrap();
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let server = Server::local().await.expect("local postgres");
+    let sql = migrations();
+    let options = SeedOptions::default();
+
+    // 1. COPY vs INSERT for the same rows.
+    let probe = migrated(&server, &sql).await;
+    let mut c = PgConnection::connect(probe.url()).await.unwrap();
+    let schema = introspect(&mut c).await.unwrap();
+    let plan = plan_scope(&schema, SCOPE, options).unwrap();
+    let started = Instant::now();
+    let tables = generate::generate(&schema, &plan, &Default::default()).unwrap();
+    let generation = started.elapsed();
+    let rows: usize = tables.iter().map(|t| t.rows).sum();
+    c.close().await.unwrap();
+    probe.close().await.unwrap();
+
+    let (mut seedfast, mut baseline) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        let db = migrated(&server, &sql).await;
+        let mut c = PgConnection::connect(db.url()).await.unwrap();
+        let t = Instant::now();
+        seedfast_test::seed(&mut c, SCOPE, options).await.unwrap();
+        seedfast.push(t.elapsed());
+        c.close().await.unwrap();
+        db.close().await.unwrap();
+
+        let db = migrated(&server, &sql).await;
+        let mut c = PgConnection::connect(db.url()).await.unwrap();
+        let t = Instant::now();
+        insert_rows(&mut c, &schema, &tables).await;
+        baseline.push(t.elapsed());
+        c.close().await.unwrap();
+        db.close().await.unwrap();
+    }
+    let (s, b) = (median(seedfast), median(baseline));
+    println!("seed: {rows} rows ({SCOPE:.40}...)");
+    println!("  generation alone            {:>9.1} ms", generation.as_secs_f64() * 1e3);
+    println!("  seedfast (generate + COPY)  {:>9.1} ms", s.as_secs_f64() * 1e3);
+    println!("  baseline (write with INSERT){:>9.1} ms  (rows already generated)", b.as_secs_f64() * 1e3);
+    println!("  ratio baseline / seedfast   {:>9.2}x", b.as_secs_f64() / s.as_secs_f64());
+
+    // 2. A test database: clone a migrated template vs. migrate from scratch.
+    let template = migrated(&server, &sql).await;
+    let (mut clone, mut fresh) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        let t = Instant::now();
+        let db = server.create_database("bench_clone", Some(template.name())).await.unwrap();
+        clone.push(t.elapsed());
+        db.close().await.unwrap();
+        let t = Instant::now();
+        let db = migrated(&server, &sql).await;
+        fresh.push(t.elapsed());
+        db.close().await.unwrap();
+    }
+    template.close().await.unwrap();
+    let (c, f) = (median(clone), median(fresh));
+    println!("test database:");
+    println!("  clone of migrated template  {:>9.1} ms", c.as_secs_f64() * 1e3);
+    println!("  create + run migrations     {:>9.1} ms", f.as_secs_f64() * 1e3);
+    println!("  ratio fresh / clone         {:>9.2}x", f.as_secs_f64() / c.as_secs_f64());
+}
