@@ -50,6 +50,30 @@ pub enum Error {
     /// Command-line usage and configuration mistakes.
     #[error("{0}")]
     Usage(String),
+
+    /// The project file (`seedfast.toml`) is missing or wrong.
+    #[error("project file {path}: {message}")]
+    Project { path: String, message: String },
+
+    /// A service's migrations did not apply.
+    #[error("migrations of service `{service}` failed at {file}: {message}\n  = help: fix the migration; it ran against a fresh database")]
+    Migration { service: String, file: String, message: String },
+
+    /// Seeding one service of a test failed; `source` says why.
+    #[error("seeding service `{service}`: {source}")]
+    Service {
+        service: String,
+        #[source]
+        source: Box<Error>,
+    },
+
+    /// A test asked for the keys of a table with the wrong Rust type.
+    #[error("{table}.{column} is {actual}, not {requested}\n  = help: use {hint}")]
+    KeyType { table: String, column: String, actual: String, requested: &'static str, hint: &'static str },
+
+    /// A test asked for the keys of a table the seed did not write.
+    #[error("service `{service}` seeded no table `{table}`; seeded tables: {seeded}")]
+    NotSeeded { service: String, table: String, seeded: String },
 }
 
 impl Error {

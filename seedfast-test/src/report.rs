@@ -41,6 +41,11 @@ pub struct TableReport {
     /// Every generated key value, for handles that hand them to tests.
     #[serde(skip)]
     pub keys: Vec<Value>,
+    /// The single-column primary key the keys belong to, and its SQL type.
+    #[serde(skip)]
+    pub key_column: Option<String>,
+    #[serde(skip)]
+    pub key_type: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -74,6 +79,10 @@ impl SeedReport {
             .zip(written)
             .map(|((tp, g), w)| {
                 let t = &schema.tables[tp.table];
+                let single_key = match t.primary_key.as_slice() {
+                    [pk] => Some(*pk),
+                    _ => None,
+                };
                 let keys: Vec<Value> = match t.primary_key.as_slice() {
                     [pk] => g.column(*pk).to_vec(),
                     _ => Vec::new(),
@@ -108,6 +117,8 @@ impl SeedReport {
                         .map(|(c, values)| OrphanReport { column: t.columns[*c].name.clone(), count: values.len() as u64, values: values.iter().map(Value::key).collect() })
                         .collect(),
                     keys,
+                    key_column: single_key.map(|c| t.columns[c].name.clone()),
+                    key_type: single_key.map(|c| t.columns[c].ty.sql_name()),
                 }
             })
             .collect();

@@ -130,6 +130,66 @@ pub enum BackendError {
         /// The SQLSTATE, when the server sent one.
         code: Option<String>,
     },
+
+    /// No Docker engine answered (the `docker` backend).
+    #[error(
+        "no docker engine answers at {host}: {message}; start the docker engine (or point \
+         DOCKER_HOST at one that runs), or set SEEDFAST_BACKEND=local to use locally installed \
+         postgres binaries instead"
+    )]
+    DockerUnreachable {
+        /// The engine's address and where it came from, e.g. `tcp://10.0.0.5:2375 (DOCKER_HOST)`.
+        host: String,
+        message: String,
+    },
+
+    /// The image is neither present locally nor pullable.
+    #[error(
+        "docker image `{image}` is not present locally and could not be pulled: {message}; run \
+         `docker pull {image}` where a registry is reachable, or set SEEDFAST_POSTGRES_IMAGE to \
+         a postgres image that is present (see `docker images`)"
+    )]
+    ImageMissing { image: String, message: String },
+
+    /// The container did not report ready in time.
+    #[error(
+        "the postgres container from `{image}` was not ready within {}s; the end of its log:\n\
+         {log_tail}\nset SEEDFAST_STARTUP_TIMEOUT (in seconds) higher if the machine is just \
+         slow, or check that the image starts postgres like the official postgres image does",
+        timeout.as_secs()
+    )]
+    ContainerStartTimeout {
+        image: String,
+        timeout: Duration,
+        log_tail: String,
+    },
+
+    /// The container stopped before it was ready.
+    #[error(
+        "the postgres container from `{image}` exited during start-up; the end of its log:\n\
+         {log_tail}\ncheck that the image follows the official postgres image's contract \
+         (POSTGRES_USER, POSTGRES_PASSWORD, extra `-c name=value` arguments passed to postgres)"
+    )]
+    ContainerExited { image: String, log_tail: String },
+
+    /// Any other failure of a Docker engine request.
+    #[error("could not {action} through the docker engine at {host}: {message}")]
+    Docker {
+        /// What was being done, phrased to follow "could not".
+        action: String,
+        /// The engine's address and where it came from.
+        host: String,
+        message: String,
+    },
+
+    /// A setting taken from the environment has an unusable value.
+    #[error("invalid {name}=`{value}`: expected {expected}")]
+    InvalidSetting {
+        /// The environment variable.
+        name: String,
+        value: String,
+        expected: String,
+    },
 }
 
 impl BackendError {

@@ -1,12 +1,14 @@
 //! PostgreSQL servers to create throwaway test databases on.
 //!
-//! Two backends: [`LocalServer`], a cluster this process starts in a temp dir and removes
+//! Three backends: [`LocalServer`], a cluster this process starts in a temp dir and removes
+//! again, [`DockerServer`], a container per service that this process starts and removes
 //! again, and [`ExternalServer`], a server given by URL. Either way the engine gets a
 //! [`Server`], asks it for a [`TempDatabase`], and the database is dropped after use.
 //!
 //! Passwords never reach output: every URL in an error or a `Debug` string goes through
 //! [`redact`], and driver messages have the known passwords scrubbed out.
 
+mod docker;
 mod error;
 mod external;
 mod local;
@@ -22,6 +24,10 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions};
 use sqlx::{AssertSqlSafe, Connection};
 
+pub use docker::{
+    DEFAULT_IMAGE, DockerOptions, DockerServer, IMAGE_ENV, STARTUP_TIMEOUT_ENV, docker_available,
+    configured_image, image_available, keep_containers,
+};
 pub use error::BackendError;
 pub use external::ExternalServer;
 pub use local::{BINDIR_ENV, LocalOptions, LocalServer};
@@ -39,6 +45,7 @@ const CREATE_ATTEMPTS: usize = 3;
 pub enum Server {
     Local(Arc<LocalServer>),
     External(Arc<ExternalServer>),
+    Docker(Arc<DockerServer>),
 }
 
 impl Server {
@@ -62,6 +69,7 @@ impl Server {
         match self {
             Server::Local(server) => server.url_for(database),
             Server::External(server) => server.url_for(database),
+            Server::Docker(server) => server.url_for(database),
         }
     }
 
@@ -74,7 +82,15 @@ impl Server {
     pub fn as_local(&self) -> Option<&LocalServer> {
         match self {
             Server::Local(server) => Some(server),
-            Server::External(_) => None,
+            Server::External(_) | Server::Docker(_) => None,
+        }
+    }
+
+    /// The container, if this is one.
+    pub fn as_docker(&self) -> Option<&DockerServer> {
+        match self {
+            Server::Docker(server) => Some(server),
+            Server::Local(_) | Server::External(_) => None,
         }
     }
 
@@ -130,6 +146,7 @@ impl Server {
         match self {
             Server::Local(server) => server.url_for("postgres"),
             Server::External(server) => server.url().to_owned(),
+            Server::Docker(server) => server.url_for("postgres"),
         }
     }
 
@@ -137,6 +154,7 @@ impl Server {
         match self {
             Server::Local(_) => &[],
             Server::External(server) => server.secrets(),
+            Server::Docker(server) => server.secrets(),
         }
     }
 }
@@ -153,11 +171,18 @@ impl From<ExternalServer> for Server {
     }
 }
 
+impl From<DockerServer> for Server {
+    fn from(server: DockerServer) -> Server {
+        Server::Docker(Arc::new(server))
+    }
+}
+
 impl fmt::Debug for Server {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Server::Local(server) => server.fmt(f),
             Server::External(server) => server.fmt(f),
+            Server::Docker(server) => server.fmt(f),
         }
     }
 }

@@ -102,10 +102,11 @@ fn main() -> ExitCode {
             // Errors carry redacted URLs only; print once, to stderr.
             eprintln!("error: {e}");
             ExitCode::from(match e {
-                Error::Scope(_) | Error::Plan { .. } | Error::CrossService { .. } | Error::Usage(_) => 3,
                 Error::Unsatisfiable { .. } => 4,
                 Error::Backend(_) => 5,
                 Error::Database { .. } => 6,
+                // Scope, plan and configuration mistakes: fix the input.
+                _ => 3,
             })
         }
     }

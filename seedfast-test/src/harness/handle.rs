@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use sqlx::PgPool;
 
-use crate::report::SeedReport;
+use crate::error::{Error, Result};
+use crate::generate::Value;
+use crate::report::{SeedReport, TableReport};
 
 /// One service's database for one test: its own, cloned from the seeded
 /// template, dropped after the test (kept with `SEEDFAST_KEEP=1` on failure).
@@ -42,7 +44,80 @@ impl ServiceDb {
     pub fn report(&self) -> &SeedReport {
         &self.report
     }
+
+    /// Rows the seed wrote into `table` (0 for a table it did not touch).
+    pub fn count(&self, table: &str) -> u64 {
+        self.report.table(table).map_or(0, |t| t.rows)
+    }
+
+    /// The keys generated for `table`'s primary key, typed on request:
+    /// `users.ids("users").as_i64()?`.
+    pub fn ids<'a>(&'a self, table: &'a str) -> Ids<'a> {
+        Ids { service: &self.service, table, report: &self.report, found: self.report.table(table) }
+    }
 }
 
-/// The generated keys of one table.
-pub struct Ids;
+/// The generated primary keys of one table; ask for them as the Rust type
+/// of the column. A wrong type is an error naming the column's real type.
+pub struct Ids<'a> {
+    service: &'a str,
+    table: &'a str,
+    report: &'a SeedReport,
+    found: Option<&'a TableReport>,
+}
+
+impl<'a> Ids<'a> {
+    fn table(&self) -> Result<&'a TableReport> {
+        self.found.ok_or_else(|| Error::NotSeeded {
+            service: self.service.to_string(),
+            table: self.table.to_string(),
+            seeded: self.report.tables.iter().map(|t| format!("`{}`", t.table)).collect::<Vec<_>>().join(", "),
+        })
+    }
+
+    fn typed<T>(&self, requested: &'static str, hint: &'static str, pick: impl Fn(&Value) -> Option<T>) -> Result<Vec<T>> {
+        let t = self.table()?;
+        let column = t.key_column.clone().unwrap_or_else(|| "(no single-column primary key)".into());
+        let wrong = || Error::KeyType {
+            table: t.table.clone(),
+            column: column.clone(),
+            actual: t.key_type.clone().unwrap_or_else(|| "not a single-column key".into()),
+            requested,
+            hint,
+        };
+        if t.key_column.is_none() {
+            return Err(wrong());
+        }
+        t.keys.iter().map(|v| pick(v).ok_or_else(wrong)).collect()
+    }
+
+    /// Integer keys (`smallint`, `integer`, `bigint`, serial, identity).
+    pub fn as_i64(&self) -> Result<Vec<i64>> {
+        self.typed("an integer", "`.as_uuid()` or `.as_strings()`", |v| match v {
+            Value::Int(i) => Some(*i),
+            _ => None,
+        })
+    }
+
+    /// UUID keys.
+    pub fn as_uuid(&self) -> Result<Vec<uuid::Uuid>> {
+        self.typed("a uuid", "`.as_i64()` or `.as_strings()`", |v| match v {
+            Value::Uuid(u) => Some(*u),
+            _ => None,
+        })
+    }
+
+    /// Text keys (natural keys such as SKUs); any key as its text form.
+    pub fn as_strings(&self) -> Result<Vec<String>> {
+        self.typed("text", "`.as_i64()` or `.as_uuid()`", |v| v.to_pg_text())
+    }
+
+    /// How many keys were generated.
+    pub fn len(&self) -> usize {
+        self.found.map_or(0, |t| t.keys.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}

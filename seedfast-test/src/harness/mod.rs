@@ -1,8 +1,19 @@
 //! What a `#[seeded_test]` gets: for each declared service, a fresh
 //! database cloned from a seeded template, and a typed handle on it.
+//!
+//! The flow, per test process: [`select`] picks the backend once; each
+//! declared service gets its server once ([`templates`]), its migrations
+//! applied once into a template database, and each (migrations, scope,
+//! seed) seeded once into a template; every test then clones its own
+//! databases from those templates ([`run`]).
 
 mod handle;
+mod project;
 pub(crate) mod run;
+mod select;
+mod templates;
 
 pub use handle::{Ids, ServiceDb};
-pub use run::{TestResult, TestSpec, run};
+pub use run::{KEEP_ENV, TestResult, TestSpec, run};
+pub use select::{BACKEND_ENV, EXTERNAL_URL_ENV};
+pub use templates::{backend_name, local_cluster_dir, started_services};

@@ -1,8 +1,21 @@
-//! The one call `#[seeded_test]` expands to.
+//! The one call `#[seeded_test]` expands to: prepare the declared services'
+//! databases, run the test on a runtime of its own, clean up (or keep, on
+//! failure with `SEEDFAST_KEEP=1`), and fail with the test's path.
 
 use std::future::Future;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::path::Path;
+
+use sqlx::postgres::PgPoolOptions;
 
 use super::handle::ServiceDb;
+use super::project::LoadedProject;
+use super::templates::{self, SeededTemplate};
+use crate::backend::{Server, TempDatabase};
+use crate::error::{Error, Result};
+use crate::plan::SeedOptions;
+
+pub const KEEP_ENV: &str = "SEEDFAST_KEEP";
 
 /// Everything the attribute knew at compile time.
 #[derive(Debug, Clone, Copy)]
@@ -36,7 +49,7 @@ impl<E: std::fmt::Debug> TestResult for Result<(), E> {
 
 /// The handles of one test, taken by parameter name.
 pub struct Dbs {
-    pub(crate) dbs: Vec<ServiceDb>,
+    dbs: Vec<ServiceDb>,
 }
 
 impl Dbs {
@@ -55,6 +68,92 @@ where
     Fut: Future<Output = R>,
     R: TestResult,
 {
-    let _ = (spec, test);
-    todo!("harness")
+    // Each test gets a runtime of its own, like #[tokio::test]; the shared
+    // servers and templates live on the harness's runtime.
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("seedfast: cannot start a tokio runtime");
+    let (dbs, databases) = match runtime.block_on(prepare(&spec)) {
+        Ok(prepared) => prepared,
+        Err(e) => panic!("seedfast: {}: {e}", spec.test),
+    };
+    let outcome = catch_unwind(AssertUnwindSafe(|| runtime.block_on(test(Dbs { dbs })).into_result()));
+    let passed = matches!(outcome, Ok(Ok(())));
+    if !passed && keep_requested() {
+        keep(&spec, databases);
+    } else {
+        runtime.block_on(async {
+            for (_, db) in databases {
+                if let Err(e) = db.close().await {
+                    eprintln!("seedfast: {}: could not drop a test database: {e}", spec.test);
+                }
+            }
+        });
+    }
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => panic!("{} returned an error: {error}", spec.test),
+        Err(panic) => resume_unwind(panic),
+    }
+}
+
+fn keep_requested() -> bool {
+    std::env::var(KEEP_ENV).is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+async fn prepare(spec: &TestSpec) -> Result<(Vec<ServiceDb>, Vec<(String, TempDatabase)>)> {
+    let project = LoadedProject::load(Path::new(spec.project))?;
+    let mut services = Vec::with_capacity(spec.services.len());
+    for (name, scope) in spec.services {
+        services.push((project.service(name)?.clone(), scope.to_string()));
+    }
+    let options = SeedOptions { seed: spec.seed.unwrap_or(SeedOptions::DEFAULT_SEED), ..SeedOptions::default() };
+    let templates = templates::seeded_templates(services, options).await?;
+
+    let mut handles = Vec::with_capacity(templates.len());
+    let mut databases = Vec::with_capacity(templates.len());
+    for ((service, _), template) in spec.services.iter().zip(templates) {
+        let (handle, db) = clone_for_test(spec, service, template).await?;
+        handles.push(handle);
+        databases.push((service.to_string(), db));
+    }
+    Ok((handles, databases))
+}
+
+/// This test's own copy of the seeded template.
+async fn clone_for_test(spec: &TestSpec, service: &str, template: SeededTemplate) -> Result<(ServiceDb, TempDatabase)> {
+    let test_name = spec.test.rsplit("::").next().unwrap_or(spec.test);
+    let db = template.server.create_database(&format!("{test_name}_{service}"), Some(&template.database)).await?;
+    let pool = PgPoolOptions::new()
+        .max_connections(5)
+        .connect(db.url())
+        .await
+        .map_err(|e| Error::Backend(crate::backend::BackendError::Unreachable { url: db.display_url(), message: e.to_string() }))?;
+    let handle = ServiceDb {
+        service: service.to_string(),
+        database: db.name().to_string(),
+        url: db.url().to_string(),
+        pool,
+        report: template.report,
+    };
+    Ok((handle, db))
+}
+
+/// Keeps a failing test's databases and says how to connect, without a
+/// password: local clusters trust local connections, containers are
+/// entered with `docker exec`.
+fn keep(spec: &TestSpec, databases: Vec<(String, TempDatabase)>) {
+    eprintln!("seedfast: {} failed; {KEEP_ENV} is set, so its databases are kept:", spec.test);
+    for (service, db) in databases {
+        let server = db.server().clone();
+        let display_url = db.display_url();
+        let name = db.keep();
+        let how = match &server {
+            Server::Local(local) => local.keep(&name),
+            Server::Docker(docker) => {
+                crate::backend::keep_containers();
+                format!("docker exec -it {} psql -U postgres -d {name}   # then: docker rm -f {}", docker.id(), docker.id())
+            }
+            Server::External(_) => format!("psql '{display_url}'   # password hidden; drop the database when done"),
+        };
+        eprintln!("  {service}: {how}");
+    }
 }

@@ -52,8 +52,8 @@ async fn copy_table(conn: &mut PgConnection, t: &Table, g: &GeneratedTable) -> R
     }
     let names: Vec<String> = cols.iter().map(|&c| quote_ident(&t.columns[c].name)).collect();
     let statement = format!("COPY {} ({}) FROM STDIN", t.qualified(), names.join(", "));
-    let context = || format!("writing {} rows into {}", g.rows, t.display_name());
-    let mut copy = conn.copy_in_raw(&statement).await.map_err(Error::db(context()))?;
+    let context = format!("writing {} rows into {}", g.rows, t.display_name());
+    let mut copy = conn.copy_in_raw(&statement).await.map_err(Error::db(context.clone()))?;
     let mut buf = String::with_capacity(CHUNK_BYTES + 4096);
     for r in 0..g.rows {
         for (i, &c) in cols.iter().enumerate() {
@@ -64,13 +64,13 @@ async fn copy_table(conn: &mut PgConnection, t: &Table, g: &GeneratedTable) -> R
         }
         buf.push('\n');
         if buf.len() >= CHUNK_BYTES {
-            copy.send(std::mem::take(&mut buf).into_bytes()).await.map_err(Error::db(context()))?;
+            copy.send(std::mem::take(&mut buf).into_bytes()).await.map_err(Error::db(context.clone()))?;
         }
     }
     if !buf.is_empty() {
-        copy.send(buf.into_bytes()).await.map_err(Error::db(context()))?;
+        copy.send(buf.into_bytes()).await.map_err(Error::db(context.clone()))?;
     }
-    copy.finish().await.map_err(Error::db(context()))
+    copy.finish().await.map_err(Error::db(context))
 }
 
 /// COPY text format: NULL is `\N`; backslash, tab, newline and carriage

@@ -1,0 +1,75 @@
+//! Which backend a test process uses. Docker when an engine answers and the
+//! image can be had; otherwise the local PostgreSQL binaries, with a
+//! one-line notice saying why. `SEEDFAST_BACKEND` chooses explicitly and
+//! then never falls back; the external server is used only when chosen,
+//! never because `DATABASE_URL` happens to be set.
+
+use crate::backend::{self, DockerServer, Server};
+use crate::error::{Error, Result};
+
+pub const BACKEND_ENV: &str = "SEEDFAST_BACKEND";
+pub const EXTERNAL_URL_ENV: &str = "SEEDFAST_EXTERNAL_URL";
+
+#[derive(Clone)]
+pub enum Backend {
+    /// One container per service.
+    Docker,
+    /// One ephemeral cluster for the process, a database per service.
+    Local,
+    /// One existing server, prefixed databases dropped after use.
+    External(Server),
+}
+
+impl Backend {
+    pub async fn server_for(&self, service: &str) -> Result<Server> {
+        Ok(match self {
+            Backend::Docker => Server::Docker(std::sync::Arc::new(DockerServer::start(service).await?)),
+            Backend::Local => Server::local().await?,
+            Backend::External(server) => server.clone(),
+        })
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Backend::Docker => "docker",
+            Backend::Local => "local",
+            Backend::External(_) => "external",
+        }
+    }
+}
+
+pub async fn choose() -> Result<Backend> {
+    let choice = std::env::var(BACKEND_ENV).unwrap_or_default();
+    match choice.trim().to_ascii_lowercase().as_str() {
+        "docker" => {
+            // Explicit: any problem is an error, never a silent fallback.
+            backend::docker_available().await?;
+            backend::image_available(&backend::configured_image()?).await?;
+            Ok(Backend::Docker)
+        }
+        "local" => Ok(Backend::Local),
+        "external" => {
+            let url = std::env::var(EXTERNAL_URL_ENV).map_err(|_| {
+                Error::Usage(format!("{BACKEND_ENV}=external needs {EXTERNAL_URL_ENV}, the URL of a server where seedfast may create and drop databases"))
+            })?;
+            Ok(Backend::External(Server::external(&url)?))
+        }
+        "" | "auto" => {
+            let docker = match backend::docker_available().await {
+                Ok(()) => match backend::configured_image() {
+                    Ok(image) => backend::image_available(&image).await,
+                    Err(e) => Err(e),
+                },
+                Err(e) => Err(e),
+            };
+            Ok(match docker {
+                Ok(()) => Backend::Docker,
+                Err(reason) => {
+                    eprintln!("seedfast: using the local PostgreSQL binaries, not Docker: {reason} (set {BACKEND_ENV}=docker to require Docker)");
+                    Backend::Local
+                }
+            })
+        }
+        other => Err(Error::Usage(format!("{BACKEND_ENV}={other} is not a backend; expected `docker`, `local`, `external` or `auto`"))),
+    }
+}

@@ -1,0 +1,235 @@
+//! Work done once per test process, not once per test: one server per
+//! service (started in parallel), one migrated template per service and
+//! migration set, one seeded template per (migrations, scope, seed). A test
+//! then pays for `CREATE DATABASE ... TEMPLATE`, not a start, migrations and
+//! a seed.
+//!
+//! All of it runs on one runtime owned by this module, which lives as long
+//! as the process: servers, connections and background tasks created here
+//! must not die with the runtime of the first test that needed them.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use once_cell::sync::Lazy;
+use sqlx::migrate::{MigrateError, Migrator};
+use sqlx::{Connection, PgConnection};
+use tokio::sync::OnceCell;
+
+use super::project::{LoadedService, fingerprint, migration_files};
+use super::select::{self, Backend};
+use crate::backend::{Server, TempDatabase};
+use crate::error::{Error, Result};
+use crate::plan::SeedOptions;
+use crate::report::SeedReport;
+
+/// A seeded template: clone it per test.
+#[derive(Clone)]
+pub struct SeededTemplate {
+    pub server: Server,
+    pub database: String,
+    pub report: Arc<SeedReport>,
+}
+
+struct ServiceState {
+    server: OnceCell<Server>,
+    /// Migrated templates by migration fingerprint.
+    migrated: Mutex<HashMap<u64, Arc<OnceCell<String>>>>,
+    /// Seeded templates by (migrations, scope, seed) fingerprint.
+    seeded: Mutex<HashMap<u64, Arc<OnceCell<SeededTemplate>>>>,
+}
+
+pub struct Harness {
+    runtime: tokio::runtime::Runtime,
+    backend: OnceCell<Backend>,
+    services: Mutex<HashMap<String, Arc<ServiceState>>>,
+    /// Templates live as long as their server; on an external server they
+    /// are dropped at process exit with these handles.
+    templates: Mutex<Vec<TempDatabase>>,
+}
+
+static HARNESS: Lazy<Harness> = Lazy::new(|| Harness {
+    runtime: tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("seedfast-harness")
+        .enable_all()
+        .build()
+        .expect("seedfast: cannot start the harness runtime"),
+    backend: OnceCell::new(),
+    services: Mutex::new(HashMap::new()),
+    templates: Mutex::new(Vec::new()),
+});
+
+/// Services this process has started a server for, sorted: what a test
+/// can assert to prove undeclared services were never touched.
+pub fn started_services() -> Vec<String> {
+    let Some(harness) = Lazy::get(&HARNESS) else { return Vec::new() };
+    let services = harness.services.lock().expect("harness lock");
+    let mut started: Vec<String> = services.iter().filter(|(_, s)| s.server.initialized()).map(|(n, _)| n.clone()).collect();
+    started.sort();
+    started
+}
+
+/// The seeded templates of `services`, preparing whatever is missing, all
+/// services in parallel. Runs on the harness runtime; awaitable from any.
+pub async fn seeded_templates(services: Vec<(LoadedService, String)>, options: SeedOptions) -> Result<Vec<SeededTemplate>> {
+    let handle = HARNESS.runtime.handle().clone();
+    let work = async move {
+        let mut tasks = Vec::new();
+        for (service, scope) in services {
+            tasks.push(tokio::spawn(async move { seeded_template(&service, &scope, options).await }));
+        }
+        let mut out = Vec::new();
+        for task in tasks {
+            out.push(task.await.map_err(|e| Error::Usage(format!("harness task failed: {e}")))??);
+        }
+        Ok(out)
+    };
+    handle.spawn(work).await.map_err(|e| Error::Usage(format!("harness task failed: {e}")))?
+}
+
+fn service_state(name: &str) -> Arc<ServiceState> {
+    let mut services = HARNESS.services.lock().expect("harness lock");
+    services
+        .entry(name.to_string())
+        .or_insert_with(|| {
+            Arc::new(ServiceState { server: OnceCell::new(), migrated: Mutex::new(HashMap::new()), seeded: Mutex::new(HashMap::new()) })
+        })
+        .clone()
+}
+
+async fn seeded_template(service: &LoadedService, scope: &str, options: SeedOptions) -> Result<SeededTemplate> {
+    let state = service_state(&service.name);
+    let files = migration_files(&service.name, &service.migrations)?;
+    let mut parts: Vec<&[u8]> = Vec::new();
+    for (name, bytes) in &files {
+        parts.push(name.as_bytes());
+        parts.push(bytes);
+    }
+    let migrations_key = fingerprint(&parts);
+    let seed_bytes = options.seed.to_le_bytes();
+    let now = options.now.to_rfc3339();
+    let seeded_key = fingerprint(&[&migrations_key.to_le_bytes(), scope.as_bytes(), &seed_bytes, now.as_bytes()]);
+
+    let cell = state.seeded.lock().expect("harness lock").entry(seeded_key).or_default().clone();
+    // Futures built up front from owned values: the cells' init closures
+    // must not borrow across awaits (tokio::spawn needs them 'static).
+    let build = build_seeded(state.clone(), service.clone(), scope.to_string(), options, migrations_key, seeded_key);
+    cell.get_or_try_init(|| build).await.cloned()
+}
+
+async fn build_seeded(
+    state: Arc<ServiceState>,
+    service: LoadedService,
+    scope: String,
+    options: SeedOptions,
+    migrations_key: u64,
+    seeded_key: u64,
+) -> Result<SeededTemplate> {
+    let server = state.server.get_or_try_init(|| start_server(service.name.clone())).await?.clone();
+    let migrated_cell = state.migrated.lock().expect("harness lock").entry(migrations_key).or_default().clone();
+    let migrate = migrate_template(server.clone(), service.name.clone(), service.migrations.clone(), migrations_key);
+    let migrated = migrated_cell.get_or_try_init(|| migrate).await?.clone();
+    let label = format!("seed_{}_{:x}", service.name, seeded_key);
+    let db = boxed(server.create_database(&label, Some(&migrated))).await?;
+    let mut conn = PgConnection::connect(db.url()).await.map_err(Error::db(format!("connecting to the seeded template of `{}`", service.name)))?;
+    let report = boxed(crate::seed::seed(&mut conn, &scope, options))
+        .await
+        .map_err(|e| Error::Service { service: service.name.clone(), source: Box::new(e) })?;
+    // No connection may stay open on a template, or cloning it fails.
+    let _ = conn.close().await;
+    let database = db.name().to_string();
+    HARNESS.templates.lock().expect("harness lock").push(db);
+    Ok(SeededTemplate { server, database, report: Arc::new(report) })
+}
+
+/// Erases a future's borrowed lifetimes behind a box: without it rustc
+/// cannot prove the spawned harness futures `Send` for all lifetimes
+/// (rust-lang/rust#102211).
+fn boxed<'a, T>(f: impl Future<Output = T> + Send + 'a) -> Pin<Box<dyn Future<Output = T> + Send + 'a>> {
+    Box::pin(f)
+}
+
+async fn start_server(service: String) -> Result<Server> {
+    let backend = HARNESS.backend.get_or_try_init(choose_backend).await?.clone();
+    boxed(backend.server_for(&service)).await
+}
+
+async fn choose_backend() -> Result<Backend> {
+    let backend = select::choose().await?;
+    if let Backend::External(_) = backend {
+        // Local clusters and containers vanish with their templates; on an
+        // external server the templates must be dropped one by one.
+        // SAFETY: registers a plain extern "C" fn that cannot unwind.
+        unsafe { libc::atexit(drop_templates_at_exit) };
+    }
+    Ok(backend)
+}
+
+extern "C" fn drop_templates_at_exit() {
+    let _ = std::panic::catch_unwind(|| {
+        if let Some(harness) = Lazy::get(&HARNESS) {
+            let templates = std::mem::take(&mut *harness.templates.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
+            // Dropping a TempDatabase drops the database, on a thread of its own.
+            drop(templates);
+        }
+    });
+}
+
+/// The backend this process chose, once a test has needed one.
+pub fn backend_name() -> Option<&'static str> {
+    Lazy::get(&HARNESS).and_then(|h| h.backend.get()).map(Backend::name)
+}
+
+/// The directory of the shared local cluster, when the local backend is in use.
+pub fn local_cluster_dir() -> Option<PathBuf> {
+    let harness = Lazy::get(&HARNESS)?;
+    let services = harness.services.lock().expect("harness lock");
+    services.values().find_map(|s| s.server.get().and_then(Server::as_local).map(|l| l.dir().to_path_buf()))
+}
+
+/// A database with the service's migrations applied, by sqlx's migrator
+/// (simple and reversible `.up.sql` migrations alike).
+async fn migrate_template(server: Server, service: String, dir: PathBuf, key: u64) -> Result<String> {
+    let (service, dir) = (service.as_str(), dir.as_path());
+    let db = boxed(server.create_database(&format!("migrated_{service}_{key:x}"), None)).await?;
+    let migrator = Migrator::new(dir.to_path_buf()).await.map_err(|e| Error::Migration {
+        service: service.to_string(),
+        file: dir.display().to_string(),
+        message: e.to_string(),
+    })?;
+    // A one-connection pool: sqlx's migrator takes an `Acquire`, and a pool's
+    // is the one whose lifetimes spawned futures can carry.
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect(db.url())
+        .await
+        .map_err(Error::db(format!("connecting to the migration template of `{service}`")))?;
+    if let Err(e) = boxed(migrator.run(&pool)).await {
+        let (file, message) = match &e {
+            MigrateError::ExecuteMigration(source, version) => (migration_file(dir, *version), source.to_string()),
+            other => (dir.display().to_string(), other.to_string()),
+        };
+        return Err(Error::Migration { service: service.to_string(), file, message });
+    }
+    pool.close().await;
+    let name = db.name().to_string();
+    HARNESS.templates.lock().expect("harness lock").push(db);
+    Ok(name)
+}
+
+/// The file a migration version came from, for error messages.
+fn migration_file(dir: &Path, version: i64) -> String {
+    let prefix = format!("{version}_");
+    std::fs::read_dir(dir)
+        .ok()
+        .and_then(|entries| {
+            entries.flatten().map(|e| e.path()).find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&prefix)))
+        })
+        .unwrap_or_else(|| PathBuf::from(format!("migration {version}")))
+        .display()
+        .to_string()
+}

@@ -1,0 +1,256 @@
+//! What only a whole test process shows: which services were started,
+//! backend selection from the environment, cleanup after success and after
+//! a panic, `SEEDFAST_KEEP=1`, and determinism across runs. Each case runs
+//! this binary again as a child on one of the `#[ignore]`d tests below.
+
+use std::process::{Command, Output};
+
+use seedfast_test::{ServiceDb, seeded_test};
+
+const CHILD_ENV: &str = "SEEDFAST_TEST_CHILD";
+
+fn child(test: &str, env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(std::env::current_exe().unwrap());
+    cmd.args(["--exact", test, "--ignored", "--nocapture", "--test-threads", "1"]).env(CHILD_ENV, "1");
+    // The parent's own choice (CI runs the suite once per backend) carries
+    // over unless a case overrides it.
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run child test process")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// `@key=value` lines the children print (libtest may put `test name ... `
+/// before the first one on the same line).
+fn field(o: &Output, key: &str) -> Option<String> {
+    stdout(o).lines().find_map(|l| l.split_once(&format!("@{key}=")).map(|(_, v)| v.to_string()))
+}
+
+fn docker_ps(filter: &str) -> Vec<String> {
+    let out = Command::new("docker").args(["ps", "-aq", "--filter", filter]).output();
+    out.map(|o| String::from_utf8_lossy(&o.stdout).lines().map(str::to_string).collect()).unwrap_or_default()
+}
+
+fn report(users: &ServiceDb) {
+    println!("@started={}", seedfast_test::harness::started_services().join(","));
+    println!("@backend={}", seedfast_test::harness::backend_name().unwrap_or("none"));
+    println!("@pid={}", std::process::id());
+    println!("@database={}", users.database());
+    if let Some(dir) = seedfast_test::harness::local_cluster_dir() {
+        println!("@cluster_dir={}", dir.display());
+    }
+}
+
+// ---- children -------------------------------------------------------------
+
+#[seeded_test(users = "10 users with addresses", products = "20 products")]
+#[ignore = "run by the parent tests of this file"]
+async fn child_checkout(users: ServiceDb, products: ServiceDb) {
+    report(&users);
+    let _ = products;
+}
+
+#[seeded_test(users = "10 users")]
+#[ignore = "run by the parent tests of this file"]
+async fn child_panics(users: ServiceDb) {
+    report(&users);
+    panic!("the test body failed on purpose");
+}
+
+#[seeded_test(users = "25 users with profiles and addresses", seed = 11)]
+#[ignore = "run by the parent tests of this file"]
+async fn child_dump(users: ServiceDb) {
+    let rows: Vec<String> = sqlx::query_scalar(
+        "SELECT string_agg(t, E'\\n' ORDER BY t) FROM (SELECT u::text AS t FROM users u UNION ALL SELECT a::text FROM addresses a UNION ALL SELECT p::text FROM profiles p) s",
+    )
+    .fetch_all(users.pool())
+    .await
+    .unwrap();
+    println!("@dump_len={}", rows[0].len());
+    println!("@dump={}", rows[0].replace('\n', "|"));
+}
+
+// ---- parents --------------------------------------------------------------
+
+fn is_child() -> bool {
+    std::env::var_os(CHILD_ENV).is_some()
+}
+
+#[test]
+fn only_declared_services_are_started_and_nothing_outlives_the_process() {
+    if is_child() {
+        return;
+    }
+    let out = child("child_checkout", &[]);
+    assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
+    assert_eq!(field(&out, "started").as_deref(), Some("products,users"), "orders, payments, ... were never started");
+    let pid = field(&out, "pid").unwrap();
+    match field(&out, "backend").as_deref() {
+        Some("docker") => assert!(docker_ps(&format!("label=dev.seedfast.owner={}:{pid}", hostname())).is_empty(), "containers removed at exit"),
+        Some("local") => assert!(!std::path::Path::new(&field(&out, "cluster_dir").unwrap()).exists(), "cluster removed at exit"),
+        other => panic!("unexpected backend {other:?}"),
+    }
+}
+
+#[test]
+fn a_panicking_test_leaves_no_container_server_or_directory() {
+    if is_child() {
+        return;
+    }
+    let out = child("child_panics", &[]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("the test body failed on purpose"), "{}", stderr(&out));
+    let pid = field(&out, "pid").unwrap();
+    match field(&out, "backend").as_deref() {
+        Some("docker") => assert!(docker_ps(&format!("label=dev.seedfast.owner={}:{pid}", hostname())).is_empty()),
+        Some("local") => assert!(!std::path::Path::new(&field(&out, "cluster_dir").unwrap()).exists()),
+        other => panic!("unexpected backend {other:?}"),
+    }
+}
+
+#[test]
+fn keep_leaves_a_failing_tests_database_and_says_how_to_connect() {
+    if is_child() {
+        return;
+    }
+    let out = child("child_panics", &[("SEEDFAST_KEEP", "1")]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("SEEDFAST_KEEP is set, so its databases are kept"), "{err}");
+    let line = err.lines().find(|l| l.trim_start().starts_with("users: ")).unwrap_or_else(|| panic!("no connect line: {err}"));
+    let how = line.trim_start().trim_start_matches("users: ");
+    let database = field(&out, "database").unwrap();
+    assert!(how.contains(&database), "{how}");
+    match field(&out, "backend").as_deref() {
+        Some("docker") => {
+            // `docker exec -it <id> psql -U postgres -d <db>   # then: docker rm -f <id>`
+            let id = how.split_whitespace().nth(3).unwrap().to_string();
+            let n = Command::new("docker").args(["exec", &id, "psql", "-U", "postgres", "-d", &database, "-Atc", "SELECT count(*) FROM users"]).output().unwrap();
+            let _ = Command::new("docker").args(["rm", "-f", &id]).output();
+            assert_eq!(String::from_utf8_lossy(&n.stdout).trim(), "10", "{}", String::from_utf8_lossy(&n.stderr));
+        }
+        Some("local") => {
+            // `<pg_ctl start ...> && psql '<url>'   # remove <dir> when done`
+            let (start, rest) = how.split_once(" && psql '").unwrap();
+            let url = rest.split('\'').next().unwrap();
+            let dir = field(&out, "cluster_dir").unwrap();
+            let started = Command::new("sh").args(["-c", start]).output().unwrap();
+            assert!(started.status.success(), "{}", String::from_utf8_lossy(&started.stderr));
+            let n = Command::new("psql").args([url, "-Atc", "SELECT count(*) FROM users"]).output().unwrap();
+            let stop = start.split(" -o ").next().unwrap().replace("pg_ctl -D", "pg_ctl -m immediate stop -D");
+            let _ = Command::new("sh").args(["-c", &stop]).output();
+            let _ = std::fs::remove_dir_all(&dir);
+            assert_eq!(String::from_utf8_lossy(&n.stdout).trim(), "10", "{}", String::from_utf8_lossy(&n.stderr));
+        }
+        other => panic!("unexpected backend {other:?}"),
+    }
+}
+
+#[test]
+fn the_same_scope_gives_the_same_rows_in_every_run() {
+    if is_child() {
+        return;
+    }
+    let a = child("child_dump", &[]);
+    let b = child("child_dump", &[]);
+    assert!(a.status.success() && b.status.success(), "{}", stderr(&a));
+    assert!(field(&a, "dump_len").unwrap().parse::<usize>().unwrap() > 1000);
+    assert_eq!(field(&a, "dump"), field(&b, "dump"));
+}
+
+#[test]
+fn an_explicit_local_choice_never_touches_docker() {
+    if is_child() {
+        return;
+    }
+    let out = child("child_checkout", &[("SEEDFAST_BACKEND", "local"), ("DOCKER_HOST", "tcp://127.0.0.1:1")]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(field(&out, "backend").as_deref(), Some("local"));
+    assert!(!stderr(&out).contains("not Docker"), "no notice for an explicit choice: {}", stderr(&out));
+}
+
+#[test]
+fn auto_falls_back_to_local_with_a_notice_and_ignores_database_url() {
+    if is_child() {
+        return;
+    }
+    let out = child(
+        "child_checkout",
+        &[("SEEDFAST_BACKEND", "auto"), ("DOCKER_HOST", "tcp://127.0.0.1:1"), ("DATABASE_URL", "postgres://nobody@127.0.0.1:1/nothing")],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(field(&out, "backend").as_deref(), Some("local"), "DATABASE_URL does not select the external backend");
+    let err = stderr(&out);
+    let notice: Vec<&str> = err.lines().filter(|l| l.contains("using the local PostgreSQL binaries, not Docker")).collect();
+    assert_eq!(notice.len(), 1, "one notice: {}", stderr(&out));
+    assert!(notice[0].contains("tcp://127.0.0.1:1"), "{}", notice[0]);
+}
+
+#[test]
+fn an_explicit_docker_choice_fails_clearly_when_the_engine_is_unreachable() {
+    if is_child() {
+        return;
+    }
+    let out = child("child_checkout", &[("SEEDFAST_BACKEND", "docker"), ("DOCKER_HOST", "tcp://127.0.0.1:1")]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("harness_process::child_checkout"), "names the test: {err}");
+    assert!(err.contains("tcp://127.0.0.1:1"), "names the engine: {err}");
+    assert!(!err.contains("using the local PostgreSQL"), "no fallback: {err}");
+}
+
+#[test]
+fn an_explicit_docker_choice_fails_clearly_when_the_image_is_missing() {
+    if is_child() {
+        return;
+    }
+    if Command::new("docker").arg("info").output().map(|o| !o.status.success()).unwrap_or(true) {
+        assert_ne!(std::env::var("SEEDFAST_BACKEND").as_deref(), Ok("docker"), "SEEDFAST_BACKEND=docker but no Docker engine answers");
+        eprintln!("skipped: no Docker engine answers");
+        return;
+    }
+    let out = child("child_checkout", &[("SEEDFAST_BACKEND", "docker"), ("SEEDFAST_POSTGRES_IMAGE", "seedfast-missing/postgres:0")]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("seedfast-missing/postgres:0"), "{err}");
+    assert!(err.contains("SEEDFAST_POSTGRES_IMAGE"), "{err}");
+}
+
+#[test]
+fn the_external_backend_is_used_when_chosen_and_leaves_no_database() {
+    if is_child() {
+        return;
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let server = runtime.block_on(seedfast_test::backend::Server::local()).unwrap();
+    let url = server.url_for("postgres");
+    let out = child("child_checkout", &[("SEEDFAST_BACKEND", "external"), ("SEEDFAST_EXTERNAL_URL", &url)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(field(&out, "backend").as_deref(), Some("external"));
+    let left: Vec<String> = runtime.block_on(async {
+        use sqlx::Connection;
+        let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
+        sqlx::query_scalar("SELECT datname::text FROM pg_database WHERE datname LIKE 'seedfast\\_%' AND datname LIKE $1")
+            .bind(format!("%\\_{}\\_%", field(&out, "pid").unwrap()))
+            .fetch_all(&mut c)
+            .await
+            .unwrap()
+    });
+    assert!(left.is_empty(), "templates and test databases are dropped at exit: {left:?}");
+
+    let out = child("child_checkout", &[("SEEDFAST_BACKEND", "external")]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("SEEDFAST_BACKEND=external needs SEEDFAST_EXTERNAL_URL"), "{}", stderr(&out));
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname").map(|h| h.trim().to_string()).unwrap_or_default()
+}

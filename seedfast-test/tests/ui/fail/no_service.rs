@@ -1,0 +1,6 @@
+use seedfast_test::seeded_test;
+
+#[seeded_test]
+async fn signup() {}
+
+fn main() {}
