@@ -31,6 +31,7 @@ pub struct TestSpec {
 }
 
 /// What a test function may return: `()` or `Result<(), E: Debug>`.
+#[diagnostic::on_unimplemented(message = "`#[seeded_test]` functions return `()` or `Result<(), E: Debug>`, not `{Self}`")]
 pub trait TestResult {
     fn into_result(self) -> Result<(), String>;
 }
