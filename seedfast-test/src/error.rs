@@ -67,6 +67,11 @@ pub enum Error {
         source: Box<Error>,
     },
 
+    /// A contract between services does not match the migrated schemas, or
+    /// the seeded data breaks it.
+    #[error("contract {contract}: {message}")]
+    Contract { contract: String, message: String },
+
     /// A test asked for the keys of a table with the wrong Rust type.
     #[error("{table}.{column} is {actual}, not {requested}\n  = help: use {hint}")]
     KeyType { table: String, column: String, actual: String, requested: &'static str, hint: &'static str },

@@ -22,12 +22,15 @@ pub mod plan;
 pub mod report;
 pub mod schema;
 mod seed;
+pub mod system;
+pub mod upstream;
+pub mod verify;
 pub mod write;
 
 pub use error::{Error, Result};
 pub use plan::SeedOptions;
 pub use report::SeedReport;
-pub use seed::{connect, plan as plan_scope, seed, seed_url};
+pub use seed::{connect, plan as plan_scope, seed, seed_url, seed_with};
 pub use seedfast_scope as scope;
 pub mod harness;
 

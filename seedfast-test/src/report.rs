@@ -22,6 +22,9 @@ pub struct SeedReport {
     pub total_rows: u64,
     #[serde(serialize_with = "millis")]
     pub elapsed: Duration,
+    /// Generated rows of tables other services reference (see `Upstream::export`).
+    #[serde(skip)]
+    pub exports: Vec<std::sync::Arc<crate::upstream::UpstreamTable>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -129,6 +132,7 @@ impl SeedReport {
             total_rows: tables.iter().map(|t| t.rows).sum(),
             tables,
             elapsed,
+            exports: Vec::new(),
         }
     }
 

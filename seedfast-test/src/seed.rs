@@ -1,6 +1,7 @@
 //! One seed from start to end: parse the scope, read the schema, plan,
 //! generate, write, all against one connection and inside one transaction.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use sqlx::{Connection, PgConnection};
@@ -9,29 +10,54 @@ use crate::error::{Error, Result};
 use crate::plan::{self, Plan, SeedOptions};
 use crate::report::SeedReport;
 use crate::schema::{self, Schema};
+use crate::upstream::{Upstream, UpstreamTable};
 use crate::{generate, write};
 
 /// Parses and resolves a scope against a schema without touching a
 /// database: every scope and constraint error surfaces here.
 pub fn plan(schema: &Schema, scope: &str, options: SeedOptions) -> Result<Plan> {
     let parsed = seedfast_scope::parse(scope)?;
-    plan::resolve(schema, &parsed, options)
+    plan::resolve(schema, &parsed, options, &Upstream::default())
 }
 
 /// Seeds the database behind `conn` from a plain-language scope. Either every
 /// row is written or, on any error, none is.
 pub async fn seed(conn: &mut PgConnection, scope: &str, options: SeedOptions) -> Result<SeedReport> {
+    seed_with(conn, scope, options, &Upstream::default()).await
+}
+
+/// Seeds one service of a system: contract columns take the values the
+/// referenced services generated (`upstream`), and the tables other
+/// services reference are handed back in the report's `exports`.
+pub async fn seed_with(conn: &mut PgConnection, scope: &str, options: SeedOptions, upstream: &Upstream) -> Result<SeedReport> {
     let started = Instant::now();
     let parsed = seedfast_scope::parse(scope)?;
     let mut tx = conn.begin().await.map_err(Error::db("starting the seed transaction"))?;
     let schema = schema::introspect(&mut tx).await?;
-    let plan = plan::resolve(&schema, &parsed, options)?;
+    let plan = plan::resolve(&schema, &parsed, options, upstream)?;
     let planned: Vec<usize> = plan.tables.iter().map(|t| t.table).collect();
     let offsets = write::key_offsets(&mut tx, &schema, &planned).await?;
     let generated = generate::generate(&schema, &plan, &offsets)?;
     let written = write::write_all(&mut tx, &schema, &generated).await?;
     tx.commit().await.map_err(Error::db("committing the seed (a deferred foreign key may have failed)"))?;
-    Ok(SeedReport::new(scope, &schema, &plan, &generated, &written, started.elapsed()))
+    let mut report = SeedReport::new(scope, &schema, &plan, &generated, &written, started.elapsed());
+    report.exports = exports(&schema, &generated, upstream);
+    Ok(report)
+}
+
+/// The generated rows of the tables other services reference.
+fn exports(schema: &Schema, generated: &[crate::generate::GeneratedTable], upstream: &Upstream) -> Vec<Arc<UpstreamTable>> {
+    upstream
+        .export
+        .iter()
+        .filter_map(|(schema_name, table)| {
+            let t = schema.table(schema_name, table)?;
+            let g = generated.iter().find(|g| g.table == t)?;
+            let tb = &schema.tables[t];
+            let columns = (0..tb.columns.len()).filter_map(|c| Some((tb.columns[c].name.clone(), g.columns[c].clone()?))).collect();
+            Some(Arc::new(UpstreamTable { service: String::new(), schema: schema_name.clone(), table: table.clone(), columns }))
+        })
+        .collect()
 }
 
 /// Connects to `url` and seeds it; the URL is never echoed in errors.

@@ -15,6 +15,7 @@ use super::value::Value;
 use super::{GeneratedTable, KeyOffsets, stream};
 use crate::error::{Error, Result};
 use crate::plan::{IdSet, Plan, Rows, Rule, TablePlan};
+use crate::upstream::UpstreamTable;
 use crate::schema::{CmpOp, Fold, Schema, SqlType, Table, UniquePart};
 
 /// Share of nullable columns left NULL when the scope does not ask for them.
@@ -29,7 +30,50 @@ pub fn generate(schema: &Schema, plan: &Plan, offsets: &KeyOffsets) -> Result<Ve
         done.push(generated);
     }
     fill_fixups(schema, plan, &mut done)?;
+    derive_totals(schema, plan, &mut done);
     Ok(done)
+}
+
+/// A parent's `total` is the sum of its line items' `quantity × unit_price`
+/// when both are seeded: an order's total means what it says, and values
+/// derived from it across services (`amounts matching order totals`) do too.
+fn derive_totals(schema: &Schema, plan: &Plan, done: &mut [GeneratedTable]) {
+    for (p, tp) in plan.tables.iter().enumerate() {
+        let parent = &schema.tables[tp.table];
+        let Some(total) = ["total", "subtotal", "total_amount"].iter().find_map(|n| parent.column(n)) else { continue };
+        let SqlType::Numeric { scale, .. } = parent.columns[total].ty.base() else { continue };
+        if tp.rules.contains_key(&total) || parent.primary_key.len() != 1 {
+            continue;
+        }
+        let scale = scale.unwrap_or(2);
+        let key = parent.primary_key[0];
+        for (ci, ctp) in plan.tables.iter().enumerate() {
+            let child = &schema.tables[ctp.table];
+            let Some(fk) = child.foreign_keys.iter().find(|fk| fk.ref_table == tp.table && fk.columns.len() == 1 && fk.ref_columns == [key]) else { continue };
+            let (Some(qty), Some(price)) = (
+                ["quantity", "qty"].iter().find_map(|n| child.column(n)),
+                ["unit_price", "price"].iter().find_map(|n| child.column(n)),
+            ) else {
+                continue;
+            };
+            let index: HashMap<String, usize> = done[p].column(key).iter().enumerate().map(|(i, v)| (v.key(), i)).collect();
+            let mut sums = vec![0i128; done[p].rows];
+            let child_rows = &done[ci];
+            for r in 0..child_rows.rows {
+                let (Some(&parent_row), Some(q)) = (index.get(&child_rows.column(fk.columns[0])[r].key()), child_rows.column(qty)[r].as_i64()) else { continue };
+                if let Value::Decimal { units, scale: s } = child_rows.column(price)[r] {
+                    let units = if scale >= s { units * 10i128.pow(scale - s) } else { units / 10i128.pow(s - scale) };
+                    sums[parent_row] += units * q as i128;
+                }
+            }
+            if let Some(values) = done[p].columns[total].as_mut() {
+                for (v, sum) in values.iter_mut().zip(sums) {
+                    *v = Value::Decimal { units: sum, scale };
+                }
+            }
+            break;
+        }
+    }
 }
 
 /// Values for foreign keys that were inserted as NULL to break a cycle.
@@ -348,7 +392,9 @@ impl<'a> TableGen<'a> {
     }
 
     fn rules(&mut self) -> Result<()> {
-        for (&c, rule) in &self.tp.rules {
+        // Values read through a reference come after the reference itself.
+        let (derived, direct): (Vec<_>, Vec<_>) = self.tp.rules.iter().partition(|(_, r)| matches!(r, Rule::Derived { .. }));
+        for (&c, rule) in direct.into_iter().chain(derived) {
             if self.columns[c].is_some() && !matches!(rule, Rule::Ids(_) | Rule::OnePerId(_)) {
                 continue;
             }
@@ -412,6 +458,7 @@ impl<'a> TableGen<'a> {
                     }
                 }
                 Rule::OnePerId(set) => self.id_values(c, set)?.into_iter().take(self.n).collect(),
+                Rule::Derived { via, source, key, from, after } => self.derived(c, *via, source, key, from, *after, &mut rng)?,
             };
             self.columns[c] = Some(values);
         }
@@ -436,6 +483,48 @@ impl<'a> TableGen<'a> {
             self.orphans.push((c, values));
         }
         Ok(())
+    }
+
+    /// Each row's value read from the upstream row its `via` column points
+    /// at; rows whose reference is a deliberate orphan get an ordinary value.
+    #[allow(clippy::too_many_arguments)]
+    fn derived(&self, c: usize, via: usize, source: &UpstreamTable, key: &str, from: &str, after: bool, rng: &mut Pcg64) -> Result<Vec<Value>> {
+        let index = source.index_by(key);
+        let upstream = source.column(from).unwrap_or_default();
+        let refs = self.columns[via].clone().unwrap_or_default();
+        let kind = realistic::kind_of(&self.t.name, &self.t.columns[c].name, &self.t.columns[c].ty);
+        let mut out = Vec::with_capacity(self.n);
+        for (row, r) in refs.iter().enumerate().take(self.n) {
+            let found = index.get(&r.key()).and_then(|&i| upstream.get(i));
+            out.push(match (found, after) {
+                (Some(v), false) => self.convert(c, v),
+                (Some(v), true) => match v.as_timestamp() {
+                    // Between a minute and three days after the upstream event.
+                    Some(t) => self.time_value(c, t + Duration::seconds(rng.random_range(60..3 * 86_400))),
+                    None => self.value(c, kind, row, rng)?,
+                },
+                (None, _) => self.value(c, kind, row, rng)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// An upstream value in this column's type: decimals rescaled, numbers
+    /// made integers when the column is.
+    fn convert(&self, c: usize, v: &Value) -> Value {
+        match (self.t.columns[c].ty.base(), v) {
+            (SqlType::Numeric { scale, .. }, Value::Decimal { units, scale: from }) => {
+                let to = scale.unwrap_or(*from);
+                let units = if to >= *from { units * 10i128.pow(to - from) } else { units / 10i128.pow(from - to) };
+                Value::Decimal { units, scale: to }
+            }
+            (SqlType::Numeric { scale, .. }, Value::Int(i)) => {
+                let to = scale.unwrap_or(0);
+                Value::Decimal { units: *i as i128 * 10i128.pow(to), scale: to }
+            }
+            (SqlType::Int2 | SqlType::Int4 | SqlType::Int8, Value::Decimal { units, scale }) => Value::Int((units / 10i128.pow(*scale)) as i64),
+            _ => v.clone(),
+        }
     }
 
     /// Exact shares: 60% of 8,000 is 4,800 rows. Hundredths are rounded by
@@ -487,6 +576,7 @@ impl<'a> TableGen<'a> {
                 }
                 Ok((*start..=*end).map(Value::Int).collect())
             }
+            IdSet::Values(values) => Ok(values.to_vec()),
             IdSet::List(items) => items
                 .iter()
                 .map(|s| match column.ty.base() {
@@ -510,6 +600,7 @@ impl<'a> TableGen<'a> {
         let mut next = match set {
             IdSet::Range { end, .. } => *end,
             IdSet::List(items) => items.iter().filter_map(|s| s.parse::<i64>().ok()).max().unwrap_or(0),
+            IdSet::Values(values) => values.iter().filter_map(Value::as_i64).max().unwrap_or(0),
         };
         while out.len() < k {
             let v = match column.ty.base() {

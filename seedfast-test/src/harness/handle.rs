@@ -7,6 +7,7 @@ use sqlx::PgPool;
 use crate::error::{Error, Result};
 use crate::generate::Value;
 use crate::report::{SeedReport, TableReport};
+use crate::verify::ContractCheck;
 
 /// One service's database for one test: its own, cloned from the seeded
 /// template, dropped after the test (kept with `SEEDFAST_KEEP=1` on failure).
@@ -16,6 +17,8 @@ pub struct ServiceDb {
     pub(crate) url: String,
     pub(crate) pool: PgPool,
     pub(crate) report: Arc<SeedReport>,
+    pub(crate) checks: Vec<ContractCheck>,
+    pub(crate) unverified: Vec<String>,
 }
 
 impl ServiceDb {
@@ -43,6 +46,28 @@ impl ServiceDb {
     /// What the seed wrote: rows per table, generated keys, orphans.
     pub fn report(&self) -> &SeedReport {
         &self.report
+    }
+
+    /// The contracts from this service to services seeded in the same test,
+    /// each verified across the databases before the test began.
+    pub fn verified(&self) -> &[ContractCheck] {
+        &self.checks
+    }
+
+    /// Contracts from this service whose referenced service this test does
+    /// not declare: their values came from the scope or a default, and
+    /// nothing checked them.
+    pub fn unverified(&self) -> &[String] {
+        &self.unverified
+    }
+
+    /// The values deliberately written absent upstream in `table.column`
+    /// (`10% with user IDs that don't exist`), as text.
+    pub fn orphans(&self, table: &str, column: &str) -> Vec<String> {
+        self.report
+            .table(table)
+            .map(|t| t.orphans.iter().filter(|o| o.column == column).flat_map(|o| o.values.clone()).collect())
+            .unwrap_or_default()
     }
 
     /// Rows the seed wrote into `table` (0 for a table it did not touch).

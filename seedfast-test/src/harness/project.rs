@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 pub struct LoadedProject {
     pub path: PathBuf,
     pub services: Vec<LoadedService>,
+    pub model: Project,
 }
 
 #[derive(Debug, Clone)]
@@ -23,14 +24,14 @@ impl LoadedProject {
     pub fn load(path: &Path) -> Result<LoadedProject> {
         let project_err = |message: String| Error::Project { path: path.display().to_string(), message };
         let text = std::fs::read_to_string(path).map_err(|e| project_err(format!("cannot be read: {e}")))?;
-        let project = Project::parse(&text).map_err(|e| project_err(e.message))?;
+        let model = Project::parse(&text).map_err(|e| project_err(e.message))?;
         let dir = path.parent().unwrap_or(Path::new("."));
-        let services = project
+        let services = model
             .services
-            .into_iter()
-            .map(|s| LoadedService { migrations: dir.join(&s.migrations), name: s.name })
+            .iter()
+            .map(|s| LoadedService { migrations: dir.join(&s.migrations), name: s.name.clone() })
             .collect();
-        Ok(LoadedProject { path: path.to_path_buf(), services })
+        Ok(LoadedProject { path: path.to_path_buf(), services, model })
     }
 
     pub fn service(&self, name: &str) -> Result<&LoadedService> {

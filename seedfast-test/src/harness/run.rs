@@ -5,6 +5,7 @@
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::path::Path;
+use std::sync::Arc;
 
 use sqlx::postgres::PgPoolOptions;
 
@@ -104,10 +105,12 @@ async fn prepare(spec: &TestSpec) -> Result<(Vec<ServiceDb>, Vec<(String, TempDa
     let project = LoadedProject::load(Path::new(spec.project))?;
     let mut services = Vec::with_capacity(spec.services.len());
     for (name, scope) in spec.services {
-        services.push((project.service(name)?.clone(), scope.to_string()));
+        project.service(name)?;
+        services.push((name.to_string(), scope.to_string()));
     }
-    let options = SeedOptions { seed: spec.seed.unwrap_or(SeedOptions::DEFAULT_SEED), ..SeedOptions::default() };
-    let templates = templates::seeded_templates(services, options).await?;
+    let scale = SeedOptions::scale_from_env().map_err(Error::Usage)?;
+    let options = SeedOptions { seed: spec.seed.unwrap_or(SeedOptions::DEFAULT_SEED), scale, ..SeedOptions::default() };
+    let templates = templates::seeded_templates(Arc::new(project), services, options).await?;
 
     let mut handles = Vec::with_capacity(templates.len());
     let mut databases = Vec::with_capacity(templates.len());
@@ -134,6 +137,8 @@ async fn clone_for_test(spec: &TestSpec, service: &str, template: SeededTemplate
         url: db.url().to_string(),
         pool,
         report: template.report,
+        checks: template.checks,
+        unverified: template.unverified,
     };
     Ok((handle, db))
 }

@@ -8,7 +8,7 @@
 //! as the process: servers, connections and background tasks created here
 //! must not die with the runtime of the first test that needed them.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::pin::Pin;
 use std::path::{Path, PathBuf};
@@ -19,12 +19,14 @@ use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::{Connection, PgConnection};
 use tokio::sync::OnceCell;
 
-use super::project::{LoadedService, fingerprint, migration_files};
+use super::project::{LoadedProject, LoadedService, fingerprint, migration_files};
 use super::select::{self, Backend};
 use crate::backend::{Server, TempDatabase};
 use crate::error::{Error, Result};
 use crate::plan::SeedOptions;
 use crate::report::SeedReport;
+use crate::upstream::Upstream;
+use crate::verify::{self, ContractCheck};
 
 /// A seeded template: clone it per test.
 #[derive(Clone)]
@@ -32,6 +34,10 @@ pub struct SeededTemplate {
     pub server: Server,
     pub database: String,
     pub report: Arc<SeedReport>,
+    /// Contracts towards services seeded in the same run, verified.
+    pub checks: Vec<ContractCheck>,
+    /// Contracts towards services not seeded in this run.
+    pub unverified: Vec<String>,
 }
 
 struct ServiceState {
@@ -73,22 +79,51 @@ pub fn started_services() -> Vec<String> {
     started
 }
 
-/// The seeded templates of `services`, preparing whatever is missing, all
-/// services in parallel. Runs on the harness runtime; awaitable from any.
-pub async fn seeded_templates(services: Vec<(LoadedService, String)>, options: SeedOptions) -> Result<Vec<SeededTemplate>> {
+/// The seeded templates of the `declared` services (in that order),
+/// preparing whatever is missing: all servers start at once, then the
+/// services are seeded in the contracts' dependency phases, roots first,
+/// each phase in parallel, and every contract between declared services is
+/// verified. Runs on the harness runtime; awaitable from any.
+pub async fn seeded_templates(project: Arc<LoadedProject>, declared: Vec<(String, String)>, options: SeedOptions) -> Result<Vec<SeededTemplate>> {
     let handle = HARNESS.runtime.handle().clone();
-    let work = async move {
+    handle.spawn(seed_in_phases(project, declared, options)).await.map_err(|e| Error::Usage(format!("harness task failed: {e}")))?
+}
+
+async fn seed_in_phases(project: Arc<LoadedProject>, declared: Vec<(String, String)>, options: SeedOptions) -> Result<Vec<SeededTemplate>> {
+    let names: Vec<&str> = declared.iter().map(|(s, _)| s.as_str()).collect();
+    let phases = project.model.phases(&names).map_err(|e| Error::Project { path: project.path.display().to_string(), message: e.message })?;
+    // Servers do not depend on each other: start them all now.
+    let starts: Vec<_> = declared
+        .iter()
+        .map(|(name, _)| {
+            let state = service_state(name);
+            let name = name.clone();
+            tokio::spawn(async move { state.server.get_or_try_init(|| start_server(name)).await.map(|_| ()) })
+        })
+        .collect();
+    for start in starts {
+        start.await.map_err(|e| Error::Usage(format!("harness task failed: {e}")))??;
+    }
+    let mut done: HashMap<String, (u64, SeededTemplate)> = HashMap::new();
+    for phase in phases {
         let mut tasks = Vec::new();
-        for (service, scope) in services {
-            tasks.push(tokio::spawn(async move { seeded_template(&service, &scope, options).await }));
+        for name in phase {
+            let scope = declared.iter().find(|(s, _)| *s == name).map(|(_, scope)| scope.clone()).unwrap_or_default();
+            let service = project.service(&name)?.clone();
+            let upstream: Vec<(String, u64, SeededTemplate)> = project
+                .model
+                .contracts_from(&name)
+                .filter_map(|c| done.get(&c.to.service).map(|(k, t)| (c.to.service.clone(), *k, t.clone())))
+                .collect();
+            let project = project.clone();
+            tasks.push((name, tokio::spawn(async move { seeded_template(&project, &service, &scope, options, upstream).await })));
         }
-        let mut out = Vec::new();
-        for task in tasks {
-            out.push(task.await.map_err(|e| Error::Usage(format!("harness task failed: {e}")))??);
+        for (name, task) in tasks {
+            let seeded = task.await.map_err(|e| Error::Usage(format!("harness task failed: {e}")))??;
+            done.insert(name, seeded);
         }
-        Ok(out)
-    };
-    handle.spawn(work).await.map_err(|e| Error::Usage(format!("harness task failed: {e}")))?
+    }
+    Ok(declared.iter().map(|(name, _)| done[name].1.clone()).collect())
 }
 
 fn service_state(name: &str) -> Arc<ServiceState> {
@@ -101,7 +136,13 @@ fn service_state(name: &str) -> Arc<ServiceState> {
         .clone()
 }
 
-async fn seeded_template(service: &LoadedService, scope: &str, options: SeedOptions) -> Result<SeededTemplate> {
+async fn seeded_template(
+    project: &LoadedProject,
+    service: &LoadedService,
+    scope: &str,
+    options: SeedOptions,
+    upstream: Vec<(String, u64, SeededTemplate)>,
+) -> Result<(u64, SeededTemplate)> {
     let state = service_state(&service.name);
     let files = migration_files(&service.name, &service.migrations)?;
     let mut parts: Vec<&[u8]> = Vec::new();
@@ -112,15 +153,25 @@ async fn seeded_template(service: &LoadedService, scope: &str, options: SeedOpti
     let migrations_key = fingerprint(&parts);
     let seed_bytes = options.seed.to_le_bytes();
     let now = options.now.to_rfc3339();
-    let seeded_key = fingerprint(&[&migrations_key.to_le_bytes(), scope.as_bytes(), &seed_bytes, now.as_bytes()]);
+    let scale = options.scale.to_le_bytes();
+    // Everything that shapes the rows, the upstream services' data included.
+    let mut upstream_keys: Vec<String> = upstream.iter().map(|(s, k, _)| format!("{s}={k:x}")).collect();
+    upstream_keys.sort();
+    upstream_keys.dedup();
+    let upstream_key = upstream_keys.join(",");
+    let seeded_key = fingerprint(&[&migrations_key.to_le_bytes(), scope.as_bytes(), &seed_bytes, now.as_bytes(), &scale, upstream_key.as_bytes()]);
 
+    let seeded: Vec<(String, Arc<SeedReport>)> = upstream.iter().map(|(s, _, t)| (s.clone(), t.report.clone())).collect();
+    let inputs = crate::system::upstream_inputs(&project.model, &service.name, &seeded);
     let cell = state.seeded.lock().expect("harness lock").entry(seeded_key).or_default().clone();
     // Futures built up front from owned values: the cells' init closures
     // must not borrow across awaits (tokio::spawn needs them 'static).
-    let build = build_seeded(state.clone(), service.clone(), scope.to_string(), options, migrations_key, seeded_key);
-    cell.get_or_try_init(|| build).await.cloned()
+    let build = build_seeded(state.clone(), service.clone(), scope.to_string(), options, migrations_key, seeded_key, inputs, upstream);
+    let template = cell.get_or_try_init(|| build).await?.clone();
+    Ok((seeded_key, template))
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn build_seeded(
     state: Arc<ServiceState>,
     service: LoadedService,
@@ -128,6 +179,8 @@ async fn build_seeded(
     options: SeedOptions,
     migrations_key: u64,
     seeded_key: u64,
+    inputs: Upstream,
+    upstream: Vec<(String, u64, SeededTemplate)>,
 ) -> Result<SeededTemplate> {
     let server = state.server.get_or_try_init(|| start_server(service.name.clone())).await?.clone();
     let migrated_cell = state.migrated.lock().expect("harness lock").entry(migrations_key).or_default().clone();
@@ -136,14 +189,41 @@ async fn build_seeded(
     let label = format!("seed_{}_{:x}", service.name, seeded_key);
     let db = boxed(server.create_database(&label, Some(&migrated))).await?;
     let mut conn = PgConnection::connect(db.url()).await.map_err(Error::db(format!("connecting to the seeded template of `{}`", service.name)))?;
-    let report = boxed(crate::seed::seed(&mut conn, &scope, options))
+    let report = boxed(crate::seed::seed_with(&mut conn, &scope, options, &inputs))
         .await
         .map_err(|e| Error::Service { service: service.name.clone(), source: Box::new(e) })?;
+    let checks = boxed(verify_contracts(&mut conn, &report, &inputs, &upstream)).await?;
+    let unverified = inputs.refs.iter().filter(|r| r.source.is_none()).map(|r| r.contract.to_string()).collect();
     // No connection may stay open on a template, or cloning it fails.
     let _ = conn.close().await;
     let database = db.name().to_string();
     HARNESS.templates.lock().expect("harness lock").push(db);
-    Ok(SeededTemplate { server, database, report: Arc::new(report) })
+    Ok(SeededTemplate { server, database, report: Arc::new(report), checks, unverified })
+}
+
+/// Every contract from this service to a service seeded in the same run:
+/// its values exist upstream, but for the declared orphans.
+async fn verify_contracts(conn: &mut PgConnection, report: &SeedReport, inputs: &Upstream, upstream: &[(String, u64, SeededTemplate)]) -> Result<Vec<ContractCheck>> {
+    let mut checks = Vec::new();
+    for r in inputs.refs.iter().filter(|r| r.source.is_some()) {
+        let Some((_, _, target)) = upstream.iter().find(|(s, _, _)| *s == r.service) else { continue };
+        let mut up = PgConnection::connect(&target.server.url_for(&target.database))
+            .await
+            .map_err(Error::db(format!("connecting to service `{}` to verify {}", r.service, r.contract)))?;
+        let orphans: HashSet<String> = report
+            .tables
+            .iter()
+            .filter(|t| t.table == r.table || t.table == format!("{}.{}", r.schema, r.table))
+            .flat_map(|t| t.orphans.iter().filter(|o| o.column == r.column).flat_map(|o| o.values.clone()))
+            .collect();
+        let check = verify::check_contract(conn, &mut up, &r.contract, &orphans).await?;
+        let _ = up.close().await;
+        if !check.ok() {
+            return Err(Error::Contract { contract: check.contract.clone(), message: check.to_string() });
+        }
+        checks.push(check);
+    }
+    Ok(checks)
 }
 
 /// Erases a future's borrowed lifetimes behind a box: without it rustc

@@ -8,8 +8,12 @@ mod order;
 mod resolve;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+
+use crate::generate::Value;
+use crate::upstream::UpstreamTable;
 
 pub use resolve::{allowed_values, default_reference_set, label_column, resolve};
 
@@ -20,6 +24,9 @@ pub struct SeedOptions {
     pub seed: u64,
     /// "Now" for time windows and timestamps: an input, never the wall clock.
     pub now: DateTime<Utc>,
+    /// Multiplies every count and ID range in the scope (`SEEDFAST_SCALE`),
+    /// so CI can run the same scopes smaller; percentages stay exact.
+    pub scale: f64,
 }
 
 impl SeedOptions {
@@ -31,9 +38,32 @@ impl SeedOptions {
     }
 }
 
+impl SeedOptions {
+    pub const SCALE_ENV: &str = "SEEDFAST_SCALE";
+
+    /// A count as scaled: rounded, and never scaled away to nothing.
+    pub fn scaled(&self, n: u64) -> u64 {
+        if self.scale == 1.0 || n == 0 {
+            return n;
+        }
+        ((n as f64) * self.scale).round().max(1.0) as u64
+    }
+
+    /// The scale from `SEEDFAST_SCALE`, if set.
+    pub fn scale_from_env() -> Result<f64, String> {
+        match std::env::var(Self::SCALE_ENV) {
+            Err(_) => Ok(1.0),
+            Ok(v) => match v.trim().parse::<f64>() {
+                Ok(f) if f > 0.0 && f.is_finite() => Ok(f),
+                _ => Err(format!("{}={v} is not a positive number; use e.g. 0.1 to seed ten times fewer rows", Self::SCALE_ENV)),
+            },
+        }
+    }
+}
+
 impl Default for SeedOptions {
     fn default() -> Self {
-        SeedOptions { seed: Self::DEFAULT_SEED, now: Self::default_now() }
+        SeedOptions { seed: Self::DEFAULT_SEED, now: Self::default_now(), scale: 1.0 }
     }
 }
 
@@ -108,6 +138,10 @@ pub enum Rule {
     /// Row `i` takes the `i`-th id of the set: `payments for order IDs
     /// 1-8000` has no count and means one payment per order.
     OnePerId(IdSet),
+    /// A value read from the upstream row this row references through
+    /// column `via` (`amounts matching order totals`), or placed after it
+    /// in time (`timestamps after the corresponding order dates`).
+    Derived { via: usize, source: Arc<UpstreamTable>, key: String, from: String, after: bool },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -115,6 +149,8 @@ pub enum IdSet {
     Range { start: i64, end: i64 },
     /// Literals as written; typed against the column when generated.
     List(Vec<String>),
+    /// Exactly the values another service generated.
+    Values(Arc<Vec<Value>>),
 }
 
 impl IdSet {
@@ -122,6 +158,7 @@ impl IdSet {
         match self {
             IdSet::Range { start, end } => (end - start + 1).max(0) as u64,
             IdSet::List(items) => items.len() as u64,
+            IdSet::Values(values) => values.len() as u64,
         }
     }
 

@@ -1,7 +1,7 @@
 //! Resolves a parsed scope against a schema: nouns to tables and columns,
 //! counts to row numbers, percentages to exact shares.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use chrono::{Duration, Months};
 use seedfast_scope::{Clause, IdSelection, Phrase, Scope, ScopeError, Span, TimeUnit};
@@ -9,7 +9,9 @@ use seedfast_scope::{Clause, IdSelection, Phrase, Scope, ScopeError, Span, TimeU
 use super::names::{closest, match_value, name_variants, singular, squash};
 use super::{EventLog, IdSet, OrphanRule, Plan, Rows, Rule, SeedOptions, TablePlan, Why};
 use crate::error::{Error, Result};
+use crate::generate::Value;
 use crate::schema::{CheckExpr, Literal, Operand, Schema, SqlType, Table};
+use crate::upstream::{Upstream, UpstreamRef};
 
 /// Rows given to a table that a NOT NULL foreign key needs but the scope
 /// does not mention: enough for variety, small enough to stay out of the way.
@@ -18,14 +20,14 @@ pub const REQUIRED_PARENT_ROWS: u64 = 5;
 /// `with addresses` without a count: this many per parent (one for 1:1).
 const DEFAULT_CHILDREN: (u64, u64) = (1, 3);
 
-pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions) -> Result<Plan> {
-    let mut r = Resolver { schema, scope, plans: Vec::new() };
+pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &Upstream) -> Result<Plan> {
+    let mut r = Resolver { schema, scope, upstream, plans: Vec::new() };
     let subject = r.table(&scope.subject)?;
     r.plan_mut(subject, Why::Requested);
 
     // Count: explicit, or one row per referenced ID (`payments for order IDs 1-8000`).
     let mut one_per_id_pending = scope.count.is_none();
-    r.plan_mut(subject, Why::Requested).rows = Rows::Exactly(scope.count.map(|c| c.value).unwrap_or(0));
+    r.plan_mut(subject, Why::Requested).rows = Rows::Exactly(scope.count.map(|c| options.scaled(c.value)).unwrap_or(0));
 
     if !scope.subject_values.is_empty() {
         r.subject_values(subject)?;
@@ -34,7 +36,7 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions) -> Result<P
     for clause in &scope.clauses {
         match clause {
             Clause::With { target, count, per, .. } => r.with(subject, target, count.as_ref().map(|c| (c.min, c.max)), per.as_ref())?,
-            Clause::Across { count, target, named, .. } => r.across(subject, count.value, target, named)?,
+            Clause::Across { count, target, named, .. } => r.across(subject, options.scaled(count.value).max(named.len() as u64), target, named)?,
             Clause::TimeWindow { amount, unit, span } => {
                 let start = window_start(options, *amount, *unit).ok_or_else(|| {
                     ScopeError::new(&scope.text, *span, "time window reaches before year 0").help("use a shorter window")
@@ -47,7 +49,7 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions) -> Result<P
                     // `referencing recent orders`: any referenced row will do.
                     continue;
                 };
-                let set = r.id_set(ids)?;
+                let set = scale_ids(r.id_set(ids, table, column)?, options);
                 let rule = if one_per_id_pending && table == subject {
                     one_per_id_pending = false;
                     r.plan_mut(subject, Why::Requested).rows = Rows::Exactly(set.len());
@@ -91,23 +93,8 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions) -> Result<P
                 let (table, column) = r.reference_column(subject, target)?;
                 r.orphans(table, column, percent.hundredths, *span)?;
             }
-            Clause::Matching { column, source, span } => {
-                return Err(Error::CrossService {
-                    clause: r.slice(*span).to_string(),
-                    why: format!(
-                        "`{}` must equal values ({}) that live in the service owning `{}`, which a single-database seed cannot read",
-                        column.text, source.text, source.words.first().cloned().unwrap_or_default()
-                    ),
-                    help: "seed the services together with the multi-service harness (seedfast.toml contracts), or drop this clause to seed this database alone".into(),
-                });
-            }
-            Clause::After { column, source, span } => {
-                return Err(Error::CrossService {
-                    clause: r.slice(*span).to_string(),
-                    why: format!("`{}` must follow {} kept by another service, which a single-database seed cannot read", column.text, source.text),
-                    help: "seed the services together with the multi-service harness (seedfast.toml contracts), or drop this clause to seed this database alone".into(),
-                });
-            }
+            Clause::Matching { column, source, span } => r.derived(subject, column, source, *span, false)?,
+            Clause::After { column, source, span } => r.derived(subject, column, source, *span, true)?,
             Clause::GroupedBy { column, .. } => {
                 let col = r.column_in(subject, column)?;
                 r.event_log(subject).aggregate = col;
@@ -126,6 +113,7 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions) -> Result<P
             .into());
     }
     r.finish_event_log(subject)?;
+    r.apply_upstream()?;
     r.add_required_parents()?;
     r.check_orphan_targets()?;
     let tables = super::order::insertion_order(schema, r.plans)?;
@@ -164,6 +152,7 @@ fn realistic_weights(allowed: &[String]) -> Vec<(String, u32)> {
 struct Resolver<'a> {
     schema: &'a Schema,
     scope: &'a Scope,
+    upstream: &'a Upstream,
     plans: Vec<TablePlan>,
 }
 
@@ -494,16 +483,110 @@ impl<'a> Resolver<'a> {
         Err(e.into())
     }
 
-    fn id_set(&self, ids: &IdSelection) -> Result<IdSet> {
+    fn id_set(&self, ids: &IdSelection, table: usize, column: usize) -> Result<IdSet> {
         match ids {
             IdSelection::Range { start, end, .. } => Ok(IdSet::Range { start: *start, end: *end }),
             IdSelection::List { ids, .. } => Ok(IdSet::List(ids.iter().map(|i| i.text.clone()).collect())),
-            IdSelection::MatchingService { span, .. } => Err(Error::CrossService {
-                clause: self.slice(*span).to_string(),
-                why: "the IDs are whatever another service generated, which a single-database seed cannot read".into(),
-                help: "seed the services together with the multi-service harness, or give the IDs (`order IDs 1-8000`)".into(),
-            }),
+            IdSelection::MatchingService { span, .. } => match self.upstream_ref(table, column) {
+                Some(r) => Upstream::values(r).map(IdSet::Values).ok_or_else(|| Error::CrossService {
+                    clause: self.slice(*span).to_string(),
+                    why: format!("service `{}` is not seeded in this run, so its IDs are unknown", r.service),
+                    help: format!("declare `{}` in the same test (or seed-all), or give the IDs (`order IDs 1-8000`)", r.service),
+                }),
+                None => Err(Error::CrossService {
+                    clause: self.slice(*span).to_string(),
+                    why: "the IDs are whatever another service generated, and no contract in the project file names this column".into(),
+                    help: "add the contract to seedfast.toml and seed the services together, or give the IDs (`order IDs 1-8000`)".into(),
+                }),
+            },
         }
+    }
+
+    fn upstream_ref(&self, table: usize, column: usize) -> Option<&'a UpstreamRef> {
+        let t = &self.schema.tables[table];
+        self.upstream.for_column(&t.schema, &t.name, &t.columns[column].name)
+    }
+
+    /// `amounts matching order totals`, `timestamps after the corresponding
+    /// order dates`: a value taken from, or placed after, the upstream row
+    /// this row references.
+    fn derived(&mut self, subject: usize, column: &Phrase, source: &Phrase, span: Span, after: bool) -> Result<()> {
+        let clause = self.slice(span).to_string();
+        let owner = source.words.first().cloned().unwrap_or_default();
+        // The contract whose upstream table the source's leading words name.
+        let found = self.nearby_tables(subject).into_iter().find_map(|table| {
+            let t = &self.schema.tables[table];
+            self.upstream.refs.iter().filter(|r| r.schema == t.schema && r.table == t.name).find_map(|r| {
+                let upstream_table = r.source.as_ref().map_or_else(|| r.service.clone(), |s| s.table.clone());
+                let n = (1..=source.words.len()).rev().find(|&n| {
+                    let head = source.words[..n].join("_");
+                    squash(&singular(&upstream_table)) == squash(&singular(&head)) || squash(&singular(&r.service)) == squash(&singular(&head))
+                })?;
+                Some((table, r, n))
+            })
+        });
+        let Some((table, r, n)) = found else {
+            return Err(Error::CrossService {
+                clause,
+                why: format!("no contract in the project file connects this table to `{owner}`, so its values cannot be read"),
+                help: "declare the contract in seedfast.toml ([[contracts]] from/to/type) and seed both services in one run".into(),
+            });
+        };
+        let Some(upstream_rows) = r.source.clone() else {
+            return Err(Error::CrossService {
+                clause,
+                why: format!("service `{}` is not seeded in this run, so its values are unknown", r.service),
+                help: format!("declare `{}` in the same test (or seed-all) so its rows are generated first", r.service),
+            });
+        };
+        let t = &self.schema.tables[table];
+        let via = t.column(&r.column).expect("contract column checked against the schema");
+        let local = if after { self.time_column(table, column)? } else { self.column_in(table, column)? };
+        let rest: Vec<String> = source.words[n..].to_vec();
+        let names: Vec<&str> = upstream_rows.columns.iter().map(|(c, _)| c.as_str()).collect();
+        let from = pick_upstream_column(&names, &rest, after).ok_or_else(|| {
+            let mut e = self.err(source.span, format!("`{}` names no column of `{}.{}`", rest.join(" "), r.service, upstream_rows.table));
+            e.expected = names.iter().map(|n| format!("`{n}`")).collect();
+            Error::Scope(e)
+        })?;
+        self.ensure_child_planned(subject, table);
+        let rule = Rule::Derived { via, source: upstream_rows.clone(), key: r.target_column.clone(), from, after };
+        self.set_rule(table, local, rule, span)
+    }
+
+    /// Hands every contract column of a planned table its upstream values:
+    /// the seeded IDs when no rule names them, a check that explicit ones
+    /// exist upstream, the orphans' reference set, and a deterministic
+    /// default when the upstream service is not seeded.
+    fn apply_upstream(&mut self) -> Result<()> {
+        for i in 0..self.plans.len() {
+            let table = self.plans[i].table;
+            let t = &self.schema.tables[table];
+            for r in self.upstream.refs.iter().filter(|r| r.schema == t.schema && r.table == t.name) {
+                let Some(col) = t.column(&r.column) else { continue };
+                if t.foreign_keys.iter().any(|fk| fk.columns.contains(&col)) {
+                    continue;
+                }
+                let values = Upstream::values(r);
+                let plan = &mut self.plans[i];
+                for o in plan.orphans.iter_mut().filter(|o| o.column == col) {
+                    if let Some(values) = &values {
+                        o.referenced = IdSet::Values(values.clone());
+                    }
+                }
+                match (plan.rules.get(&col), &values) {
+                    (Some(Rule::Ids(set) | Rule::OnePerId(set)), Some(values)) => check_within(set, values, r)?,
+                    (None, Some(values)) => {
+                        plan.rules.insert(col, Rule::Ids(IdSet::Values(values.clone())));
+                    }
+                    (None, None) if t.columns[col].ty.is_integer() => {
+                        plan.rules.insert(col, Rule::Ids(default_reference_set()));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(())
     }
 
     /// A column with a closed set of values (enum, IN-list CHECK), named or
@@ -673,6 +756,61 @@ impl<'a> Resolver<'a> {
         }
         Ok(())
     }
+}
+
+/// An ID range shrinks or grows with the scale from its start: `user IDs
+/// 1-1000` at 0.1 is `1-100`, matching the ten times fewer users upstream.
+fn scale_ids(set: IdSet, options: SeedOptions) -> IdSet {
+    match set {
+        IdSet::Range { start, end } => IdSet::Range { start, end: start + options.scaled((end - start + 1).max(0) as u64) as i64 - 1 },
+        other => other,
+    }
+}
+
+/// An explicit ID range or list must lie within what the upstream service
+/// generated: `user IDs 1-1000` against 100 seeded users is an error.
+fn check_within(set: &IdSet, values: &[Value], r: &UpstreamRef) -> Result<()> {
+    let have: HashSet<String> = values.iter().map(Value::key).collect();
+    let wanted: Vec<String> = match set {
+        IdSet::Range { start, end } => (*start..=*end).map(|i| i.to_string()).collect(),
+        IdSet::List(items) => items.clone(),
+        IdSet::Values(_) => return Ok(()),
+    };
+    let outside: Vec<&String> = wanted.iter().filter(|w| !have.contains(*w)).collect();
+    if outside.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Contract {
+        contract: r.contract.to_string(),
+        message: format!(
+            "{} of the {} IDs the scope names are not among the {} `{}` values service `{}` generated (e.g. {}); narrow the range or seed more upstream",
+            outside.len(),
+            wanted.len(),
+            values.len(),
+            r.target_column,
+            r.service,
+            outside.iter().take(5).map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+        ),
+    })
+}
+
+/// The upstream column a phrase names: `totals` is `total`; for `dates`
+/// (a time), the creation time or any `*_at`/`*date*` column.
+fn pick_upstream_column(names: &[&str], words: &[String], time: bool) -> Option<String> {
+    let variants: Vec<String> = name_variants(words).iter().map(|v| squash(v)).collect();
+    if let Some(exact) = names.iter().find(|n| variants.contains(&squash(n))) {
+        return Some(exact.to_string());
+    }
+    if time {
+        for preferred in ["created_at", "placed_at", "ordered_at", "occurred_at"] {
+            if names.contains(&preferred) {
+                return Some(preferred.to_string());
+            }
+        }
+        return names.iter().find(|n| n.ends_with("_at") || n.contains("date")).map(|n| n.to_string());
+    }
+    let first = words.first().map(|w| singular(w))?;
+    names.iter().find(|n| n.split('_').any(|p| singular(p) == first)).map(|n| n.to_string())
 }
 
 /// The default set a reference to another service draws from when the

@@ -18,3 +18,6 @@ CREATE TABLE notifications (
     read_at     timestamptz,
     CHECK (read_at IS NULL OR read_at >= sent_at)
 );
+
+-- Receipts point at the payment they confirm (payments are keyed by UUID).
+ALTER TABLE notifications ADD COLUMN payment_id uuid;

@@ -1,0 +1,73 @@
+//! What other services generated, handed to the seed of a service that
+//! references them: the values its contract columns must take (and
+//! deliberate orphans must avoid), and the upstream rows derived values
+//! are read from (`amounts matching order totals`).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use seedfast_scope::project::Contract;
+
+use crate::generate::Value;
+
+/// The rows one upstream table got, column-major, as generated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpstreamTable {
+    pub service: String,
+    pub schema: String,
+    pub table: String,
+    pub columns: Vec<(String, Vec<Value>)>,
+}
+
+impl UpstreamTable {
+    pub fn column(&self, name: &str) -> Option<&[Value]> {
+        self.columns.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_slice())
+    }
+
+    pub fn rows(&self) -> usize {
+        self.columns.first().map_or(0, |(_, v)| v.len())
+    }
+
+    /// Row index by the text of a key column's values.
+    pub fn index_by(&self, key: &str) -> HashMap<String, usize> {
+        self.column(key).unwrap_or_default().iter().enumerate().map(|(i, v)| (v.key(), i)).collect()
+    }
+}
+
+/// One contract as the referencing service sees it.
+#[derive(Debug, Clone)]
+pub struct UpstreamRef {
+    /// `orders.orders.user_id -> users.users.id`.
+    pub contract: Contract,
+    pub schema: String,
+    pub table: String,
+    pub column: String,
+    /// The referenced service.
+    pub service: String,
+    /// The referenced column of `source`.
+    pub target_column: String,
+    /// The referenced table's rows when that service is seeded in the same
+    /// run; `None` when it is not (the references are then unverified).
+    pub source: Option<Arc<UpstreamTable>>,
+}
+
+/// Everything a service's seed needs from the services it references.
+#[derive(Debug, Clone, Default)]
+pub struct Upstream {
+    pub refs: Vec<UpstreamRef>,
+    /// Tables of this service to hand on to its own dependants, by
+    /// `(schema, table)`.
+    pub export: Vec<(String, String)>,
+}
+
+impl Upstream {
+    pub fn for_column(&self, schema: &str, table: &str, column: &str) -> Option<&UpstreamRef> {
+        self.refs.iter().find(|r| r.schema == schema && r.table == table && r.column == column)
+    }
+
+    /// The values a contract column may take: the upstream keys, when seeded.
+    pub fn values(r: &UpstreamRef) -> Option<Arc<Vec<Value>>> {
+        let source = r.source.as_ref()?;
+        Some(Arc::new(source.column(&r.target_column)?.to_vec()))
+    }
+}

@@ -1,0 +1,128 @@
+//! Checks a contract across two databases after seeding: every value in
+//! the referencing column exists in the referenced one, except the
+//! deliberate orphans. Plain queries on both sides, no extension, no
+//! superuser: it works wherever the services' databases live.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use seedfast_scope::project::{ColumnRef, Contract, IdType};
+use serde::Serialize;
+use sqlx::{AssertSqlSafe, PgConnection};
+
+use crate::error::{Error, Result};
+use crate::schema::{SqlType, introspect, quote_ident};
+
+/// How many offending values a report shows.
+const SHOWN: usize = 5;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ContractCheck {
+    pub contract: String,
+    /// Distinct non-NULL values in the referencing column.
+    pub checked: u64,
+    /// Values absent upstream that were not declared orphans.
+    pub missing: u64,
+    /// The first of them, as text.
+    pub first_missing: Vec<String>,
+    /// Values absent upstream that were declared orphans (expected).
+    pub orphans: u64,
+}
+
+impl ContractCheck {
+    pub fn ok(&self) -> bool {
+        self.missing == 0
+    }
+}
+
+impl fmt::Display for ContractCheck {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ok() {
+            write!(f, "ok    {}: {} values, all present upstream", self.contract, self.checked)?;
+        } else {
+            write!(
+                f,
+                "FAIL  {}: {} of {} values missing upstream (first: {})",
+                self.contract,
+                self.missing,
+                self.checked,
+                self.first_missing.join(", ")
+            )?;
+        }
+        if self.orphans > 0 {
+            write!(f, "; {} deliberate orphans", self.orphans)?;
+        }
+        Ok(())
+    }
+}
+
+/// Checks that both sides of `contract` exist with the declared type, then
+/// compares the values. `orphans` are the referencing values declared
+/// absent on purpose, as text.
+pub async fn check_contract(from: &mut PgConnection, to: &mut PgConnection, contract: &Contract, orphans: &HashSet<String>) -> Result<ContractCheck> {
+    check_side(from, &contract.from, contract.id_type, contract).await?;
+    check_side(to, &contract.to, contract.id_type, contract).await?;
+    let referencing = values(from, &contract.from, true).await?;
+    let referenced: HashSet<String> = values(to, &contract.to, false).await?.into_iter().collect();
+    let mut missing: Vec<String> = Vec::new();
+    let mut expected = 0u64;
+    for v in &referencing {
+        if !referenced.contains(v) {
+            if orphans.contains(v) {
+                expected += 1;
+            } else {
+                missing.push(v.clone());
+            }
+        }
+    }
+    Ok(ContractCheck {
+        contract: contract.to_string(),
+        checked: referencing.len() as u64,
+        missing: missing.len() as u64,
+        first_missing: missing.into_iter().take(SHOWN).collect(),
+        orphans: expected,
+    })
+}
+
+/// The column exists in the migrated schema with a type the contract's ID
+/// type allows.
+pub async fn check_side(conn: &mut PgConnection, side: &ColumnRef, id_type: IdType, contract: &Contract) -> Result<()> {
+    let schema = introspect(conn).await?;
+    let bad = |message: String| Error::Contract { contract: contract.to_string(), message };
+    let Some(t) = schema.table(&side.schema, &side.table) else {
+        let known: Vec<String> = schema.tables.iter().map(|t| format!("`{}`", t.display_name())).collect();
+        return Err(bad(format!("service `{}` has no table `{}`; it has {}", side.service, side.table, known.join(", "))));
+    };
+    let table = &schema.tables[t];
+    let Some(c) = table.column(&side.column) else {
+        let known: Vec<String> = table.columns.iter().map(|c| format!("`{}`", c.name)).collect();
+        return Err(bad(format!("table `{}` of service `{}` has no column `{}`; it has {}", side.table, side.service, side.column, known.join(", "))));
+    };
+    let ty = table.columns[c].ty.base();
+    let fits = match id_type {
+        IdType::Integer => ty.is_integer(),
+        IdType::Uuid => matches!(ty, SqlType::Uuid),
+        IdType::Text => matches!(ty, SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_)),
+    };
+    if !fits {
+        return Err(bad(format!(
+            "`{}` is {} in the migrated schema, but the contract says {}",
+            side,
+            table.columns[c].ty.sql_name(),
+            id_type.name()
+        )));
+    }
+    Ok(())
+}
+
+async fn values(conn: &mut PgConnection, side: &ColumnRef, distinct: bool) -> Result<Vec<String>> {
+    let sql = format!(
+        "SELECT {}{}::text FROM {}.{} WHERE {} IS NOT NULL",
+        if distinct { "DISTINCT " } else { "" },
+        quote_ident(&side.column),
+        quote_ident(&side.schema),
+        quote_ident(&side.table),
+        quote_ident(&side.column)
+    );
+    sqlx::query_scalar(AssertSqlSafe(sql)).fetch_all(conn).await.map_err(Error::db(format!("reading {side}")))
+}
