@@ -106,6 +106,11 @@ async fn the_five_services_seeded_in_phases(users: ServiceDb, products: ServiceD
     let sent: Vec<(i64, chrono::DateTime<chrono::Utc>)> = sqlx::query_as("SELECT order_id, sent_at FROM notifications").fetch_all(notifications.pool()).await.unwrap();
     assert!(sent.iter().all(|(order, at)| placed.get(order).is_some_and(|p| at > p)));
 
+    // A payment's user is its order's user.
+    let buyers: HashMap<i64, i64> = sqlx::query_as::<_, (i64, i64)>("SELECT id, user_id FROM orders").fetch_all(orders.pool()).await.unwrap().into_iter().collect();
+    let payers: Vec<(i64, i64)> = sqlx::query_as("SELECT order_id, user_id FROM payments").fetch_all(payments.pool()).await.unwrap();
+    assert!(payers.iter().all(|(order, user)| buyers.get(order) == Some(user)));
+
     // Every contract between the five services was verified, cleanly.
     let checks: Vec<_> = [&orders, &payments, &notifications].iter().flat_map(|s| s.verified().to_vec()).collect();
     assert_eq!(checks.len(), 8, "{checks:?}");

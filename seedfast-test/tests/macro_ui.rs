@@ -31,6 +31,12 @@ fn ui() {
     let cases = trybuild::TestCases::new();
     cases.compile_fail("tests/ui/broken-project/*.rs");
     drop(cases);
+
+    // A contract naming an unknown service is caught at compile time too.
+    unsafe { std::env::set_var("SEEDFAST_PROJECT", ui.join("bad-contract.toml")) };
+    let cases = trybuild::TestCases::new();
+    cases.compile_fail("tests/ui/bad-contract/*.rs");
+    drop(cases);
 }
 
 // trybuild builds its cases as binaries, where `#[test]` functions are

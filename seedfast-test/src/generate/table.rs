@@ -458,7 +458,17 @@ impl<'a> TableGen<'a> {
                     }
                 }
                 Rule::OnePerId(set) => self.id_values(c, set)?.into_iter().take(self.n).collect(),
-                Rule::Derived { via, source, key, from, after } => self.derived(c, *via, source, key, from, *after, &mut rng)?,
+                Rule::Derived { via, source, key, from, after, valid } => {
+                    let values = self.derived(c, *via, source, key, from, *after, &mut rng)?;
+                    if let Some(valid) = valid {
+                        let valid: HashSet<String> = valid.iter().map(Value::key).collect();
+                        let inherited: Vec<Value> = values.iter().filter(|v| !matches!(v, Value::Null) && !valid.contains(&v.key())).cloned().collect();
+                        if !inherited.is_empty() {
+                            self.orphans.push((c, inherited));
+                        }
+                    }
+                    values
+                }
             };
             self.columns[c] = Some(values);
         }

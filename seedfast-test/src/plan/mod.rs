@@ -141,7 +141,10 @@ pub enum Rule {
     /// A value read from the upstream row this row references through
     /// column `via` (`amounts matching order totals`), or placed after it
     /// in time (`timestamps after the corresponding order dates`).
-    Derived { via: usize, source: Arc<UpstreamTable>, key: String, from: String, after: bool },
+    /// `valid`, when known, is what the column's own contract allows:
+    /// upstream values outside it are inherited orphans (an order's
+    /// deliberately missing user is its payment's too) and reported as such.
+    Derived { via: usize, source: Arc<UpstreamTable>, key: String, from: String, after: bool, valid: Option<Arc<Vec<Value>>> },
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -550,7 +550,7 @@ impl<'a> Resolver<'a> {
             Error::Scope(e)
         })?;
         self.ensure_child_planned(subject, table);
-        let rule = Rule::Derived { via, source: upstream_rows.clone(), key: r.target_column.clone(), from, after };
+        let rule = Rule::Derived { via, source: upstream_rows.clone(), key: r.target_column.clone(), from, after, valid: None };
         self.set_rule(table, local, rule, span)
     }
 
@@ -574,8 +574,26 @@ impl<'a> Resolver<'a> {
                         o.referenced = IdSet::Values(values.clone());
                     }
                 }
+                // A payment's user is its order's user: when another reference
+                // of this row leads to an upstream row holding this very
+                // column, the value is read from there, not drawn at random.
+                let through = self.upstream.refs.iter().find_map(|other| {
+                    let source = other.source.as_ref()?;
+                    let via = t.column(&other.column)?;
+                    (other.schema == t.schema && other.table == t.name && via != col && source.column(&r.column).is_some()).then(|| Rule::Derived {
+                        via,
+                        source: source.clone(),
+                        key: other.target_column.clone(),
+                        from: r.column.clone(),
+                        after: false,
+                        valid: values.clone(),
+                    })
+                });
                 match (plan.rules.get(&col), &values) {
                     (Some(Rule::Ids(set) | Rule::OnePerId(set)), Some(values)) => check_within(set, values, r)?,
+                    (None, Some(_)) if through.is_some() => {
+                        plan.rules.insert(col, through.expect("checked"));
+                    }
                     (None, Some(values)) => {
                         plan.rules.insert(col, Rule::Ids(IdSet::Values(values.clone())));
                     }
