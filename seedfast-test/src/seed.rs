@@ -36,8 +36,8 @@ pub async fn seed_with(conn: &mut PgConnection, scope: &str, options: SeedOption
     let schema = schema::introspect(&mut tx).await?;
     let plan = plan::resolve(&schema, &parsed, options, upstream)?;
     let planned: Vec<usize> = plan.tables.iter().map(|t| t.table).collect();
-    let offsets = write::key_offsets(&mut tx, &schema, &planned).await?;
-    let generated = generate::generate(&schema, &plan, &offsets)?;
+    let existing = write::existing(&mut tx, &schema, &planned).await?;
+    let generated = generate::generate(&schema, &plan, &existing)?;
     let written = write::write_all(&mut tx, &schema, &generated).await?;
     tx.commit().await.map_err(Error::db("committing the seed (a deferred foreign key may have failed)"))?;
     let mut report = SeedReport::new(scope, &schema, &plan, &generated, &written, started.elapsed());

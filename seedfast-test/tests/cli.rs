@@ -110,3 +110,16 @@ fn unreachable_server_exits_5_without_printing_the_password() {
     assert!(all.contains("unreachable") && all.contains("app:***@"), "{all}");
     assert!(!all.contains("hunter2-secret"), "password leaked: {all}");
 }
+
+#[tokio::test]
+async fn seeding_a_live_database_twice_adds_rows_beside_the_existing_ones() {
+    let db = service_db("users").await;
+    for _ in 0..2 {
+        let out = seedfast(&[("SEEDFAST_DSN", db.url())], &["seed", "--scope", "20 users with addresses"]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    }
+    let mut c = support::conn(&db).await;
+    assert_eq!(support::count(&mut c, "SELECT count(*) FROM users").await, 40);
+    assert_eq!(support::count(&mut c, "SELECT count(DISTINCT lower(email)) FROM users").await, 40, "emails stay unique against existing rows");
+    assert_eq!(support::count(&mut c, "SELECT max(id) FROM users").await, 40, "keys continue after the existing ones");
+}

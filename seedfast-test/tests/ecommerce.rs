@@ -106,6 +106,10 @@ async fn the_five_services_seeded_in_phases(users: ServiceDb, products: ServiceD
     let sent: Vec<(i64, chrono::DateTime<chrono::Utc>)> = sqlx::query_as("SELECT order_id, sent_at FROM notifications").fetch_all(notifications.pool()).await.unwrap();
     assert!(sent.iter().all(|(order, at)| placed.get(order).is_some_and(|p| at > p)));
 
+    // Items spread over the products the products service has.
+    let spread: i64 = sqlx::query_scalar("SELECT count(DISTINCT product_id) FROM order_items").fetch_one(orders.pool()).await.unwrap();
+    assert!(spread as u64 > n(450), "{spread} distinct products");
+
     // A payment's user is its order's user.
     let buyers: HashMap<i64, i64> = sqlx::query_as::<_, (i64, i64)>("SELECT id, user_id FROM orders").fetch_all(orders.pool()).await.unwrap().into_iter().collect();
     let payers: Vec<(i64, i64)> = sqlx::query_as("SELECT order_id, user_id FROM payments").fetch_all(payments.pool()).await.unwrap();

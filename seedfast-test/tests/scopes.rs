@@ -131,6 +131,7 @@ async fn eight_thousand_orders_with_items_exact_statuses_and_window() {
     assert_eq!((min, max), (1, 5));
     assert_eq!(count(&mut c, "SELECT count(DISTINCT order_id) FROM order_items").await, 8000);
     assert_eq!(count(&mut c, "SELECT count(*) FROM order_items WHERE product_id NOT BETWEEN 1 AND 500").await, 0);
+    assert!(count(&mut c, "SELECT count(DISTINCT product_id) FROM order_items").await > 450, "items spread over the product range");
     assert_eq!(count(&mut c, "SELECT count(*) FROM orders WHERE created_at < timestamptz '2025-01-01'").await, 0);
 }
 

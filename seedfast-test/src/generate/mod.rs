@@ -7,7 +7,7 @@ mod spec;
 mod table;
 mod value;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rand_pcg::Pcg64;
 
@@ -37,9 +37,16 @@ impl GeneratedTable {
     }
 }
 
-/// Existing maximum of each integer key column, so generated keys on a
-/// live database start after the rows already there.
-pub type KeyOffsets = HashMap<(usize, usize), i64>;
+/// What a live database already holds, so new rows fit beside it.
+#[derive(Debug, Clone, Default)]
+pub struct Existing {
+    /// Largest existing value of each integer key the engine numbers, by
+    /// (table, column): generated keys continue after it.
+    pub key_offsets: HashMap<(usize, usize), i64>,
+    /// Existing values of single-column unique columns (folded as their
+    /// index folds them): generated values avoid them.
+    pub unique_values: HashMap<(usize, usize), HashSet<String>>,
+}
 
 /// The random stream of one (table, column) under a seed. FNV-1a over the
 /// names is stable across Rust versions and machines, unlike std's hasher.

@@ -12,7 +12,7 @@ use rand_pcg::Pcg64;
 use super::realistic::{self, Kind};
 use super::spec::{Spec, column_spec};
 use super::value::Value;
-use super::{GeneratedTable, KeyOffsets, stream};
+use super::{Existing, GeneratedTable, stream};
 use crate::error::{Error, Result};
 use crate::plan::{IdSet, Plan, Rows, Rule, TablePlan};
 use crate::upstream::UpstreamTable;
@@ -23,10 +23,10 @@ const NULL_RATE: f64 = 0.1;
 /// Attempts to find a fresh value for a unique column before disambiguating.
 const UNIQUE_RETRIES: usize = 20;
 
-pub fn generate(schema: &Schema, plan: &Plan, offsets: &KeyOffsets) -> Result<Vec<GeneratedTable>> {
+pub fn generate(schema: &Schema, plan: &Plan, existing: &Existing) -> Result<Vec<GeneratedTable>> {
     let mut done: Vec<GeneratedTable> = Vec::with_capacity(plan.tables.len());
     for tp in &plan.tables {
-        let generated = TableGen::new(schema, plan, tp, offsets, &done)?.run()?;
+        let generated = TableGen::new(schema, plan, tp, existing, &done)?.run()?;
         done.push(generated);
     }
     fill_fixups(schema, plan, &mut done)?;
@@ -106,7 +106,7 @@ struct TableGen<'a> {
     plan: &'a Plan,
     tp: &'a TablePlan,
     t: &'a Table,
-    offsets: &'a KeyOffsets,
+    existing: &'a Existing,
     done: &'a [GeneratedTable],
     n: usize,
     /// For per-parent tables: the parent row of each row.
@@ -118,7 +118,7 @@ struct TableGen<'a> {
 }
 
 impl<'a> TableGen<'a> {
-    fn new(schema: &'a Schema, plan: &'a Plan, tp: &'a TablePlan, offsets: &'a KeyOffsets, done: &'a [GeneratedTable]) -> Result<Self> {
+    fn new(schema: &'a Schema, plan: &'a Plan, tp: &'a TablePlan, existing: &'a Existing, done: &'a [GeneratedTable]) -> Result<Self> {
         let t = &schema.tables[tp.table];
         let now = plan.options.now;
         let mut g = TableGen {
@@ -126,7 +126,7 @@ impl<'a> TableGen<'a> {
             plan,
             tp,
             t,
-            offsets,
+            existing,
             done,
             n: 0,
             parents: None,
@@ -192,7 +192,7 @@ impl<'a> TableGen<'a> {
             let in_fk = self.t.foreign_keys.iter().any(|fk| fk.columns.contains(&c));
             let numbered = col.identity.is_some() || col.sequence.is_some() || self.t.primary_key == [c];
             if col.ty.is_integer() && numbered && !in_fk && !col.generated {
-                let start = self.offsets.get(&(self.tp.table, c)).copied().unwrap_or(0);
+                let start = self.existing.key_offsets.get(&(self.tp.table, c)).copied().unwrap_or(0);
                 self.columns[c] = Some((1..=self.n as i64).map(|i| Value::Int(start + i)).collect());
             }
         }
@@ -250,7 +250,7 @@ impl<'a> TableGen<'a> {
             if !single_key {
                 return Err(self.unsatisfiable(fk.columns[0], format!("foreign key {}", fk.name), "its target is seeded later and is not keyed by one integer", "make the cycle's other key deferrable or nullable"));
             }
-            let start = self.offsets.get(&(fk.ref_table, fk.ref_columns[0])).copied().unwrap_or(0);
+            let start = self.existing.key_offsets.get(&(fk.ref_table, fk.ref_columns[0])).copied().unwrap_or(0);
             (1..=m as i64).map(|i| vec![Value::Int(start + i)]).collect()
         } else {
             return Ok(None);
@@ -720,7 +720,8 @@ impl<'a> TableGen<'a> {
         }
 
         let kind = realistic::kind_of(&self.t.name, &col.name, &col.ty);
-        let mut seen: HashSet<String> = HashSet::new();
+        // Values already in the table count as taken.
+        let mut seen: HashSet<String> = self.existing.unique_values.get(&(self.tp.table, c)).cloned().unwrap_or_default();
         let mut out = Vec::with_capacity(self.n);
         let (null_rate, fold) = (if required || keyish { 0.0 } else { NULL_RATE }, spec.unique.flatten());
         for row in 0..self.n {
@@ -931,7 +932,10 @@ impl<'a> TableGen<'a> {
                 continue;
             }
             let groups: Vec<usize> = cols.iter().copied().filter(|c| !free.contains(c)).collect();
-            if free.len() == 1 && self.t.columns[free[0]].ty.is_integer() && !self.t.foreign_keys.iter().any(|fk| fk.columns.contains(&free[0])) && !groups.is_empty() {
+            // Only a column nothing else governs: IDs from the scope or from
+            // another service must keep their values.
+            let governed = self.tp.rules.contains_key(&free[0]) || self.t.foreign_keys.iter().any(|fk| fk.columns.contains(&free[0]));
+            if free.len() == 1 && self.t.columns[free[0]].ty.is_integer() && !governed && !groups.is_empty() {
                 let mut counters: HashMap<String, i64> = HashMap::new();
                 let values: Vec<Value> = (0..self.n)
                     .map(|r| {

@@ -5,11 +5,11 @@
 
 use std::time::{Duration, Instant};
 
-use sqlx::{PgConnection, Postgres, Transaction};
+use sqlx::{AssertSqlSafe, PgConnection, Postgres, Transaction};
 
 use crate::error::{Error, Result};
-use crate::generate::{GeneratedTable, Value};
-use crate::schema::{Schema, Table, quote_ident};
+use crate::generate::{Existing, GeneratedTable, Value};
+use crate::schema::{Fold, Schema, Table, UniquePart, quote_ident};
 
 /// COPY data is sent in chunks of about this size, so memory stays flat
 /// whatever the row count.
@@ -131,7 +131,7 @@ async fn fix_up(conn: &mut PgConnection, t: &Table, g: &GeneratedTable, k: usize
             key_names.iter().chain(&value_names).cloned().collect::<Vec<_>>().join(", "),
             cond.join(" AND ")
         );
-        sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut *conn).await.map_err(Error::db(format!("setting {} of {}", fk.name, t.display_name())))?;
+        sqlx::query(AssertSqlSafe(sql)).execute(&mut *conn).await.map_err(Error::db(format!("setting {} of {}", fk.name, t.display_name())))?;
     }
     Ok(())
 }
@@ -145,7 +145,7 @@ async fn advance_sequences(conn: &mut PgConnection, t: &Table) -> Result<()> {
             quote_ident(&col.name),
             t.qualified()
         );
-        sqlx::query(sqlx::AssertSqlSafe(sql))
+        sqlx::query(AssertSqlSafe(sql))
             .bind(sequence)
             .execute(&mut *conn)
             .await
@@ -154,23 +154,51 @@ async fn advance_sequences(conn: &mut PgConnection, t: &Table) -> Result<()> {
     Ok(())
 }
 
-/// Largest existing value of each integer key the engine numbers, so new
-/// keys on a live database continue after it.
-pub async fn key_offsets(conn: &mut PgConnection, schema: &Schema, tables: &[usize]) -> Result<crate::generate::KeyOffsets> {
-    let mut offsets = crate::generate::KeyOffsets::new();
+/// What the planned tables already hold: the largest value of each integer
+/// key the engine numbers (new keys continue after it) and the values of
+/// single-column unique columns (new values avoid them). Empty tables, the
+/// common case, cost one query each.
+pub async fn existing(conn: &mut PgConnection, schema: &Schema, tables: &[usize]) -> Result<Existing> {
+    let mut existing = Existing::default();
     for &ti in tables {
         let t = &schema.tables[ti];
+        let has_rows: bool = sqlx::query_scalar(AssertSqlSafe(format!("SELECT EXISTS (SELECT 1 FROM {})", t.qualified())))
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(Error::db(format!("reading existing rows of {}", t.display_name())))?;
+        if !has_rows {
+            continue;
+        }
         for (c, col) in t.columns.iter().enumerate() {
             let numbered = col.identity.is_some() || col.sequence.is_some() || t.primary_key == [c];
-            if !(numbered && col.ty.is_integer()) {
+            if numbered && col.ty.is_integer() {
+                let sql = format!("SELECT coalesce(max({})::int8, 0) FROM {}", quote_ident(&col.name), t.qualified());
+                let max: i64 = sqlx::query_scalar(AssertSqlSafe(sql)).fetch_one(&mut *conn).await.map_err(Error::db(format!("reading existing keys of {}", t.display_name())))?;
+                existing.key_offsets.insert((ti, c), max);
                 continue;
             }
-            let sql = format!("SELECT coalesce(max({})::int8, 0) FROM {}", quote_ident(&col.name), t.qualified());
-            let max: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(&mut *conn).await.map_err(Error::db(format!("reading existing keys of {}", t.display_name())))?;
-            if max > 0 {
-                offsets.insert((ti, c), max);
-            }
+            let Some(fold) = single_unique(t, c) else { continue };
+            let expr = match fold {
+                Some(Fold::Lower) => format!("lower({}::text)", quote_ident(&col.name)),
+                Some(Fold::Upper) => format!("upper({}::text)", quote_ident(&col.name)),
+                None => format!("{}::text", quote_ident(&col.name)),
+            };
+            let sql = format!("SELECT {expr} FROM {} WHERE {} IS NOT NULL", t.qualified(), quote_ident(&col.name));
+            let values: Vec<String> = sqlx::query_scalar(AssertSqlSafe(sql)).fetch_all(&mut *conn).await.map_err(Error::db(format!("reading existing values of {}", t.display_name())))?;
+            existing.unique_values.insert((ti, c), values.into_iter().collect());
         }
     }
-    Ok(offsets)
+    Ok(existing)
+}
+
+/// `Some(fold)` when column `c` alone is unique (by constraint or index).
+fn single_unique(t: &Table, c: usize) -> Option<Option<Fold>> {
+    if t.primary_key == [c] {
+        return Some(None);
+    }
+    t.uniques.iter().filter(|u| u.parts.len() == 1).find_map(|u| match &u.parts[0] {
+        UniquePart::Column(x) if *x == c => Some(None),
+        UniquePart::Folded { column, fold } if *column == c => Some(Some(*fold)),
+        _ => None,
+    })
 }
