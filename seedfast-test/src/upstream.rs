@@ -6,9 +6,11 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use seedfast_scope::project::Contract;
+use seedfast_scope::project::{ColumnRef, Contract, IdType};
 
+use crate::error::{Error, Result};
 use crate::generate::Value;
+use crate::schema::{Schema, SqlType};
 
 /// The rows one upstream table got, column-major, as generated.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,4 +72,29 @@ impl Upstream {
         let source = r.source.as_ref()?;
         Some(Arc::new(source.column(&r.target_column)?.to_vec()))
     }
+}
+
+/// One side of a contract exists in that service's migrated schema, with a
+/// type the contract's ID type allows.
+pub fn check_contract_side(schema: &Schema, side: &ColumnRef, contract: &Contract) -> Result<()> {
+    let bad = |message: String| Error::Contract { contract: contract.to_string(), message };
+    let Some(t) = schema.table(&side.schema, &side.table) else {
+        let known: Vec<String> = schema.tables.iter().map(|t| format!("`{}`", t.display_name())).collect();
+        return Err(bad(format!("service `{}` has no table `{}`; it has {}", side.service, side.table, known.join(", "))));
+    };
+    let table = &schema.tables[t];
+    let Some(c) = table.column(&side.column) else {
+        let known: Vec<String> = table.columns.iter().map(|c| format!("`{}`", c.name)).collect();
+        return Err(bad(format!("table `{}` of service `{}` has no column `{}`; it has {}", side.table, side.service, side.column, known.join(", "))));
+    };
+    let ty = table.columns[c].ty.base();
+    let fits = match contract.id_type {
+        IdType::Integer => ty.is_integer(),
+        IdType::Uuid => matches!(ty, SqlType::Uuid),
+        IdType::Text => matches!(ty, SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_)),
+    };
+    if !fits {
+        return Err(bad(format!("`{side}` is {} in the migrated schema, but the contract says {}", table.columns[c].ty.sql_name(), contract.id_type.name())));
+    }
+    Ok(())
 }

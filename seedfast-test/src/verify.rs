@@ -6,12 +6,13 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use seedfast_scope::project::{ColumnRef, Contract, IdType};
+use seedfast_scope::project::{ColumnRef, Contract};
 use serde::Serialize;
 use sqlx::{AssertSqlSafe, PgConnection};
 
 use crate::error::{Error, Result};
-use crate::schema::{SqlType, introspect, quote_ident};
+use crate::schema::{introspect, quote_ident};
+use crate::upstream::check_contract_side;
 
 /// How many offending values a report shows.
 const SHOWN: usize = 5;
@@ -60,8 +61,8 @@ impl fmt::Display for ContractCheck {
 /// compares the values. `orphans` are the referencing values declared
 /// absent on purpose, as text.
 pub async fn check_contract(from: &mut PgConnection, to: &mut PgConnection, contract: &Contract, orphans: &HashSet<String>) -> Result<ContractCheck> {
-    check_side(from, &contract.from, contract.id_type, contract).await?;
-    check_side(to, &contract.to, contract.id_type, contract).await?;
+    check_side(from, &contract.from, contract).await?;
+    check_side(to, &contract.to, contract).await?;
     let referencing = values(from, &contract.from, true).await?;
     let referenced: HashSet<String> = values(to, &contract.to, false).await?.into_iter().collect();
     let mut missing: Vec<String> = Vec::new();
@@ -86,33 +87,9 @@ pub async fn check_contract(from: &mut PgConnection, to: &mut PgConnection, cont
 
 /// The column exists in the migrated schema with a type the contract's ID
 /// type allows.
-pub async fn check_side(conn: &mut PgConnection, side: &ColumnRef, id_type: IdType, contract: &Contract) -> Result<()> {
+pub async fn check_side(conn: &mut PgConnection, side: &ColumnRef, contract: &Contract) -> Result<()> {
     let schema = introspect(conn).await?;
-    let bad = |message: String| Error::Contract { contract: contract.to_string(), message };
-    let Some(t) = schema.table(&side.schema, &side.table) else {
-        let known: Vec<String> = schema.tables.iter().map(|t| format!("`{}`", t.display_name())).collect();
-        return Err(bad(format!("service `{}` has no table `{}`; it has {}", side.service, side.table, known.join(", "))));
-    };
-    let table = &schema.tables[t];
-    let Some(c) = table.column(&side.column) else {
-        let known: Vec<String> = table.columns.iter().map(|c| format!("`{}`", c.name)).collect();
-        return Err(bad(format!("table `{}` of service `{}` has no column `{}`; it has {}", side.table, side.service, side.column, known.join(", "))));
-    };
-    let ty = table.columns[c].ty.base();
-    let fits = match id_type {
-        IdType::Integer => ty.is_integer(),
-        IdType::Uuid => matches!(ty, SqlType::Uuid),
-        IdType::Text => matches!(ty, SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_)),
-    };
-    if !fits {
-        return Err(bad(format!(
-            "`{}` is {} in the migrated schema, but the contract says {}",
-            side,
-            table.columns[c].ty.sql_name(),
-            id_type.name()
-        )));
-    }
-    Ok(())
+    check_contract_side(&schema, side, contract)
 }
 
 async fn values(conn: &mut PgConnection, side: &ColumnRef, distinct: bool) -> Result<Vec<String>> {

@@ -86,3 +86,15 @@ async fn a_failing_migration_names_the_file_and_the_error(broken: ServiceDb) {
 async fn a_scope_that_does_not_fit_the_schema_names_service_and_table(users: ServiceDb) {
     let _ = users;
 }
+
+#[seeded_test(project = "tests/fixtures/reversible.toml", widgets = "5 widgets")]
+async fn reversible_migrations_are_applied(widgets: ServiceDb) {
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM widgets").fetch_one(widgets.pool()).await.unwrap();
+    assert_eq!(n, 5);
+}
+
+#[seeded_test(project = "tests/fixtures/wrong-contract.toml", orders = "5 orders")]
+#[should_panic(expected = "contract orders.orders.customer_id -> users.users.id: table `orders` of service `orders` has no column `customer_id`; it has `id`, `user_id`")]
+async fn a_contract_that_disagrees_with_the_schema_is_an_error(orders: ServiceDb) {
+    let _ = orders;
+}

@@ -11,7 +11,7 @@ use super::{EventLog, IdSet, OrphanRule, Plan, Rows, Rule, SeedOptions, TablePla
 use crate::error::{Error, Result};
 use crate::generate::Value;
 use crate::schema::{CheckExpr, Literal, Operand, Schema, SqlType, Table};
-use crate::upstream::{Upstream, UpstreamRef};
+use crate::upstream::{Upstream, UpstreamRef, check_contract_side};
 
 /// Rows given to a table that a NOT NULL foreign key needs but the scope
 /// does not mention: enough for variety, small enough to stay out of the way.
@@ -559,6 +559,10 @@ impl<'a> Resolver<'a> {
     /// exist upstream, the orphans' reference set, and a deterministic
     /// default when the upstream service is not seeded.
     fn apply_upstream(&mut self) -> Result<()> {
+        for r in &self.upstream.refs {
+            // A mistake here would otherwise leave the column unconstrained.
+            check_contract_side(self.schema, &r.contract.from, &r.contract)?;
+        }
         for i in 0..self.plans.len() {
             let table = self.plans[i].table;
             let t = &self.schema.tables[table];

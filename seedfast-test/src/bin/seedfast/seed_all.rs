@@ -164,7 +164,7 @@ async fn seed_and_verify(
         let sides = if is_seeded(&c.to.service) { vec![&c.from, &c.to] } else { vec![&c.from] };
         for side in sides {
             let conn = &mut conns.iter_mut().find(|(s, _)| *s == side.service).expect("connected above").1;
-            match verify::check_side(conn, side, c.id_type, c).await {
+            match verify::check_side(conn, side, c).await {
                 Ok(()) => {}
                 Err(e @ Error::Contract { .. }) => mismatches.push(e.to_string()),
                 Err(e) => return Err(service_failure(&side.service, e)),
