@@ -123,3 +123,20 @@ async fn seeding_a_live_database_twice_adds_rows_beside_the_existing_ones() {
     assert_eq!(support::count(&mut c, "SELECT count(DISTINCT lower(email)) FROM users").await, 40, "emails stay unique against existing rows");
     assert_eq!(support::count(&mut c, "SELECT max(id) FROM users").await, 40, "keys continue after the existing ones");
 }
+
+#[tokio::test]
+async fn the_scale_factor_applies_to_a_single_seed_too() {
+    let db = service_db("orders").await;
+    let out = seedfast(
+        &[("SEEDFAST_DSN", db.url()), ("SEEDFAST_SCALE", "0.1")],
+        &["seed", "--scope", "1,000 orders for user IDs 1-500, status distribution of 50% completed 50% shipped"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mut c = support::conn(&db).await;
+    assert_eq!(support::count(&mut c, "SELECT count(*) FROM orders").await, 100);
+    assert_eq!(support::count(&mut c, "SELECT count(*) FROM orders WHERE status = 'completed'").await, 50);
+    assert_eq!(support::count(&mut c, "SELECT count(*) FROM orders WHERE user_id > 50").await, 0, "user IDs 1-500 became 1-50");
+    let bad = seedfast(&[("SEEDFAST_DSN", db.url()), ("SEEDFAST_SCALE", "-2")], &["seed", "--scope", "1 orders"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("SEEDFAST_SCALE=-2 is not a positive number"), "{}", text(&bad.stderr));
+}

@@ -23,6 +23,7 @@ pub fn run(argv: &[String]) -> Result<(), Failure> {
         }
     }
     let scope = scope.ok_or_else(|| Failure::usage("`--scope` is required", USAGE))?;
+    options.scale = args::scale()?;
     let url = dsn().map_err(Failure::config)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime");
     let report = runtime.block_on(seedfast_test::seed_url(&url, &scope, options))?;
