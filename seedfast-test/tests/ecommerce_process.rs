@@ -3,27 +3,22 @@
 //! and ID range while percentages stay exact. Each case runs this binary
 //! again on an `#[ignore]`d child test.
 
-use std::process::{Command, Output};
+mod support;
+
+use std::process::Output;
 
 use seedfast_test::{ServiceDb, seeded_test};
 use sqlx::PgPool;
+use support::{child, field, is_child};
 
-fn child(test: &str, env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args(["--exact", test, "--ignored", "--nocapture", "--test-threads", "1"]).env("SEEDFAST_TEST_CHILD", "1");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("run child test process");
+fn run(test: &str, env: &[(&str, &str)]) -> Output {
+    let out = child(test, env);
     assert!(out.status.success(), "{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     out
 }
 
-fn field(o: &Output, key: &str) -> String {
-    String::from_utf8_lossy(&o.stdout)
-        .lines()
-        .find_map(|l| l.split_once(&format!("@{key}=")).map(|(_, v)| v.to_string()))
-        .unwrap_or_else(|| panic!("no {key} in {}", String::from_utf8_lossy(&o.stdout)))
+fn value(o: &Output, key: &str) -> String {
+    field(o, key).unwrap_or_else(|| panic!("no {key} in {}", String::from_utf8_lossy(&o.stdout)))
 }
 
 /// Every row of every table, as text, sorted.
@@ -72,13 +67,13 @@ async fn child_scaled(users: ServiceDb, orders: ServiceDb) {
 
 #[test]
 fn the_system_is_identical_in_every_run() {
-    if std::env::var_os("SEEDFAST_TEST_CHILD").is_some() {
+    if is_child() {
         return;
     }
-    let a = child("child_system", &[]);
-    let b = child("child_system", &[]);
+    let a = run("child_system", &[]);
+    let b = run("child_system", &[]);
     for service in ["users", "products", "orders", "payments"] {
-        let (x, y) = (field(&a, service), field(&b, service));
+        let (x, y) = (value(&a, service), value(&b, service));
         assert!(x.len() > 500, "{service} has data");
         assert_eq!(x, y, "{service} differs between runs");
     }
@@ -86,13 +81,13 @@ fn the_system_is_identical_in_every_run() {
 
 #[test]
 fn the_scale_factor_shrinks_counts_and_ranges_and_keeps_shares_exact() {
-    if std::env::var_os("SEEDFAST_TEST_CHILD").is_some() {
+    if is_child() {
         return;
     }
-    let out = child("child_scaled", &[("SEEDFAST_SCALE", "0.1")]);
-    assert_eq!(field(&out, "users"), "100");
-    assert_eq!(field(&out, "orders"), "800");
-    assert_eq!(field(&out, "statuses"), r#"[("completed", 480), ("shipped", 320)]"#);
-    assert!(field(&out, "max_user").parse::<i64>().unwrap() <= 100, "user IDs 1-1000 became 1-100");
-    assert_eq!(field(&out, "verified"), "true");
+    let out = run("child_scaled", &[("SEEDFAST_SCALE", "0.1")]);
+    assert_eq!(value(&out, "users"), "100");
+    assert_eq!(value(&out, "orders"), "800");
+    assert_eq!(value(&out, "statuses"), r#"[("completed", 480), ("shipped", 320)]"#);
+    assert!(value(&out, "max_user").parse::<i64>().unwrap() <= 100, "user IDs 1-1000 became 1-100");
+    assert_eq!(value(&out, "verified"), "true");
 }

@@ -3,22 +3,12 @@
 //! a panic, `SEEDFAST_KEEP=1`, and determinism across runs. Each case runs
 //! this binary again as a child on one of the `#[ignore]`d tests below.
 
+mod support;
+
 use std::process::{Command, Output};
 
 use seedfast_test::{ServiceDb, seeded_test};
-
-const CHILD_ENV: &str = "SEEDFAST_TEST_CHILD";
-
-fn child(test: &str, env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args(["--exact", test, "--ignored", "--nocapture", "--test-threads", "1"]).env(CHILD_ENV, "1");
-    // The parent's own choice (CI runs the suite once per backend) carries
-    // over unless a case overrides it.
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("run child test process")
-}
+use support::{child, field, is_child};
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -26,12 +16,6 @@ fn stdout(o: &Output) -> String {
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// `@key=value` lines the children print (libtest may put `test name ... `
-/// before the first one on the same line).
-fn field(o: &Output, key: &str) -> Option<String> {
-    stdout(o).lines().find_map(|l| l.split_once(&format!("@{key}=")).map(|(_, v)| v.to_string()))
 }
 
 fn docker_ps(filter: &str) -> Vec<String> {
@@ -79,10 +63,6 @@ async fn child_dump(users: ServiceDb) {
 }
 
 // ---- parents --------------------------------------------------------------
-
-fn is_child() -> bool {
-    std::env::var_os(CHILD_ENV).is_some()
-}
 
 #[test]
 fn only_declared_services_are_started_and_nothing_outlives_the_process() {

@@ -73,3 +73,26 @@ pub async fn dump(db: &TempDatabase) -> String {
     }
     out
 }
+
+/// Runs this test binary again on one `#[ignore]`d child test, with
+/// `SEEDFAST_TEST_CHILD` set so the parent tests in it stand aside.
+pub fn child(test: &str, env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
+    cmd.args(["--exact", test, "--ignored", "--nocapture", "--test-threads", "1"]).env(CHILD_ENV, "1");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run child test process")
+}
+
+pub const CHILD_ENV: &str = "SEEDFAST_TEST_CHILD";
+
+pub fn is_child() -> bool {
+    std::env::var_os(CHILD_ENV).is_some()
+}
+
+/// An `@key=value` line a child printed (libtest may put `test name ... `
+/// before the first one on the same line).
+pub fn field(o: &std::process::Output, key: &str) -> Option<String> {
+    String::from_utf8_lossy(&o.stdout).lines().find_map(|l| l.split_once(&format!("@{key}=")).map(|(_, v)| v.to_string()))
+}
