@@ -126,6 +126,12 @@ async fn prepare(spec: &TestSpec) -> Result<(Vec<ServiceDb>, Vec<(String, TempDa
 async fn clone_for_test(spec: &TestSpec, service: &str, template: SeededTemplate) -> Result<(ServiceDb, TempDatabase)> {
     let test_name = spec.test.rsplit("::").next().unwrap_or(spec.test);
     let db = template.server.create_database(&format!("{test_name}_{service}"), Some(&template.database)).await?;
+    // The first connection settles the way the harness's do; the pool then
+    // opens the others lazily.
+    let first = super::templates::connect_settled(db.url())
+        .await
+        .map_err(|e| Error::Backend(crate::backend::BackendError::Unreachable { url: db.display_url(), message: e.to_string() }))?;
+    let _ = sqlx::Connection::close(first).await;
     let pool = PgPoolOptions::new()
         .max_connections(5)
         .connect(db.url())

@@ -59,7 +59,7 @@ pub struct Harness {
 
 static HARNESS: Lazy<Harness> = Lazy::new(|| Harness {
     runtime: tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+        .worker_threads(4)
         .thread_name("seedfast-harness")
         .enable_all()
         .build()
@@ -188,10 +188,17 @@ async fn build_seeded(
     let migrated = migrated_cell.get_or_try_init(|| migrate).await?.clone();
     let label = format!("seed_{}_{:x}", service.name, seeded_key);
     let db = boxed(server.create_database(&label, Some(&migrated))).await?;
-    let mut conn = PgConnection::connect(db.url()).await.map_err(Error::db(format!("connecting to the seeded template of `{}`", service.name)))?;
-    let report = boxed(crate::seed::seed_with(&mut conn, &scope, options, &inputs))
-        .await
-        .map_err(|e| Error::Service { service: service.name.clone(), source: Box::new(e) })?;
+    let mut conn = connect_settled(db.url()).await.map_err(Error::db(format!("connecting to the seeded template of `{}`", service.name)))?;
+    let report = match boxed(crate::seed::seed_with(&mut conn, &scope, options, &inputs)).await {
+        Ok(report) => report,
+        Err(e) => {
+            // Dropped here, asynchronously: a TempDatabase's Drop would block
+            // a worker of the harness runtime.
+            let _ = conn.close().await;
+            let _ = db.close().await;
+            return Err(Error::Service { service: service.name.clone(), source: Box::new(e) });
+        }
+    };
     let checks = boxed(verify_contracts(&mut conn, &report, &inputs, &upstream)).await?;
     let unverified = inputs.refs.iter().filter(|r| r.source.is_none()).map(|r| r.contract.to_string()).collect();
     // No connection may stay open on a template, or cloning it fails.
@@ -207,7 +214,7 @@ async fn verify_contracts(conn: &mut PgConnection, report: &SeedReport, inputs: 
     let mut checks = Vec::new();
     for r in inputs.refs.iter().filter(|r| r.source.is_some()) {
         let Some((_, _, target)) = upstream.iter().find(|(s, _, _)| *s == r.service) else { continue };
-        let mut up = PgConnection::connect(&target.server.url_for(&target.database))
+        let mut up = connect_settled(&target.server.url_for(&target.database))
             .await
             .map_err(Error::db(format!("connecting to service `{}` to verify {}", r.service, r.contract)))?;
         let orphans: HashSet<String> = report
@@ -224,6 +231,23 @@ async fn verify_contracts(conn: &mut PgConnection, report: &SeedReport, inputs: 
         checks.push(check);
     }
     Ok(checks)
+}
+
+/// Connects, retrying for a few seconds when the connection is cut before
+/// the server answers: a server just started in a container, on a loaded
+/// machine, can drop the first connections through the published port.
+/// Errors the server itself reports are returned at once.
+pub(crate) async fn connect_settled(url: &str) -> std::result::Result<PgConnection, sqlx::Error> {
+    let mut attempt = 0u32;
+    loop {
+        match PgConnection::connect(url).await {
+            Err(sqlx::Error::Io(_) | sqlx::Error::Protocol(_)) if attempt < 20 => {
+                attempt += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(250 * attempt.min(4) as u64)).await;
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Erases a future's borrowed lifetimes behind a box: without it rustc
@@ -293,6 +317,8 @@ async fn migrate_template(server: Server, service: String, dir: PathBuf, key: u6
             MigrateError::ExecuteMigration(source, version) => (migration_file(dir, *version), source.to_string()),
             other => (dir.display().to_string(), other.to_string()),
         };
+        pool.close().await;
+        let _ = db.close().await;
         return Err(Error::Migration { service: service.to_string(), file, message });
     }
     pool.close().await;
