@@ -86,13 +86,10 @@ impl SeedReport {
                     [pk] => Some(*pk),
                     _ => None,
                 };
-                let keys: Vec<Value> = match t.primary_key.as_slice() {
-                    [pk] => g.column(*pk).to_vec(),
-                    _ => Vec::new(),
-                };
-                let ids = match t.primary_key.as_slice() {
-                    [pk] if !keys.is_empty() => {
-                        let column = t.columns[*pk].name.clone();
+                let keys: Vec<Value> = single_key.map(|pk| g.column(pk).to_vec()).unwrap_or_default();
+                let ids = match single_key {
+                    Some(pk) if !keys.is_empty() => {
+                        let column = t.columns[pk].name.clone();
                         let ints: Option<Vec<i64>> = keys.iter().map(Value::as_i64).collect();
                         Some(match ints {
                             Some(ints) => {

@@ -69,10 +69,5 @@ pub async fn seed_url(url: &str, scope: &str, options: SeedOptions) -> Result<Se
 }
 
 pub async fn connect(url: &str) -> Result<PgConnection> {
-    PgConnection::connect(url).await.map_err(|e| {
-        Error::Backend(crate::backend::BackendError::Unreachable {
-            url: crate::backend::redact(url),
-            message: crate::backend::redact(&e.to_string()),
-        })
-    })
+    PgConnection::connect(url).await.map_err(|e| Error::Backend(crate::backend::connect_failed(e, url)))
 }

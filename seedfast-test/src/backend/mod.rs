@@ -338,6 +338,12 @@ fn sqlstate(err: &sqlx::Error) -> Option<String> {
         .map(|code| code.into_owned())
 }
 
+/// Classifies a failed connection (unreachable, rejected, bad URL), with
+/// the URL redacted and known passwords scrubbed from driver messages.
+pub(crate) fn connect_failed(err: sqlx::Error, url: &str) -> BackendError {
+    connect_error(err, url, &url::secrets(url))
+}
+
 fn connect_error(err: sqlx::Error, url: &str, secrets: &[String]) -> BackendError {
     let url_shown = redact(url);
     match err {

@@ -51,13 +51,15 @@ pub struct Existing {
 /// The random stream of one (table, column) under a seed. FNV-1a over the
 /// names is stable across Rust versions and machines, unlike std's hasher.
 pub fn stream(seed: u64, table: &str, column: &str) -> Pcg64 {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in table.bytes().chain([0u8]).chain(column.bytes()) {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
+    let h = fnv1a(table.bytes().chain([0u8]).chain(column.bytes()));
     let state = ((splitmix(h ^ seed) as u128) << 64) | splitmix(h.rotate_left(32) ^ seed.wrapping_mul(0x9e3779b97f4a7c15)) as u128;
     Pcg64::new(state, 0xa02bdbf7bb3c0a7ac28fa16a64abf96)
+}
+
+/// FNV-1a: tiny and stable across Rust versions and machines (std's hasher
+/// is neither), for stream seeds and template keys.
+pub fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    bytes.into_iter().fold(0xcbf29ce484222325, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3))
 }
 
 fn splitmix(mut x: u64) -> u64 {

@@ -69,15 +69,8 @@ pub fn migration_files(service: &str, dir: &Path) -> Result<Vec<(String, Vec<u8>
     Ok(files)
 }
 
-/// FNV-1a over names and contents: stable across runs and machines, so a
+/// A stable hash of names and contents (each part length-framed): a
 /// template is rebuilt exactly when something that shapes it changes.
 pub fn fingerprint(parts: &[&[u8]]) -> u64 {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for part in parts {
-        for b in part.iter().copied().chain((part.len() as u64).to_le_bytes()) {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x100000001b3);
-        }
-    }
-    h
+    crate::generate::fnv1a(parts.iter().flat_map(|p| p.iter().copied().chain((p.len() as u64).to_le_bytes())))
 }

@@ -130,13 +130,13 @@ async fn clone_for_test(spec: &TestSpec, service: &str, template: SeededTemplate
     // opens the others lazily.
     let first = super::templates::connect_settled(db.url())
         .await
-        .map_err(|e| Error::Backend(crate::backend::BackendError::Unreachable { url: db.display_url(), message: e.to_string() }))?;
+        .map_err(|e| Error::Backend(crate::backend::connect_failed(e, db.url())))?;
     let _ = sqlx::Connection::close(first).await;
     let pool = PgPoolOptions::new()
         .max_connections(5)
         .connect(db.url())
         .await
-        .map_err(|e| Error::Backend(crate::backend::BackendError::Unreachable { url: db.display_url(), message: e.to_string() }))?;
+        .map_err(|e| Error::Backend(crate::backend::connect_failed(e, db.url())))?;
     let handle = ServiceDb {
         service: service.to_string(),
         database: db.name().to_string(),

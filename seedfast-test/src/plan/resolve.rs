@@ -115,7 +115,7 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
     r.finish_event_log(subject)?;
     r.apply_upstream()?;
     r.add_required_parents()?;
-    r.check_orphan_targets()?;
+    r.orphan_counts()?;
     let tables = super::order::insertion_order(schema, r.plans)?;
     Ok(Plan { options, tables })
 }
@@ -728,13 +728,13 @@ impl<'a> Resolver<'a> {
             Some(Rule::Ids(set)) | Some(Rule::OnePerId(set)) => set.clone(),
             _ => default_reference_set(),
         };
-        // The count is resolved against the final row count in check_orphan_targets.
+        // The count is resolved against the final row count in orphan_counts.
         self.plan_mut(table, Why::Mentioned).orphans.push(OrphanRule { column, count: hundredths as u64, referenced });
         Ok(())
     }
 
     /// Turns orphan percentages into exact row counts once counts are final.
-    fn check_orphan_targets(&mut self) -> Result<()> {
+    fn orphan_counts(&mut self) -> Result<()> {
         for plan in &mut self.plans {
             if plan.orphans.is_empty() {
                 continue;
