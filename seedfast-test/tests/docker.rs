@@ -1,8 +1,9 @@
 //! The docker backend against a real Docker engine; nothing is mocked.
 //!
 //! The image is `SEEDFAST_POSTGRES_IMAGE` if set, else `seedfast-local/postgres:15` if present
-//! locally, else the backend's default. Without an engine answering, each test prints one line
-//! saying it was skipped and passes, unless `SEEDFAST_BACKEND=docker`, where it fails.
+//! locally, else the backend's default. Without an engine answering, or without that image
+//! present or pullable, each test prints one line saying it was skipped and why, and passes,
+//! unless `SEEDFAST_BACKEND=docker`, where it fails.
 //! The checks use the `docker` CLI.
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -539,23 +540,30 @@ fn kept_containers_survive_their_process_and_the_sweep() {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-/// The image to test with, or `None` (after saying so) when no engine answers and the docker
-/// backend was not asked for.
+/// The image to test with, or `None` (after saying so in one line) when Docker cannot serve it
+/// (no engine answers, or the image is neither present nor pullable) and the docker backend was
+/// not asked for; with `SEEDFAST_BACKEND=docker` either is a failure.
 async fn docker_image(test: &str) -> Option<String> {
-    match docker_available().await {
-        Ok(()) => Some(test_image()),
-        Err(err) if std::env::var("SEEDFAST_BACKEND").as_deref() == Ok("docker") => {
-            panic!("SEEDFAST_BACKEND=docker, but {err}")
-        }
-        Err(err) => {
-            // Straight to stderr: the harness would hide a print of a passing test.
-            let _ = writeln!(
-                std::io::stderr(),
-                "skipped {test}: no docker engine ({err})"
-            );
-            None
-        }
+    let demanded = std::env::var("SEEDFAST_BACKEND").as_deref() == Ok("docker");
+    let image = test_image();
+    let why = match docker_available().await {
+        Ok(()) => match image_available(&image).await {
+            Ok(()) => return Some(image),
+            // The full error (registry, DNS) is long; the one line says what to do.
+            Err(BackendError::ImageMissing { .. }) => format!(
+                "image `{image}` is neither present nor pullable (set SEEDFAST_POSTGRES_IMAGE to an image `docker images` lists)"
+            ),
+            Err(err) => format!("image `{image}` cannot be checked ({err})"),
+        },
+        Err(err) => format!("no docker engine ({err})"),
+    };
+    if demanded {
+        panic!("SEEDFAST_BACKEND=docker, but {why}");
     }
+    // Straight to stderr: the harness would hide a print of a passing test.
+    let first_line = why.lines().next().unwrap_or_default();
+    let _ = writeln!(std::io::stderr(), "skipped {test}: {first_line}");
+    None
 }
 
 fn test_image() -> String {
