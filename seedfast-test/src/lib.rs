@@ -13,11 +13,12 @@
 //! The runtime reads as the data flows: [`backend`] (where Postgres comes
 //! from) → [`schema`] (what the database looks like) → scope (what the user
 //! asked for, in `seedfast-scope`) → [`plan`] (which rows, in which order) →
-//! [`generate`] (values) → [`write`] (COPY, one transaction) → [`report`].
+//! [`generate`] (values) → [`oracle`] (the server judges the CHECKs) → [`write`] (COPY, one transaction) → [`report`].
 
 pub mod backend;
 mod error;
 pub mod generate;
+pub mod oracle;
 pub mod plan;
 pub mod report;
 pub mod schema;

@@ -1,5 +1,5 @@
 //! One seed from start to end: parse the scope, read the schema, plan,
-//! generate, write, all against one connection and inside one transaction.
+//! generate, have the server judge the CHECKs, write, all against one connection and inside one transaction.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -11,7 +11,7 @@ use crate::plan::{self, Plan, SeedOptions};
 use crate::report::SeedReport;
 use crate::schema::{self, Schema};
 use crate::upstream::{Upstream, UpstreamTable};
-use crate::{generate, write};
+use crate::{generate, oracle, write};
 
 /// Parses and resolves a scope against a schema without touching a
 /// database: every scope and constraint error surfaces here.
@@ -37,7 +37,8 @@ pub async fn seed_with(conn: &mut PgConnection, scope: &str, options: SeedOption
     let plan = plan::resolve(&schema, &parsed, options, upstream)?;
     let planned: Vec<usize> = plan.tables.iter().map(|t| t.table).collect();
     let existing = write::existing(&mut tx, &schema, &planned).await?;
-    let generated = generate::generate(&schema, &plan, &existing)?;
+    let mut generated = generate::generate(&schema, &plan, &existing)?;
+    oracle::judge(&mut tx, &schema, &plan, &existing, &mut generated).await?;
     let written = write::write_all(&mut tx, &schema, &generated).await?;
     tx.commit().await.map_err(Error::db("committing the seed (a deferred foreign key may have failed)"))?;
     let mut report = SeedReport::new(scope, &schema, &plan, &generated, &written, started.elapsed());

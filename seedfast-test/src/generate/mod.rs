@@ -2,6 +2,7 @@
 //! has its own random stream derived from the seed and the names, so adding
 //! a column or a table does not reshuffle the others.
 
+mod pattern;
 mod realistic;
 mod spec;
 mod table;
@@ -11,7 +12,8 @@ use std::collections::{HashMap, HashSet};
 
 use rand_pcg::Pcg64;
 
-pub use table::generate;
+pub use table::{Rejected, generate, redraw};
+pub use value::encode_copy;
 pub use value::{Value, format_decimal};
 
 /// Rows generated for one table, column-major.

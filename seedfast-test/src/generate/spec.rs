@@ -2,6 +2,7 @@
 //! domain and the table's CHECKs and unique keys.
 
 use crate::plan::allowed_values;
+use crate::schema::check::Pattern;
 use crate::schema::{CheckExpr, CmpOp, Fold, Literal, Operand, SqlType, Table, UniquePart};
 
 #[derive(Debug, Clone, Default)]
@@ -17,12 +18,68 @@ pub struct Spec {
     pub relations: Vec<(CmpOp, usize)>,
     /// The column alone must be unique (primary key, UNIQUE, unique index).
     pub unique: Option<Option<Fold>>,
-    /// CHECKs on this column we cannot decode: only NULL is sure to pass.
+    /// CHECKs on this column we cannot decode: the server judges them.
     pub opaque_checks: Vec<String>,
+    /// Patterns the text must match (`~ '^[0-9]{13}$'`, `LIKE 'SKU-%'`).
+    pub patterns: Vec<Pattern>,
+    /// Patterns the text must not match (`!~`, `NOT LIKE`).
+    pub anti_patterns: Vec<Pattern>,
+    /// `lower(x) = x`: the text must already be in that case.
+    pub case: Option<Fold>,
+}
+
+/// Constraints between the columns of one row that no single column's spec
+/// can carry.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RowRule {
+    /// Between `min` and `max` of `columns` are non-NULL
+    /// (`num_nonnulls(a, b) = 1`, `(a IS NULL) <> (b IS NULL)`).
+    NonNulls { constraint: String, columns: Vec<usize>, min: usize, max: usize },
+    /// `a <> b`: the two values differ when both are set.
+    Differ { constraint: String, a: usize, b: usize },
+}
+
+/// The row rules of a table's CHECKs (top-level conjuncts only: a rule
+/// under an OR is the server's to judge).
+pub fn row_rules(table: &Table) -> Vec<RowRule> {
+    let mut out = Vec::new();
+    for check in &table.checks {
+        let Some(expr) = &check.expr else { continue };
+        for conjunct in expr.conjuncts() {
+            match conjunct {
+                CheckExpr::NonNulls { columns, op, count } => {
+                    let Some(cols) = columns.iter().map(|c| table.column(c)).collect::<Option<Vec<usize>>>() else { continue };
+                    let n = cols.len() as f64;
+                    let (min, max) = match op {
+                        CmpOp::Eq => (*count, *count),
+                        CmpOp::Ge => (*count, n),
+                        CmpOp::Gt => (count + 1.0, n),
+                        CmpOp::Le => (0.0, *count),
+                        CmpOp::Lt => (0.0, count - 1.0),
+                        CmpOp::Ne => continue,
+                    };
+                    let (min, max) = (min.max(0.0).ceil() as usize, max.min(n).floor().max(-1.0));
+                    out.push(RowRule::NonNulls { constraint: check.name.clone(), columns: cols, min, max: if max < 0.0 { usize::MAX } else { max as usize } });
+                }
+                CheckExpr::NullsDiffer(a, b) => {
+                    if let (Some(a), Some(b)) = (table.column(a), table.column(b)) {
+                        out.push(RowRule::NonNulls { constraint: check.name.clone(), columns: vec![a, b], min: 1, max: 1 });
+                    }
+                }
+                CheckExpr::Cmp { left: Operand::Column(a), op: CmpOp::Ne, right: Operand::Column(b) } => {
+                    if let (Some(a), Some(b)) = (table.column(a), table.column(b)) {
+                        out.push(RowRule::Differ { constraint: check.name.clone(), a, b });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    out
 }
 
 /// Smallest step of a column's values, to turn `> 0` into `>= step`.
-fn step(ty: &SqlType) -> f64 {
+pub fn step(ty: &SqlType) -> f64 {
     match ty.base() {
         SqlType::Numeric { scale: Some(s), .. } => 10f64.powi(-(*s as i32)),
         SqlType::Numeric { .. } | SqlType::Float4 | SqlType::Float8 => 0.01,
@@ -111,6 +168,14 @@ pub fn column_spec(table: &Table, col: usize) -> Spec {
 fn apply(spec: &mut Spec, table: &Table, expr: &CheckExpr, name: &str, step: f64) {
     match expr {
         CheckExpr::Cmp { left, op, right } => {
+            // `lower(x) = x`: x is stored in lower case.
+            if let (Operand::Folded(a, fold), CmpOp::Eq, Operand::Column(b)) | (Operand::Column(b), CmpOp::Eq, Operand::Folded(a, fold)) = (left, *op, right)
+                && a == b
+                && a == name
+            {
+                spec.case = Some(*fold);
+                return;
+            }
             let (operand, op, other) = match (left, right) {
                 (o, Operand::Literal(_)) => (o, *op, right),
                 (Operand::Literal(_), o) => (o, op.flip(), left),
@@ -164,12 +229,23 @@ fn apply(spec: &mut Spec, table: &Table, expr: &CheckExpr, name: &str, step: f64
         // `(x IS NULL) OR (x >= y)`: when set, x follows y.
         CheckExpr::Or(items) => {
             let null_guard = items.iter().any(|i| matches!(i, CheckExpr::IsNull { operand: Operand::Column(c), negated: false } if c == name));
-            if null_guard {
-                for i in items {
-                    if let CheckExpr::Cmp { .. } = i {
-                        apply(spec, table, i, name, step);
-                    }
-                }
+            let rest: Vec<&CheckExpr> = items.iter().filter(|i| !matches!(i, CheckExpr::IsNull { negated: false, .. })).collect();
+            // Only `x IS NULL OR <one condition on x>` narrows x; an OR of
+            // several conditions is the server's to judge.
+            if null_guard && rest.len() == 1 {
+                apply(spec, table, rest[0], name, step);
+            }
+        }
+        CheckExpr::Pattern { operand: Operand::Column(c) | Operand::Folded(c, _), pattern, negated } if c == name => {
+            let mut pattern = pattern.clone();
+            pattern.case_insensitive |= matches!(expr, CheckExpr::Pattern { operand: Operand::Folded(..), .. });
+            if *negated { spec.anti_patterns.push(pattern) } else { spec.patterns.push(pattern) }
+        }
+        CheckExpr::Not(inner) => {
+            if let CheckExpr::Pattern { operand: Operand::Column(c), pattern, negated: false } = &**inner
+                && c == name
+            {
+                spec.anti_patterns.push(pattern.clone());
             }
         }
         _ => {}

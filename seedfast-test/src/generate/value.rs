@@ -81,6 +81,25 @@ impl Value {
     }
 }
 
+/// A value in COPY's text format: NULL is `\N`; backslash, tab, newline
+/// and carriage return are escaped.
+pub fn encode_copy(v: &Value, out: &mut String) {
+    match v.to_pg_text() {
+        None => out.push_str("\\N"),
+        Some(s) => {
+            for ch in s.chars() {
+                match ch {
+                    '\\' => out.push_str("\\\\"),
+                    '\t' => out.push_str("\\t"),
+                    '\n' => out.push_str("\\n"),
+                    '\r' => out.push_str("\\r"),
+                    c => out.push(c),
+                }
+            }
+        }
+    }
+}
+
 pub fn format_decimal(units: i128, scale: u32) -> String {
     if scale == 0 {
         return units.to_string();

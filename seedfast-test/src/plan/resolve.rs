@@ -871,7 +871,14 @@ pub fn allowed_values(t: &Table, col: usize) -> Vec<String> {
     }
     for (expr, name) in checks {
         for conjunct in expr.conjuncts() {
-            if let CheckExpr::In { operand: Operand::Column(c), values } = conjunct
+            // `x IS NULL OR upper(x) = ANY (...)` allows the list when set.
+            let conjunct = match conjunct {
+                CheckExpr::Or(items) if items.len() == 2 && items.iter().any(|i| matches!(i, CheckExpr::IsNull { operand: Operand::Column(c), negated: false } if *c == name)) => {
+                    items.iter().find(|i| !matches!(i, CheckExpr::IsNull { .. })).unwrap_or(conjunct)
+                }
+                other => other,
+            };
+            if let CheckExpr::In { operand: Operand::Column(c) | Operand::Folded(c, _), values } = conjunct
                 && *c == name
             {
                 return values

@@ -1,8 +1,13 @@
 //! Decodes CHECK constraints, as `pg_get_constraintdef` prints them, into a
 //! small expression tree the generator can satisfy: comparisons with
 //! constants (`BETWEEN` arrives as two of them), IN lists (`= ANY (ARRAY[..])`),
-//! `char_length`, comparisons between columns, `IS [NOT] NULL`, AND and OR.
-//! Anything else decodes to `None` and is reported, never guessed at.
+//! `char_length`/`length` (of `btrim` too), `upper`/`lower` of a column,
+//! comparisons between columns (`<>` included), `IS [NOT] NULL`,
+//! `num_nonnulls`/`num_nulls`, regex and LIKE patterns, NOT, AND and OR.
+//! Anything else decodes to `None`: the generator then makes its best guess
+//! and the server judges the real expression (see `crate::oracle`).
+
+use super::Fold;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum CheckExpr {
@@ -11,14 +16,35 @@ pub enum CheckExpr {
     Cmp { left: Operand, op: CmpOp, right: Operand },
     In { operand: Operand, values: Vec<Literal> },
     IsNull { operand: Operand, negated: bool },
+    /// `col ~ 'regex'`, `col LIKE 'SKU-%'` (printed `~~`), `SIMILAR TO`.
+    Pattern { operand: Operand, pattern: Pattern, negated: bool },
+    /// `num_nonnulls(a, b) = 1` (and `num_nulls`, as the complement).
+    NonNulls { columns: Vec<String>, op: CmpOp, count: f64 },
+    Not(Box<CheckExpr>),
+    /// `(a IS NULL) <> (b IS NULL)`: exactly one of the two is set.
+    NullsDiffer(String, String),
+}
+
+/// A text pattern, already translated to the regex dialect of the
+/// `regex-syntax` crate (the one `rand_regex` generates from).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pattern {
+    pub regex: String,
+    pub case_insensitive: bool,
+    /// The pattern as the schema spells it, for messages.
+    pub source: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Operand {
     /// A column, or `VALUE` inside a domain's CHECK.
     Column(String),
-    /// `char_length(col)` / `length(col)`.
+    /// `char_length(col)` / `length(col)`, also of `btrim(col)`: generated
+    /// text has no surrounding blanks, so trimming does not change it.
     Length(String),
+    /// `upper(col)` / `lower(col)`: generated values already in that case
+    /// pass as they are.
+    Folded(String, Fold),
     Literal(Literal),
 }
 
@@ -66,7 +92,7 @@ impl CheckExpr {
 
     fn visit_columns(&self, f: &mut impl FnMut(&str)) {
         let operand = |o: &Operand, f: &mut dyn FnMut(&str)| match o {
-            Operand::Column(c) | Operand::Length(c) => f(c),
+            Operand::Column(c) | Operand::Length(c) | Operand::Folded(c, _) => f(c),
             Operand::Literal(_) => {}
         };
         match self {
@@ -75,7 +101,13 @@ impl CheckExpr {
                 operand(left, f);
                 operand(right, f);
             }
-            CheckExpr::In { operand: o, .. } | CheckExpr::IsNull { operand: o, .. } => operand(o, f),
+            CheckExpr::In { operand: o, .. } | CheckExpr::IsNull { operand: o, .. } | CheckExpr::Pattern { operand: o, .. } => operand(o, f),
+            CheckExpr::NonNulls { columns, .. } => columns.iter().for_each(|c| f(c)),
+            CheckExpr::Not(inner) => inner.visit_columns(f),
+            CheckExpr::NullsDiffer(a, b) => {
+                f(a);
+                f(b)
+            }
         }
     }
 
@@ -107,6 +139,8 @@ enum Tok {
     Comma,
     Cast,
     Op(CmpOp),
+    /// `~`, `~*`, `!~`, `!~*`, `~~` (LIKE), `~~*` (ILIKE), `!~~`, `!~~*`.
+    Match { like: bool, insensitive: bool, negated: bool },
     Ident(String),
     Quoted(String),
     Number(f64),
@@ -128,6 +162,19 @@ fn tokenize(s: &str) -> Option<Vec<Tok>> {
             ']' => { out.push(Tok::RBracket); i += 1 }
             ',' => { out.push(Tok::Comma); i += 1 }
             ':' if next == Some(':') => { out.push(Tok::Cast); i += 2 }
+            '~' | '!' if c == '~' || next == Some('~') => {
+                let negated = c == '!';
+                i += if negated { 2 } else { 1 };
+                let like = chars.get(i) == Some(&'~');
+                if like {
+                    i += 1;
+                }
+                let insensitive = chars.get(i) == Some(&'*');
+                if insensitive {
+                    i += 1;
+                }
+                out.push(Tok::Match { like, insensitive, negated });
+            }
             '<' if next == Some('=') => { out.push(Tok::Op(CmpOp::Le)); i += 2 }
             '>' if next == Some('=') => { out.push(Tok::Op(CmpOp::Ge)); i += 2 }
             '<' if next == Some('>') => { out.push(Tok::Op(CmpOp::Ne)); i += 2 }
@@ -156,6 +203,42 @@ fn tokenize(s: &str) -> Option<Vec<Tok>> {
         }
     }
     Some(out)
+}
+
+/// LIKE's `%` and `_` as regex; the generated text fills wildcards with a
+/// few letters and digits rather than anything at all.
+pub fn like_to_regex(like: &str) -> String {
+    let mut out = String::from("^");
+    let mut chars = like.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '%' => out.push_str("[A-Za-z0-9]{0,8}"),
+            '_' => out.push_str("[A-Za-z0-9]"),
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    out.push_str(&regex_syntax::escape(&n.to_string()));
+                }
+            }
+            c => out.push_str(&regex_syntax::escape(&c.to_string())),
+        }
+    }
+    out.push('$');
+    out
+}
+
+/// SQL's SIMILAR TO is a regex whose wildcards are LIKE's.
+fn similar_to_regex(similar: &str) -> String {
+    let mut out = String::from("^(?:");
+    for c in similar.chars() {
+        match c {
+            '%' => out.push_str("[A-Za-z0-9]{0,8}"),
+            '_' => out.push_str("[A-Za-z0-9]"),
+            '.' => out.push_str("\\."),
+            c => out.push(c),
+        }
+    }
+    out.push_str(")$");
+    out
 }
 
 /// A quoted string or identifier starting at `chars[*i]`, the quote doubled
@@ -214,11 +297,74 @@ impl Parser {
     }
 
     fn and_expr(&mut self) -> Option<CheckExpr> {
-        let mut items = vec![self.predicate()?];
+        let mut items = vec![self.not_expr()?];
         while self.keyword("AND") {
-            items.push(self.predicate()?);
+            items.push(self.not_expr()?);
         }
         Some(if items.len() == 1 { items.pop()? } else { CheckExpr::And(items) })
+    }
+
+    fn not_expr(&mut self) -> Option<CheckExpr> {
+        if self.keyword("NOT") {
+            return Some(CheckExpr::Not(Box::new(self.not_expr()?)));
+        }
+        self.predicate()
+    }
+
+    /// `(a IS NULL) <> (b IS NULL)`, as Postgres prints "exactly one of".
+    fn nulls_differ(&mut self) -> Option<CheckExpr> {
+        let save = self.pos;
+        let side = |p: &mut Self| -> Option<String> {
+            p.expect(Tok::LParen)?;
+            let Operand::Column(c) = p.operand()? else { return None };
+            (p.keyword("IS") && p.keyword("NULL")).then_some(())?;
+            p.expect(Tok::RParen)?;
+            Some(c)
+        };
+        let found = (|| {
+            let a = side(self)?;
+            self.expect(Tok::Op(CmpOp::Ne))?;
+            let b = side(self)?;
+            Some(CheckExpr::NullsDiffer(a, b))
+        })();
+        if found.is_none() {
+            self.pos = save;
+        }
+        found
+    }
+
+    /// `num_nonnulls(a, b) = 1`, `num_nulls(a, b, c) <= 1`.
+    fn count_nulls(&mut self) -> Option<CheckExpr> {
+        let save = self.pos;
+        let found = (|| {
+            let Some(Tok::Ident(name)) = self.peek().cloned() else { return None };
+            let nulls = match name.to_ascii_lowercase().as_str() {
+                "num_nonnulls" => false,
+                "num_nulls" => true,
+                _ => return None,
+            };
+            self.pos += 1;
+            self.expect(Tok::LParen)?;
+            let mut columns = Vec::new();
+            loop {
+                let Operand::Column(c) = self.operand()? else { return None };
+                columns.push(c);
+                if self.expect(Tok::Comma).is_none() {
+                    break;
+                }
+            }
+            self.expect(Tok::RParen)?;
+            let Some(Tok::Op(op)) = self.peek().cloned() else { return None };
+            self.pos += 1;
+            let Operand::Literal(Literal::Number(n)) = self.operand()? else { return None };
+            // num_nulls(...) op n  is  num_nonnulls(...) flip(op) len - n.
+            let (op, count) = if nulls { (op.flip(), columns.len() as f64 - n) } else { (op, n) };
+            Some(CheckExpr::NonNulls { columns, op, count })
+        })();
+        if found.is_none() {
+            self.pos = save;
+        }
+        found
     }
 
     /// A parenthesised expression, or `operand (op operand | IS [NOT] NULL | = ANY (ARRAY[..]))`.
@@ -237,10 +383,17 @@ impl Parser {
             }
             self.pos = save;
         }
+        if let Some(e) = self.nulls_differ().or_else(|| self.count_nulls()) {
+            return Some(e);
+        }
         let left = self.operand()?;
         if self.keyword("IS") {
             let negated = self.keyword("NOT");
             return self.keyword("NULL").then_some(CheckExpr::IsNull { operand: left, negated });
+        }
+        if let Some(Tok::Match { like, insensitive, negated }) = self.peek().cloned() {
+            self.pos += 1;
+            return self.pattern(left, like, insensitive, negated);
         }
         let Some(Tok::Op(op)) = self.peek().cloned() else { return None };
         self.pos += 1;
@@ -250,6 +403,31 @@ impl Parser {
         }
         let right = self.operand()?;
         Some(CheckExpr::Cmp { left, op, right })
+    }
+
+    /// The right side of `~` or `~~`: a string constant, or for SIMILAR TO
+    /// `similar_to_escape('pattern')` (`similar_escape` before Postgres 14).
+    fn pattern(&mut self, operand: Operand, like: bool, insensitive: bool, negated: bool) -> Option<CheckExpr> {
+        let similar = matches!(self.peek(), Some(Tok::Ident(w)) if w.eq_ignore_ascii_case("similar_to_escape") || w.eq_ignore_ascii_case("similar_escape"));
+        let text = if similar {
+            self.pos += 1;
+            self.expect(Tok::LParen)?;
+            let Operand::Literal(Literal::Text(t)) = self.operand()? else { return None };
+            self.expect(Tok::RParen)?;
+            self.skip_cast();
+            t
+        } else {
+            let Operand::Literal(Literal::Text(t)) = self.operand()? else { return None };
+            t
+        };
+        let regex = if like {
+            like_to_regex(&text)
+        } else if similar {
+            similar_to_regex(&text)
+        } else {
+            text.clone()
+        };
+        Some(CheckExpr::Pattern { operand, pattern: Pattern { regex, case_insensitive: insensitive, source: text }, negated })
     }
 
     /// `((ARRAY['a'::text, 'b'::text])::text[])` after `= ANY`.
@@ -306,13 +484,18 @@ impl Parser {
                 self.pos += 1;
                 let lower = word.to_ascii_lowercase();
                 if self.peek() == Some(&Tok::LParen) {
-                    if !matches!(lower.as_str(), "char_length" | "character_length" | "length") {
-                        return None;
-                    }
                     self.pos += 1;
-                    let Operand::Column(column) = self.operand()? else { return None };
+                    let inner = self.operand()?;
                     self.expect(Tok::RParen)?;
-                    Operand::Length(column)
+                    match (lower.as_str(), inner) {
+                        ("char_length" | "character_length" | "length", Operand::Column(c) | Operand::Folded(c, _)) => Operand::Length(c),
+                        // Trimming and case folding keep a column a column for
+                        // what the generator needs to know.
+                        ("btrim" | "trim" | "ltrim" | "rtrim", Operand::Column(c)) => Operand::Column(c),
+                        ("upper", Operand::Column(c) | Operand::Folded(c, _)) => Operand::Folded(c, Fold::Upper),
+                        ("lower", Operand::Column(c) | Operand::Folded(c, _)) => Operand::Folded(c, Fold::Lower),
+                        _ => return None,
+                    }
                 } else {
                     match lower.as_str() {
                         "true" => Operand::Literal(Literal::Bool(true)),

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use sqlx::{AssertSqlSafe, PgConnection, Postgres, Transaction};
 
 use crate::error::{Error, Result};
-use crate::generate::{Existing, GeneratedTable, Value};
+use crate::generate::{Existing, GeneratedTable, Value, encode_copy};
 use crate::schema::{Fold, Schema, Table, UniquePart, quote_ident};
 
 /// COPY data is sent in chunks of about this size, so memory stays flat
@@ -60,7 +60,7 @@ async fn copy_table(conn: &mut PgConnection, t: &Table, g: &GeneratedTable) -> R
             if i > 0 {
                 buf.push('\t');
             }
-            encode(&g.column(c)[r], &mut buf);
+            encode_copy(&g.column(c)[r], &mut buf);
         }
         buf.push('\n');
         if buf.len() >= CHUNK_BYTES {
@@ -71,25 +71,6 @@ async fn copy_table(conn: &mut PgConnection, t: &Table, g: &GeneratedTable) -> R
         copy.send(buf.into_bytes()).await.map_err(Error::db(context.clone()))?;
     }
     copy.finish().await.map_err(Error::db(context))
-}
-
-/// COPY text format: NULL is `\N`; backslash, tab, newline and carriage
-/// return are escaped.
-fn encode(v: &Value, out: &mut String) {
-    match v.to_pg_text() {
-        None => out.push_str("\\N"),
-        Some(s) => {
-            for ch in s.chars() {
-                match ch {
-                    '\\' => out.push_str("\\\\"),
-                    '\t' => out.push_str("\\t"),
-                    '\n' => out.push_str("\\n"),
-                    '\r' => out.push_str("\\r"),
-                    c => out.push(c),
-                }
-            }
-        }
-    }
 }
 
 /// Sets a cycle-breaking foreign key that was inserted as NULL, in one
