@@ -588,8 +588,49 @@ mod should {
     }
 
     #[test]
+    fn decode_patterns_of_every_spelling() {
+        let e = parse_check("CHECK ((VALUE ~ '^[0-9]{13}$'::text))").unwrap();
+        assert!(matches!(&e, CheckExpr::Pattern { pattern, negated: false, .. } if pattern.regex == "^[0-9]{13}$" && !pattern.case_insensitive), "{e:?}");
+        let e = parse_check("CHECK ((email ~* '^[^@]+@'::text))").unwrap();
+        assert!(matches!(&e, CheckExpr::Pattern { pattern, .. } if pattern.case_insensitive), "{e:?}");
+        let e = parse_check("CHECK ((product_number ~~ 'PN-%'::text))").unwrap();
+        assert!(matches!(&e, CheckExpr::Pattern { pattern, .. } if pattern.regex == "^PN\\-[A-Za-z0-9]{0,8}$"), "{e:?}");
+        let e = parse_check("CHECK ((code !~~ 'X%'::text))").unwrap();
+        assert!(matches!(&e, CheckExpr::Pattern { negated: true, .. }), "{e:?}");
+        let e = parse_check("CHECK ((color ~ similar_to_escape('(Red|Blue)%'::text)))").unwrap();
+        assert!(matches!(&e, CheckExpr::Pattern { pattern, .. } if pattern.regex == "^(?:(Red|Blue)[A-Za-z0-9]{0,8})$"), "{e:?}");
+    }
+
+    #[test]
+    fn decode_functions_over_a_column() {
+        let e = parse_check("CHECK (((person_type IS NULL) OR (upper((person_type)::text) = ANY (ARRAY['SC'::text, 'VC'::text]))))").unwrap();
+        let CheckExpr::Or(items) = e else { panic!() };
+        assert_eq!(items[1], CheckExpr::In { operand: Operand::Folded("person_type".into(), Fold::Upper), values: vec![Literal::Text("SC".into()), Literal::Text("VC".into())] });
+        let e = parse_check("CHECK ((length(btrim(name)) > 0))").unwrap();
+        assert_eq!(e, CheckExpr::Cmp { left: Operand::Length("name".into()), op: CmpOp::Gt, right: num(0.0) });
+        let e = parse_check("CHECK ((lower(login) = login))").unwrap();
+        assert_eq!(e, CheckExpr::Cmp { left: Operand::Folded("login".into(), Fold::Lower), op: CmpOp::Eq, right: col("login") });
+    }
+
+    #[test]
+    fn decode_counts_of_nulls_and_differences() {
+        let e = parse_check("CHECK ((num_nonnulls(percent_off, amount_off) = 1))").unwrap();
+        assert_eq!(e, CheckExpr::NonNulls { columns: vec!["percent_off".into(), "amount_off".into()], op: CmpOp::Eq, count: 1.0 });
+        // num_nulls(a, b, c) <= 1 is num_nonnulls(a, b, c) >= 2.
+        let e = parse_check("CHECK ((num_nulls(a, b, c) <= 1))").unwrap();
+        assert_eq!(e, CheckExpr::NonNulls { columns: vec!["a".into(), "b".into(), "c".into()], op: CmpOp::Ge, count: 2.0 });
+        let e = parse_check("CHECK (((email IS NULL) <> (phone IS NULL)))").unwrap();
+        assert_eq!(e, CheckExpr::NullsDiffer("email".into(), "phone".into()));
+        let e = parse_check("CHECK ((product_assembly_id <> component_id))").unwrap();
+        assert_eq!(e, CheckExpr::Cmp { left: col("product_assembly_id"), op: CmpOp::Ne, right: col("component_id") });
+        let e = parse_check("CHECK ((NOT (code ~ '^X'::text)))").unwrap();
+        assert!(matches!(e, CheckExpr::Not(_)), "{e:?}");
+    }
+
+    #[test]
     fn refuse_what_it_does_not_model() {
-        assert_eq!(parse_check("CHECK ((email ~ '^[a-z]+@'::text))"), None);
-        assert_eq!(parse_check("CHECK ((lower(email) = email))"), None);
+        assert_eq!(parse_check("CHECK (controlled_for_whitespace(name))"), None);
+        assert_eq!(parse_check("CHECK (((bonus * (4)::numeric) <= salary))"), None);
+        assert_eq!(parse_check("CHECK ((md5(secret) = 'x'::text))"), None);
     }
 }
