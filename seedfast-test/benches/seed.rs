@@ -3,7 +3,9 @@
 //! 1. writing: seedfast's COPY path vs. the same generated rows written with
 //!    batched multi-row INSERTs (what a hand-written seed script does);
 //! 2. a test's database: cloning a migrated template (`CREATE DATABASE ...
-//!    TEMPLATE`) vs. creating a database and running the migrations.
+//!    TEMPLATE`) vs. creating a database and running the migrations;
+//! 3. what the server's judging of CHECKs costs (`seedfast_test::oracle`):
+//!    seeding a 100k-row table with CHECKs with and without that stage.
 //!
 //! Run with `cargo bench -p seedfast-test --bench seed`. Each case runs
 //! `ROUNDS` times on fresh databases; medians are reported.
@@ -131,4 +133,47 @@ async fn main() {
     println!("  clone of migrated template  {:>9.1} ms", c.as_secs_f64() * 1e3);
     println!("  create + run migrations     {:>9.1} ms", f.as_secs_f64() * 1e3);
     println!("  ratio fresh / clone         {:>9.2}x", f.as_secs_f64() / c.as_secs_f64());
+
+    oracle_cost(&server).await;
+}
+
+const JUDGED_SCHEMA: &str = "CREATE FUNCTION tidy(v text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT v = btrim(v) $$;
+    CREATE TABLE accounts (id serial PRIMARY KEY, name text NOT NULL CHECK (tidy(name)),
+        email text NOT NULL CHECK (email ~* '^[^@]+@[^@]+$'), code text NOT NULL CHECK (char_length(code) = 8),
+        balance numeric(10,2) NOT NULL CHECK (balance >= 0), credit numeric(10,2) NOT NULL CHECK (credit * 2 <= 2000))";
+const JUDGED_SCOPE: &str = "100,000 accounts";
+
+/// One seed of `JUDGED_SCOPE`, with the oracle stage or without it (plan,
+/// generate and write alone), timed from the transaction's start.
+async fn seed_judged(server: &Server, judge: bool) -> Duration {
+    let db = migrated(server, JUDGED_SCHEMA).await;
+    let mut c = PgConnection::connect(db.url()).await.unwrap();
+    let t = Instant::now();
+    let mut tx = c.begin().await.unwrap();
+    let schema = introspect(&mut tx).await.unwrap();
+    let plan = plan_scope(&schema, JUDGED_SCOPE, SeedOptions::default()).unwrap();
+    let mut tables = generate::generate(&schema, &plan, &Default::default()).unwrap();
+    if judge {
+        seedfast_test::oracle::judge(&mut tx, &schema, &plan, &Default::default(), &mut tables).await.unwrap();
+    }
+    seedfast_test::write::write_all(&mut tx, &schema, &tables).await.unwrap();
+    tx.commit().await.unwrap();
+    let elapsed = t.elapsed();
+    c.close().await.unwrap();
+    db.close().await.unwrap();
+    elapsed
+}
+
+async fn oracle_cost(server: &Server) {
+    let (mut judged, mut unjudged) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        judged.push(seed_judged(server, true).await);
+        unjudged.push(seed_judged(server, false).await);
+    }
+    let (j, u) = (median(judged), median(unjudged));
+    let rate = |d: Duration| 100_000.0 / d.as_secs_f64();
+    println!("server-side CHECK judging ({JUDGED_SCOPE}, 5 CHECKs, one a user function):");
+    println!("  without the oracle          {:>9.1} ms  {:>9.0} rows/s", u.as_secs_f64() * 1e3, rate(u));
+    println!("  with the oracle             {:>9.1} ms  {:>9.0} rows/s", j.as_secs_f64() * 1e3, rate(j));
+    println!("  ratio with / without        {:>9.2}x", j.as_secs_f64() / u.as_secs_f64());
 }

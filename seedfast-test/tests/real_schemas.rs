@@ -116,6 +116,12 @@ async fn a_partial_unique_index_allows_one_default_per_rider() {
 }
 
 #[tokio::test]
+async fn triggers_stay_active_while_seeding() {
+    let (_db, mut c) = seeded("30 business entities").await;
+    assert_eq!(all(&mut c, "SELECT count(*) FROM business_entity WHERE modified_date = TIMESTAMP '2025-06-01 12:00:00'").await, 30);
+}
+
+#[tokio::test]
 async fn the_servers_redraws_are_deterministic() {
     let a = {
         let (db, _c) = seeded("40 employees").await;
