@@ -1,6 +1,7 @@
 //! What one column's values must satisfy, gathered from its type, its
 //! domain and the table's CHECKs and unique keys.
 
+use super::realistic;
 use crate::plan::allowed_values;
 use crate::schema::check::Pattern;
 use crate::schema::{CheckExpr, CmpOp, Fold, Literal, Operand, SqlType, Table, UniquePart};
@@ -140,12 +141,19 @@ pub fn column_spec(table: &Table, col: usize) -> Spec {
         ty = base;
     }
 
-    // A row is updated after it is created, CHECK or not.
-    if matches!(column.name.as_str(), "updated_at" | "modified_at")
-        && let Some(created) = table.column("created_at")
-        && !spec.relations.iter().any(|(_, o)| *o == created)
+    // A record's times follow its life (created, ordered, shipped,
+    // delivered, updated), CHECK or not; a CHECK between the two wins.
+    let timed = |ty: &SqlType| matches!(ty.base(), SqlType::Date | SqlType::Timestamp | SqlType::Timestamptz);
+    if timed(&column.ty)
+        && let Some((rank, _)) = realistic::time_rank(&column.name)
     {
-        spec.relations.push((CmpOp::Ge, created));
+        for (o, other) in table.columns.iter().enumerate() {
+            let earlier = o != col && timed(&other.ty) && realistic::time_rank(&other.name).is_some_and(|(r, deadline)| r < rank && !deadline);
+            let related = spec.relations.iter().any(|(_, x)| *x == o) || column_spec_mentions(table, o, col);
+            if earlier && !related {
+                spec.relations.push((CmpOp::Ge, o));
+            }
+        }
     }
 
     if table.primary_key == [col] {
@@ -163,6 +171,16 @@ pub fn column_spec(table: &Table, col: usize) -> Spec {
         }
     }
     spec
+}
+
+/// Whether a CHECK relates column `a` to column `b` (so the name order
+/// must not add the opposite relation and make a cycle).
+fn column_spec_mentions(table: &Table, a: usize, b: usize) -> bool {
+    let (a, b) = (&table.columns[a].name, &table.columns[b].name);
+    table.checks.iter().filter_map(|c| c.expr.as_ref()).any(|e| {
+        let cols = e.columns();
+        cols.contains(a) && cols.contains(b)
+    })
 }
 
 fn apply(spec: &mut Spec, table: &Table, expr: &CheckExpr, name: &str, step: f64) {

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, Utc};
 use rand::RngExt;
 use rand::seq::SliceRandom;
 use rand_pcg::Pcg64;
@@ -29,6 +29,8 @@ use crate::schema::{CmpOp, Fold, Schema, SqlType, Table, UniquePart};
 const NULL_RATE: f64 = 0.1;
 /// Attempts to find a fresh value for a unique column before disambiguating.
 const UNIQUE_RETRIES: usize = 20;
+/// Draws of a realistic text before one too long for its column is cut.
+const FIT_RETRIES: usize = 6;
 
 pub fn generate(schema: &Schema, plan: &Plan, existing: &Existing) -> Result<Vec<GeneratedTable>> {
     let mut done: Vec<GeneratedTable> = Vec::with_capacity(plan.tables.len());
@@ -130,6 +132,9 @@ struct TableGen<'a> {
     shrink: u32,
     /// Narrow towards the upper end instead.
     toward_high: bool,
+    /// How many values the unique loop has refused for the current cell: a
+    /// code derived from the row's name varies more with each refusal.
+    attempt: std::cell::Cell<usize>,
 }
 
 impl<'a> TableGen<'a> {
@@ -153,6 +158,7 @@ impl<'a> TableGen<'a> {
             patterns,
             shrink: 0,
             toward_high: false,
+            attempt: std::cell::Cell::new(0),
             window: tp.window.unwrap_or((now - Duration::days(365), now)),
         };
         match tp.rows {
@@ -671,7 +677,7 @@ impl<'a> TableGen<'a> {
     /// Columns whose values shape this one's: a slug follows the name, an
     /// email the person's first and last name.
     fn derived_from(&self, c: usize) -> Vec<usize> {
-        if self.is_slug(c) {
+        if self.is_slug(c) || self.is_label_code(c) {
             return self.label_col().into_iter().collect();
         }
         let col = &self.t.columns[c];
@@ -684,6 +690,18 @@ impl<'a> TableGen<'a> {
     fn name_columns(&self) -> Option<(usize, usize)> {
         let find = |kind| (0..self.t.columns.len()).find(|&c| realistic::kind_of(&self.t.name, &self.t.columns[c].name, &self.t.columns[c].ty) == kind);
         Some((find(Kind::FirstName)?, find(Kind::LastName)?))
+    }
+
+    /// A short text key (`customer_id char(5)`) of a table with a name
+    /// column: real sample data spells such keys from the name (`ALFKI`).
+    fn is_label_code(&self, c: usize) -> bool {
+        let col = &self.t.columns[c];
+        let short = matches!(col.ty.base(), SqlType::Char(n) | SqlType::Varchar(Some(n)) if *n <= 12);
+        let keyish = self.t.primary_key == [c] || self.specs[c].unique.is_some();
+        let kind = realistic::kind_of(&self.t.name, &col.name, &col.ty);
+        short && keyish && matches!(kind, Kind::Code | Kind::Generic) && self.patterns[c].is_none()
+            && !self.t.foreign_keys.iter().any(|fk| fk.columns.contains(&c))
+            && self.label_col().is_some_and(|l| l != c && matches!(self.t.columns[l].ty.base(), SqlType::Text | SqlType::Varchar(_)))
     }
 
     fn is_slug(&self, c: usize) -> bool {
@@ -739,12 +757,14 @@ impl<'a> TableGen<'a> {
                 out.push(Value::Null);
                 continue;
             }
+            self.attempt.set(0);
             let mut v = self.value(c, kind, row, &mut rng)?;
             if spec.unique.is_some() {
                 let mut tries = 0;
                 while !seen.insert(fold_key(&v, fold)) {
                     tries += 1;
-                    v = if tries < UNIQUE_RETRIES { self.value(c, kind, row, &mut rng)? } else { self.disambiguate(c, &v, row + tries)? };
+                    self.attempt.set(tries);
+                    v = if tries < UNIQUE_RETRIES { self.value(c, kind, row, &mut rng)? } else { self.disambiguate(c, &v, row, row + tries)? };
                     if tries > UNIQUE_RETRIES + 1000 {
                         return Err(self.unsatisfiable(c, self.unique_name(c), "could not find enough distinct values", "seed fewer rows or relax the constraint"));
                     }
@@ -785,14 +805,9 @@ impl<'a> TableGen<'a> {
     }
 
     /// A distinct variant of a text or number value.
-    fn disambiguate(&self, c: usize, v: &Value, salt: usize) -> Result<Value> {
+    fn disambiguate(&self, c: usize, v: &Value, row: usize, salt: usize) -> Result<Value> {
         let spec = &self.specs[c];
         Ok(match v {
-            // A suffix would break the pattern: draw again from it instead.
-            Value::Text(_) if self.patterns[c].is_some() => {
-                let mut rng = self.rng(&format!("#unique:{}:{salt}", self.t.columns[c].name));
-                self.value(c, Kind::Generic, salt, &mut rng)?
-            }
             Value::Text(s) => {
                 let suffix = format!("{salt}");
                 let base: String = match s.split_once('@') {
@@ -803,11 +818,19 @@ impl<'a> TableGen<'a> {
                 let keep = max.saturating_sub(suffix.len() + 1);
                 let trimmed: String = base.chars().take(keep).collect();
                 let joined = if keep == 0 { suffix.chars().rev().take(max).collect::<String>().chars().rev().collect() } else { format!("{trimmed}-{suffix}") };
-                Value::Text(pad(joined, spec.min_len))
+                let joined = pad(joined, spec.min_len);
+                // A suffix the column's pattern refuses: draw from the pattern instead.
+                if let Some(p) = &self.patterns[c]
+                    && !p.accepts(&joined)
+                {
+                    let mut rng = self.rng(&format!("#unique:{}:{salt}", self.t.columns[c].name));
+                    return Ok(Value::Text(p.fit(String::new(), spec.max_len, &mut rng)));
+                }
+                Value::Text(joined)
             }
             Value::Int(_) | Value::Decimal { .. } => {
                 let mut rng = self.rng(&format!("#unique:{}:{salt}", self.t.columns[c].name));
-                self.value(c, Kind::Generic, salt, &mut rng)?
+                self.value(c, Kind::Generic, row, &mut rng)?
             }
             other => other.clone(),
         })
@@ -822,7 +845,8 @@ impl<'a> TableGen<'a> {
         Ok(match col.ty.base() {
             SqlType::Bool => Value::Bool(rng.random_bool(0.5)),
             SqlType::Int2 | SqlType::Int4 | SqlType::Int8 | SqlType::Numeric { .. } | SqlType::Float4 | SqlType::Float8 => {
-                let (dlo, dhi) = realistic::default_range(kind, &col.name);
+                let measure = realistic::measure_of(&self.t.name, &col.name, &col.ty);
+                let (dlo, dhi) = realistic::measure_range(measure, self.plan.options.now.year()).unwrap_or_else(|| realistic::default_range(kind, &col.name));
                 let (lo, hi) = fit_range(dlo, dhi, spec.min, spec.max);
                 let (lo, hi) = self.relate_numbers(c, row, lo, hi);
                 let part = (hi - lo) / 2f64.powi(self.shrink as i32);
@@ -855,7 +879,7 @@ impl<'a> TableGen<'a> {
             }
             SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_) => {
                 let text = if self.is_slug(c)
-                    && let Some(Value::Text(label)) = self.label_col().and_then(|l| self.columns[l].as_ref()).map(|v| &v[row])
+                    && let Some(Value::Text(label)) = self.label_col().and_then(|l| self.columns[l].as_ref()?.get(row))
                 {
                     realistic::slugify(label)
                 } else if kind == Kind::Email
@@ -864,14 +888,27 @@ impl<'a> TableGen<'a> {
                         .and_then(|(f, l)| Some((self.columns[f].as_ref()?.get(row)?, self.columns[l].as_ref()?.get(row)?)))
                 {
                     realistic::email(first, last, rng)
+                } else if self.is_label_code(c)
+                    && let Some(Value::Text(label)) = self.label_col().and_then(|l| self.columns[l].as_ref()?.get(row))
+                {
+                    let len = spec.max_len.unwrap_or(8).min(8).max(spec.min_len.unwrap_or(1));
+                    realistic::code_from(label, len, rng, self.attempt.get())
                 } else if matches!(kind, Kind::Code) || matches!(col.ty.base(), SqlType::Char(_)) && kind == Kind::Generic {
                     realistic::code(rng, spec.max_len.unwrap_or(8).min(8).max(spec.min_len.unwrap_or(1)))
                 } else {
-                    realistic::text(kind, rng, row)
+                    // A value that fits beats one cut mid-word: draw again a few times.
+                    let mut text = realistic::text(kind, rng, row);
+                    for _ in 0..FIT_RETRIES {
+                        if spec.max_len.is_none_or(|max| text.chars().count() <= max) {
+                            break;
+                        }
+                        text = realistic::text(kind, rng, row);
+                    }
+                    text
                 };
                 let text: String = match spec.max_len {
-                    Some(max) => text.chars().take(max).collect::<String>().trim_end().to_string(),
-                    None => text,
+                    Some(max) if text.chars().count() > max => cut(&text, max),
+                    _ => text,
                 };
                 let text = match &self.patterns[c] {
                     Some(p) => p.fit(text, spec.max_len, rng),
@@ -1048,6 +1085,15 @@ fn fit_range(dlo: f64, dhi: f64, min: Option<f64>, max: Option<f64>) -> (f64, f6
         (Some(a), None) => (a, a + (dhi - dlo)),
         (None, Some(b)) => (b - (dhi - dlo), b),
         (None, None) => (dlo, dhi),
+    }
+}
+
+/// Text cut to `max` characters, at a word boundary when one is near.
+fn cut(text: &str, max: usize) -> String {
+    let cut: String = text.chars().take(max).collect();
+    match cut.rfind(' ') {
+        Some(i) if i * 2 >= max => cut[..i].trim_end().to_string(),
+        _ => cut.trim_end().to_string(),
     }
 }
 
