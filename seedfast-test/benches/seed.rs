@@ -5,7 +5,10 @@
 //! 2. a test's database: cloning a migrated template (`CREATE DATABASE ...
 //!    TEMPLATE`) vs. creating a database and running the migrations;
 //! 3. what the server's judging of CHECKs costs (`seedfast_test::oracle`):
-//!    seeding a 100k-row table with CHECKs with and without that stage.
+//!    seeding a 100k-row table with CHECKs with and without that stage;
+//! 4. each table's COPY over TCP against one round trip on the same
+//!    connection (a 41-table foreign-key chain): a fixed per-table latency,
+//!    such as Nagle's algorithm meeting a delayed ACK, shows here.
 //!
 //! Run with `cargo bench -p seedfast-test --bench seed`. Each case runs
 //! `ROUNDS` times on fresh databases; medians are reported.
@@ -135,6 +138,31 @@ async fn main() {
     println!("  ratio fresh / clone         {:>9.2}x", f.as_secs_f64() / c.as_secs_f64());
 
     oracle_cost(&server).await;
+    copy_latency(&server).await;
+}
+
+async fn copy_latency(server: &Server) {
+    let chain: String = std::iter::once("CREATE TABLE t0 (id serial PRIMARY KEY, name text NOT NULL);".to_string())
+        .chain((1..=40).map(|i| format!("CREATE TABLE t{i} (id serial PRIMARY KEY, name text NOT NULL, parent_id int NOT NULL REFERENCES t{});", i - 1)))
+        .collect();
+    let (mut per_table, mut round_trip) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        let db = migrated(server, &chain).await;
+        let mut c = PgConnection::connect(db.url()).await.unwrap();
+        let report = seedfast_test::seed(&mut c, "10 t40", SeedOptions::default()).await.unwrap();
+        let copies: Vec<Duration> = report.tables.iter().map(|t| t.elapsed).collect();
+        per_table.push(median(copies));
+        let t = Instant::now();
+        sqlx::query("SELECT 1").execute(&mut c).await.unwrap();
+        round_trip.push(t.elapsed());
+        c.close().await.unwrap();
+        db.close().await.unwrap();
+    }
+    let (p, r) = (median(per_table), median(round_trip));
+    println!("COPY latency over TCP (41-table chain, 10 rows at the end):");
+    println!("  one table's COPY (median)   {:>9.2} ms", p.as_secs_f64() * 1e3);
+    println!("  one round trip (SELECT 1)   {:>9.2} ms", r.as_secs_f64() * 1e3);
+    println!("  ratio COPY / round trip     {:>9.2}x", p.as_secs_f64() / r.as_secs_f64());
 }
 
 const JUDGED_SCHEMA: &str = "CREATE FUNCTION tidy(v text) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$ SELECT v = btrim(v) $$;

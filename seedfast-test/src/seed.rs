@@ -33,6 +33,8 @@ pub async fn seed_with(conn: &mut PgConnection, scope: &str, options: SeedOption
     let started = Instant::now();
     let parsed = seedfast_scope::parse(scope)?;
     let mut tx = conn.begin().await.map_err(Error::db("starting the seed transaction"))?;
+    // Before the first COPY: without it each table pays a delayed ACK over TCP.
+    write::tcp_nodelay_everywhere();
     let schema = schema::introspect(&mut tx).await?;
     let plan = plan::resolve(&schema, &parsed, options, upstream)?;
     let planned: Vec<usize> = plan.tables.iter().map(|t| t.table).collect();

@@ -3,7 +3,11 @@
 //! Afterwards sequences are moved past the generated keys so the
 //! application's own inserts keep working.
 
+mod nodelay;
+
 use std::time::{Duration, Instant};
+
+pub use nodelay::tcp_nodelay_everywhere;
 
 use sqlx::{AssertSqlSafe, PgConnection, Postgres, Transaction};
 
