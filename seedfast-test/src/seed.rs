@@ -2,7 +2,7 @@
 //! generate, write, all against one connection and inside one transaction.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use sqlx::{Connection, PgConnection};
 
@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::plan::{self, Plan, SeedOptions};
 use crate::report::SeedReport;
 use crate::schema::{self, Schema};
+use crate::generate::{Existing, GeneratedTable};
 use crate::upstream::{Upstream, UpstreamTable};
 use crate::{generate, write};
 
@@ -37,7 +38,7 @@ pub async fn seed_with(conn: &mut PgConnection, scope: &str, options: SeedOption
     let plan = plan::resolve(&schema, &parsed, options, upstream)?;
     let planned: Vec<usize> = plan.tables.iter().map(|t| t.table).collect();
     let existing = write::existing(&mut tx, &schema, &planned).await?;
-    let generated = generate::generate(&schema, &plan, &existing)?;
+    let generated = generate_watching(&mut tx, &schema, &plan, existing).await?;
     let written = write::write_all(&mut tx, &schema, &generated).await?;
     tx.commit().await.map_err(Error::db("committing the seed (a deferred foreign key may have failed)"))?;
     let mut report = SeedReport::new(scope, &schema, &plan, &generated, &written, started.elapsed());
@@ -45,8 +46,25 @@ pub async fn seed_with(conn: &mut PgConnection, scope: &str, options: SeedOption
     Ok(report)
 }
 
+/// How often the connection is checked while rows are generated.
+const PING_EVERY: Duration = Duration::from_secs(1);
+
+/// Generates on a blocking thread while checking the connection, so a
+/// server lost during a long generation is reported within a second, not
+/// at the first write minutes later.
+async fn generate_watching(conn: &mut PgConnection, schema: &Schema, plan: &Plan, existing: Existing) -> Result<Vec<GeneratedTable>> {
+    let (schema, plan) = (schema.clone(), plan.clone());
+    let mut task = tokio::task::spawn_blocking(move || generate::generate(&schema, &plan, &existing));
+    loop {
+        tokio::select! {
+            done = &mut task => return done.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic())),
+            _ = tokio::time::sleep(PING_EVERY) => conn.ping().await.map_err(Error::db("checking the connection while generating rows"))?,
+        }
+    }
+}
+
 /// The generated rows of the tables other services reference.
-fn exports(schema: &Schema, generated: &[crate::generate::GeneratedTable], upstream: &Upstream) -> Vec<Arc<UpstreamTable>> {
+fn exports(schema: &Schema, generated: &[GeneratedTable], upstream: &Upstream) -> Vec<Arc<UpstreamTable>> {
     upstream
         .export
         .iter()
@@ -69,5 +87,6 @@ pub async fn seed_url(url: &str, scope: &str, options: SeedOptions) -> Result<Se
 }
 
 pub async fn connect(url: &str) -> Result<PgConnection> {
+    crate::backend::require_postgres_url(url)?;
     PgConnection::connect(url).await.map_err(|e| Error::Backend(crate::backend::connect_failed(e, url)))
 }

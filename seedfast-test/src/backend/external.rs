@@ -24,14 +24,7 @@ impl ExternalServer {
             url: url::redact(url),
             reason,
         };
-        let scheme = url.split_once("://").map(|(scheme, _)| scheme);
-        if !scheme.is_some_and(|s| {
-            s.eq_ignore_ascii_case("postgres") || s.eq_ignore_ascii_case("postgresql")
-        }) {
-            return Err(invalid(
-                "the scheme must be postgres:// or postgresql://".to_owned(),
-            ));
-        }
+        super::require_postgres_url(url)?;
         let secrets = url::secrets(url);
         url.parse::<PgConnectOptions>()
             .map_err(|err| invalid(url::scrub(&err.to_string(), &secrets)))?;

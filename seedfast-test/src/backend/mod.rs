@@ -340,6 +340,18 @@ fn sqlstate(err: &sqlx::Error) -> Option<String> {
 
 /// Classifies a failed connection (unreachable, rejected, bad URL), with
 /// the URL redacted and known passwords scrubbed from driver messages.
+/// Refuses a URL of another database (`mysql://...`) before connecting:
+/// seedfast speaks to PostgreSQL only, and the driver would otherwise fail
+/// with an obscure protocol error or, worse, hang.
+pub(crate) fn require_postgres_url(url: &str) -> Result<(), BackendError> {
+    let scheme = url.trim().split_once("://").map(|(scheme, _)| scheme);
+    match scheme {
+        Some(s) if s.eq_ignore_ascii_case("postgres") || s.eq_ignore_ascii_case("postgresql") => Ok(()),
+        Some(s) => Err(BackendError::InvalidUrl { url: redact(url.trim()), reason: format!("`{s}://` is not a PostgreSQL URL (seedfast seeds PostgreSQL only); the scheme must be postgres:// or postgresql://") }),
+        None => Err(BackendError::InvalidUrl { url: redact(url.trim()), reason: "the scheme must be postgres:// or postgresql://".to_owned() }),
+    }
+}
+
 pub(crate) fn connect_failed(err: sqlx::Error, url: &str) -> BackendError {
     connect_error(err, url, &url::secrets(url))
 }

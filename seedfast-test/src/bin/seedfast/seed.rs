@@ -26,7 +26,11 @@ pub fn run(argv: &[String]) -> Result<(), Failure> {
     options.scale = args::scale()?;
     let url = dsn().map_err(Failure::config)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime");
-    let report = runtime.block_on(seedfast_test::seed_url(&url, &scope, options))?;
+    let report = runtime.block_on(seedfast_test::seed_url(&url, &scope, options));
+    // A failed seed may leave its generation running on a blocking thread:
+    // exit now rather than wait for rows nobody will write.
+    runtime.shutdown_background();
+    let report = report?;
     println!("{}", if output == Output::Json { report.json() } else { report.plain() });
     Ok(())
 }
