@@ -104,6 +104,9 @@ impl Server {
         label: &str,
         template: Option<&str>,
     ) -> Result<TempDatabase, BackendError> {
+        if let Server::External(server) = self {
+            server.register().await?;
+        }
         let admin = self.admin_url();
         let secrets = self.secrets();
         let mut conn = connect_admin(&admin, secrets).await?;
@@ -233,6 +236,18 @@ impl TempDatabase {
     /// Leaves the database in place and returns its name.
     pub fn keep(mut self) -> String {
         self.armed = false;
+        if let Server::External(_) = &self.server {
+            // A kept database outlives its process: the next start's sweep must spare it.
+            let (admin, secrets, name) = (self.server.admin_url(), self.server.secrets().to_vec(), self.name.clone());
+            let marked = on_own_runtime("mark the kept database", move || async move {
+                let mut conn = connect_admin(&admin, &secrets).await?;
+                let sql = format!("COMMENT ON DATABASE {} IS '{}'", quote_ident(&name), external::KEPT_COMMENT);
+                sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut conn).await.map(drop).map_err(|err| query_error(err, format!("mark `{name}` as kept"), &admin, &secrets))
+            });
+            if let Err(err) = marked {
+                eprintln!("seedfast: warning: kept database `{}` may be swept by the next run: {err}", self.name);
+            }
+        }
         std::mem::take(&mut self.name)
     }
 
@@ -251,33 +266,34 @@ impl Drop for TempDatabase {
         let admin = self.server.admin_url();
         let secrets = self.server.secrets().to_vec();
         let name = self.name.clone();
-        // Dropping needs async I/O, and this may run inside a runtime (where blocking on a
-        // future panics) or outside any. A thread of its own with its own runtime works in
-        // both cases; joining it means the database is gone when drop returns.
-        let worker = thread::Builder::new()
-            .name("seedfast-drop-database".into())
-            .spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .map_err(|err| BackendError::io("build a runtime to drop the database", err))?;
-                runtime.block_on(drop_database(&admin, &secrets, &name))
-            });
-        let result = match worker {
-            Ok(worker) => worker.join().unwrap_or_else(|_| {
-                Err(BackendError::io(
-                    "drop the database",
-                    io::Error::other("the dropping thread panicked"),
-                ))
-            }),
-            Err(err) => Err(BackendError::io("start a thread to drop the database", err)),
-        };
+        let result = on_own_runtime("drop the database", move || async move { drop_database(&admin, &secrets, &name).await });
         if let Err(err) = result {
             eprintln!(
                 "seedfast: warning: could not drop temporary database `{}`: {err}",
                 self.name
             );
         }
+    }
+}
+
+/// Runs async I/O from sync code that may run inside a runtime (where
+/// blocking on a future panics) or outside any: a thread of its own with its
+/// own runtime works in both cases; joining it means the work is done on return.
+fn on_own_runtime<F, Fut>(what: &'static str, f: F) -> Result<(), BackendError>
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<(), BackendError>>,
+{
+    let worker = thread::Builder::new().name(format!("seedfast-{}", what.replace(' ', "-"))).spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|err| BackendError::io(format!("build a runtime to {what}"), err))?;
+        runtime.block_on(f())
+    });
+    match worker {
+        Ok(worker) => worker.join().unwrap_or_else(|_| Err(BackendError::io(what, io::Error::other("its thread panicked")))),
+        Err(err) => Err(BackendError::io(format!("start a thread to {what}"), err)),
     }
 }
 
@@ -338,8 +354,6 @@ fn sqlstate(err: &sqlx::Error) -> Option<String> {
         .map(|code| code.into_owned())
 }
 
-/// Classifies a failed connection (unreachable, rejected, bad URL), with
-/// the URL redacted and known passwords scrubbed from driver messages.
 /// Refuses a URL of another database (`mysql://...`) before connecting:
 /// seedfast speaks to PostgreSQL only, and the driver would otherwise fail
 /// with an obscure protocol error or, worse, hang.
@@ -352,6 +366,8 @@ pub(crate) fn require_postgres_url(url: &str) -> Result<(), BackendError> {
     }
 }
 
+/// Classifies a failed connection (unreachable, rejected, bad URL), with
+/// the URL redacted and known passwords scrubbed from driver messages.
 pub(crate) fn connect_failed(err: sqlx::Error, url: &str) -> BackendError {
     connect_error(err, url, &url::secrets(url))
 }
