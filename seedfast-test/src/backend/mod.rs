@@ -38,6 +38,10 @@ const DATABASE_PREFIX: &str = "seedfast_";
 const MAX_NAME_BYTES: usize = 63;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 const POOL_SIZE: u32 = 5;
+/// `CREATE DATABASE` statements running at once on one server. Copying a
+/// template opens every file of it: 64 parallel tests x 2 services cloning
+/// at once ran a container out of file descriptors and restarted its server.
+const CONCURRENT_CREATES: usize = 4;
 const CREATE_ATTEMPTS: usize = 3;
 
 /// A PostgreSQL server the engine may create databases on.
@@ -109,6 +113,8 @@ impl Server {
         }
         let admin = self.admin_url();
         let secrets = self.secrets();
+        let permits = create_permits(&admin);
+        let _permit = permits.acquire().await.expect("the semaphore is never closed");
         let mut conn = connect_admin(&admin, secrets).await?;
         let mut attempt = 0;
         let created = loop {
@@ -274,6 +280,19 @@ impl Drop for TempDatabase {
             );
         }
     }
+}
+
+/// The bound on concurrent creates of the server behind `admin`, shared by
+/// every test and runtime of the process (a tokio semaphore is runtime-agnostic).
+fn create_permits(admin: &str) -> Arc<tokio::sync::Semaphore> {
+    static PERMITS: std::sync::Mutex<Vec<(String, Arc<tokio::sync::Semaphore>)>> = std::sync::Mutex::new(Vec::new());
+    let mut permits = PERMITS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, semaphore)) = permits.iter().find(|(url, _)| url == admin) {
+        return semaphore.clone();
+    }
+    let semaphore = Arc::new(tokio::sync::Semaphore::new(CONCURRENT_CREATES));
+    permits.push((admin.to_owned(), semaphore.clone()));
+    semaphore
 }
 
 /// Runs async I/O from sync code that may run inside a runtime (where
