@@ -30,7 +30,7 @@ pub mod write;
 pub use error::{Error, Result};
 pub use plan::SeedOptions;
 pub use report::SeedReport;
-pub use seed::{connect, plan as plan_scope, seed, seed_url, seed_with};
+pub use seed::{connect, plan as plan_scope, seed, seed_url, seed_url_with_progress, seed_with, seed_with_progress};
 pub use seedfast_scope as scope;
 pub mod harness;
 

@@ -12,6 +12,7 @@ use crate::report::SeedReport;
 use crate::schema::{self, Schema};
 use crate::generate::{Existing, GeneratedTable};
 use crate::upstream::{Upstream, UpstreamTable};
+use crate::write::{NoProgress, Progress};
 use crate::{generate, write};
 
 /// Parses and resolves a scope against a schema without touching a
@@ -31,6 +32,17 @@ pub async fn seed(conn: &mut PgConnection, scope: &str, options: SeedOptions) ->
 /// referenced services generated (`upstream`), and the tables other
 /// services reference are handed back in the report's `exports`.
 pub async fn seed_with(conn: &mut PgConnection, scope: &str, options: SeedOptions, upstream: &Upstream) -> Result<SeedReport> {
+    seed_with_progress(conn, scope, options, upstream, &NoProgress).await
+}
+
+/// [`seed_with`], telling `progress` what it is doing as it goes.
+pub async fn seed_with_progress(conn: &mut PgConnection, scope: &str, options: SeedOptions, upstream: &Upstream, progress: &dyn Progress) -> Result<SeedReport> {
+    let report = seed_inner(conn, scope, options, upstream, progress).await;
+    progress.done();
+    report
+}
+
+async fn seed_inner(conn: &mut PgConnection, scope: &str, options: SeedOptions, upstream: &Upstream, progress: &dyn Progress) -> Result<SeedReport> {
     let started = Instant::now();
     let parsed = seedfast_scope::parse(scope)?;
     let mut tx = conn.begin().await.map_err(Error::db("starting the seed transaction"))?;
@@ -38,8 +50,9 @@ pub async fn seed_with(conn: &mut PgConnection, scope: &str, options: SeedOption
     let plan = plan::resolve(&schema, &parsed, options, upstream)?;
     let planned: Vec<usize> = plan.tables.iter().map(|t| t.table).collect();
     let existing = write::existing(&mut tx, &schema, &planned).await?;
+    progress.generating(&plan.tables.iter().map(|t| schema.tables[t.table].display_name()).collect::<Vec<_>>());
     let generated = generate_watching(&mut tx, &schema, &plan, existing).await?;
-    let written = write::write_all(&mut tx, &schema, &generated).await?;
+    let written = write::write_all_with(&mut tx, &schema, &generated, progress).await?;
     tx.commit().await.map_err(Error::db("committing the seed (a deferred foreign key may have failed)"))?;
     let mut report = SeedReport::new(scope, &schema, &plan, &generated, &written, started.elapsed());
     report.exports = exports(&schema, &generated, upstream);
@@ -80,8 +93,13 @@ fn exports(schema: &Schema, generated: &[GeneratedTable], upstream: &Upstream) -
 
 /// Connects to `url` and seeds it; the URL is never echoed in errors.
 pub async fn seed_url(url: &str, scope: &str, options: SeedOptions) -> Result<SeedReport> {
+    seed_url_with_progress(url, scope, options, &NoProgress).await
+}
+
+/// [`seed_url`], telling `progress` what it is doing as it goes.
+pub async fn seed_url_with_progress(url: &str, scope: &str, options: SeedOptions, progress: &dyn Progress) -> Result<SeedReport> {
     let mut conn = connect(url).await?;
-    let report = seed(&mut conn, scope, options).await;
+    let report = seed_with_progress(&mut conn, scope, options, &Upstream::default(), progress).await;
     let _ = conn.close().await;
     report
 }

@@ -5,7 +5,11 @@ mod support;
 
 use seedfast_test::{ServiceDb, seeded_test};
 
-#[seeded_test(project = "../examples/ecommerce/seedfast.toml", users = "20 users", orders = "30 orders for user IDs 1-50")]
+#[seeded_test(
+    project = "../examples/ecommerce/seedfast.toml",
+    users = "20 users",
+    orders = "30 orders for user IDs 1-50"
+)]
 #[ignore = "run in a child process by `a_failed_seed_panics_at_the_test_with_its_path_first`"]
 async fn seeding_fails_here(users: ServiceDb, orders: ServiceDb) {
     let _ = (users, orders);
@@ -19,10 +23,23 @@ fn a_failed_seed_panics_at_the_test_with_its_path_first() {
     let out = support::child("seeding_fails_here", &[]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "{stderr}");
-    let panicked = stderr.lines().find(|l| l.contains("panicked at")).unwrap_or_else(|| panic!("no panic line:\n{stderr}"));
-    assert!(panicked.contains("seedfast-test/tests/harness_panics.rs:"), "the location is the test's: {panicked}");
-    let message = stderr.lines().skip_while(|l| !l.contains("panicked at")).nth(1).unwrap_or_default();
-    assert!(panicked.contains("harness_panics.rs:8:"), "at the attribute of the test: {panicked}");
+    let panicked = stderr
+        .lines()
+        .find(|l| l.contains("panicked at"))
+        .unwrap_or_else(|| panic!("no panic line:\n{stderr}"));
+    assert!(
+        panicked.contains("seedfast-test/tests/harness_panics.rs:"),
+        "the location is the test's: {panicked}"
+    );
+    let message = stderr
+        .lines()
+        .skip_while(|l| !l.contains("panicked at"))
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        panicked.contains("harness_panics.rs:8:"),
+        "at the attribute of the test: {panicked}"
+    );
     assert!(
         message.starts_with("harness_panics::seeding_fails_here: seedfast could not prepare its databases: seeding service `orders`: contract orders.orders.user_id -> users.users.id: 30 of the 50 IDs"),
         "{message}\n{stderr}"

@@ -35,13 +35,22 @@ fn sixty_four_parallel_tests_all_get_their_databases() {
         return;
     }
     let out = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["parallel_", "--ignored", "--test-threads", "64", "--nocapture"])
+        .args([
+            "parallel_",
+            "--ignored",
+            "--test-threads",
+            "64",
+            "--nocapture",
+        ])
         .env(support::CHILD_ENV, "1")
         .output()
         .expect("run the 64 tests");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     let passed = stdout.matches("@parallel-ok=").count();
-    assert!(out.status.success() && passed == 64, "{passed} of 64 passed:\n{stdout}\n{stderr}");
+    assert!(
+        out.status.success() && passed == 64,
+        "{passed} of 64 passed:\n{stdout}\n{stderr}"
+    );
     assert!(stdout.contains("test result: ok. 64 passed"), "{stdout}");
 }

@@ -30,7 +30,12 @@ pub fn max_rows() -> Result<u64> {
 /// counts multiplied out) and the seed's total against `max_rows`, and
 /// every ID range against its column's type.
 pub fn check(schema: &Schema, plan: &Plan, max_rows: u64) -> Result<()> {
-    let help = || format!("seed fewer rows (or a smaller {}), or raise the limit with {MAX_ROWS_ENV}=N", crate::plan::SeedOptions::SCALE_ENV);
+    let help = || {
+        format!(
+            "seed fewer rows (or a smaller {}), or raise the limit with {MAX_ROWS_ENV}=N",
+            crate::plan::SeedOptions::SCALE_ENV
+        )
+    };
     let mut rows: HashMap<usize, u64> = HashMap::new();
     let mut total: u64 = 0;
     for tp in &plan.tables {
@@ -41,26 +46,42 @@ pub fn check(schema: &Schema, plan: &Plan, max_rows: u64) -> Result<()> {
                 let parent = t.foreign_keys[fk].ref_table;
                 let parents = rows.get(&parent).copied().unwrap_or(0);
                 let name = &schema.tables[parent].display_name();
-                (parents.saturating_mul(max), format!(" ({max} per `{name}` row × {parents} `{name}` rows)"))
+                (
+                    parents.saturating_mul(max),
+                    format!(" ({max} per `{name}` row × {parents} `{name}` rows)"),
+                )
             }
         };
         if n > max_rows {
             return Err(Error::Plan {
-                message: format!("the scope asks for up to {n} rows of `{}`{how}, over the limit of {max_rows} rows per table", t.display_name()),
+                message: format!(
+                    "the scope asks for up to {n} rows of `{}`{how}, over the limit of {max_rows} rows per table",
+                    t.display_name()
+                ),
                 help: help(),
             });
         }
         rows.insert(tp.table, n);
         total = total.saturating_add(n);
         for (&c, rule) in &tp.rules {
-            if let Rule::Ids(IdSet::Range { start, end }) | Rule::OnePerId(IdSet::Range { start, end }) = rule {
-                check_range(&t.display_name(), &t.columns[c].name, t.columns[c].ty.base(), *start, *end)?;
+            if let Rule::Ids(IdSet::Range { start, end })
+            | Rule::OnePerId(IdSet::Range { start, end }) = rule
+            {
+                check_range(
+                    &t.display_name(),
+                    &t.columns[c].name,
+                    t.columns[c].ty.base(),
+                    *start,
+                    *end,
+                )?;
             }
         }
     }
     if total > max_rows {
         return Err(Error::Plan {
-            message: format!("the scope asks for up to {total} rows in all, over the limit of {max_rows} rows per seed"),
+            message: format!(
+                "the scope asks for up to {total} rows in all, over the limit of {max_rows} rows per seed"
+            ),
             help: help(),
         });
     }
@@ -77,7 +98,10 @@ fn check_range(table: &str, column: &str, ty: &SqlType, start: i64, end: i64) ->
     };
     if start < min || end > max {
         return Err(Error::Plan {
-            message: format!("the ID range {start}-{end} does not fit `{table}.{column}`, which is {} ({min} to {max})", ty.sql_name()),
+            message: format!(
+                "the ID range {start}-{end} does not fit `{table}.{column}`, which is {} ({min} to {max})",
+                ty.sql_name()
+            ),
             help: format!("keep the range within {min}-{max}, or a smaller SEEDFAST_SCALE"),
         });
     }

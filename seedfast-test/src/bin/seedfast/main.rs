@@ -10,6 +10,7 @@
 //! ```
 
 mod args;
+mod progress;
 mod project;
 mod seed;
 mod seed_all;
