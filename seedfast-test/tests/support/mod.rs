@@ -8,55 +8,32 @@ use seedfast_test::backend::{Server, TempDatabase};
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
 
 pub fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace root")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
 }
 
 /// The migrations of one example service (`users`, `orders`, ...), or of
 /// the event store (`event-store`).
 pub fn migrations(service: &str) -> PathBuf {
-    let eco = repo()
-        .join("examples/ecommerce")
-        .join(service)
-        .join("migrations");
-    if eco.exists() {
-        eco
-    } else {
-        repo().join("examples").join(service).join("migrations")
-    }
+    let eco = repo().join("examples/ecommerce").join(service).join("migrations");
+    if eco.exists() { eco } else { repo().join("examples").join(service).join("migrations") }
 }
 
 /// A fresh database with the given SQL applied (files in name order).
 pub async fn database_with_sql(label: &str, sql: &[String]) -> TempDatabase {
     let server = Server::local().await.expect("local postgres");
-    let db = server
-        .create_database(label, None)
-        .await
-        .expect("create database");
+    let db = server.create_database(label, None).await.expect("create database");
     let mut conn = PgConnection::connect(db.url()).await.expect("connect");
     for s in sql {
-        sqlx::raw_sql(AssertSqlSafe(s.clone()))
-            .execute(&mut conn)
-            .await
-            .expect("apply schema");
+        sqlx::raw_sql(AssertSqlSafe(s.clone())).execute(&mut conn).await.expect("apply schema");
     }
     conn.close().await.ok();
     db
 }
 
 pub fn sql_files(dir: &Path) -> Vec<String> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("migrations dir")
-        .map(|e| e.expect("entry").path())
-        .collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir).expect("migrations dir").map(|e| e.expect("entry").path()).collect();
     files.sort();
-    files
-        .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
-        .map(|p| std::fs::read_to_string(p).expect("read sql"))
-        .collect()
+    files.iter().filter(|p| p.extension().is_some_and(|e| e == "sql")).map(|p| std::fs::read_to_string(p).expect("read sql")).collect()
 }
 
 /// A fresh database migrated like one example service.
@@ -87,10 +64,7 @@ pub async fn dump(db: &TempDatabase) -> String {
     let mut out = String::new();
     for (schema, table) in tables {
         let q = format!("SELECT t::text FROM \"{schema}\".\"{table}\" t ORDER BY 1");
-        let rows: Vec<String> = sqlx::query_scalar(AssertSqlSafe(q))
-            .fetch_all(&mut conn)
-            .await
-            .expect("rows");
+        let rows: Vec<String> = sqlx::query_scalar(AssertSqlSafe(q)).fetch_all(&mut conn).await.expect("rows");
         out.push_str(&format!("-- {schema}.{table} ({} rows)\n", rows.len()));
         for r in rows {
             out.push_str(&r);
@@ -104,15 +78,7 @@ pub async fn dump(db: &TempDatabase) -> String {
 /// `SEEDFAST_TEST_CHILD` set so the parent tests in it stand aside.
 pub fn child(test: &str, env: &[(&str, &str)]) -> std::process::Output {
     let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
-    cmd.args([
-        "--exact",
-        test,
-        "--ignored",
-        "--nocapture",
-        "--test-threads",
-        "1",
-    ])
-    .env(CHILD_ENV, "1");
+    cmd.args(["--exact", test, "--ignored", "--nocapture", "--test-threads", "1"]).env(CHILD_ENV, "1");
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -128,8 +94,5 @@ pub fn is_child() -> bool {
 /// An `@key=value` line a child printed (libtest may put `test name ... `
 /// before the first one on the same line).
 pub fn field(o: &std::process::Output, key: &str) -> Option<String> {
-    String::from_utf8_lossy(&o.stdout).lines().find_map(|l| {
-        l.split_once(&format!("@{key}="))
-            .map(|(_, v)| v.to_string())
-    })
+    String::from_utf8_lossy(&o.stdout).lines().find_map(|l| l.split_once(&format!("@{key}=")).map(|(_, v)| v.to_string()))
 }
