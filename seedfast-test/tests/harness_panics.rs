@@ -45,3 +45,13 @@ fn a_failed_seed_panics_at_the_test_with_its_path_first() {
         "{message}\n{stderr}"
     );
 }
+
+/// A range far wider than the upstream rows is compared without being
+/// listed out, and the message still names the first missing IDs.
+#[seeded_test(project = "../examples/ecommerce/seedfast.toml", users = "20 users", orders = "30 orders for user IDs 1-1000000000000")]
+#[should_panic(
+    expected = "999999999980 of the 1000000000000 IDs the scope names are not among the 20 `id` values service `users` generated (e.g. 21, 22, 23, 24, 25)"
+)]
+async fn a_trillion_wide_range_against_upstream_rows_is_checked_without_listing_it(users: ServiceDb, orders: ServiceDb) {
+    let _ = (users, orders);
+}
