@@ -39,8 +39,9 @@ pub enum Error {
     #[error("{clause:?} needs data from another service: {why}\n  = help: {help}")]
     CrossService { clause: String, why: String, help: String },
 
-    /// Reading the schema or writing rows failed on the server.
-    #[error("{context}: {source}")]
+    /// Reading the schema or writing rows failed on the server, or the
+    /// connection to it was lost ([`Error::is_connection_lost`]).
+    #[error("{context}: {}", describe(.source))]
     Database {
         context: String,
         #[source]
@@ -82,8 +83,70 @@ pub enum Error {
 }
 
 impl Error {
+    /// The server went away (stopped, crashed, network gone) rather than
+    /// rejecting a statement: nothing was committed, and running again once
+    /// the server is back may succeed.
+    pub fn is_connection_lost(&self) -> bool {
+        match self {
+            Error::Database { source, .. } => connection_lost(source),
+            Error::Service { source, .. } => source.is_connection_lost(),
+            _ => false,
+        }
+    }
+
     pub(crate) fn db(context: impl Into<String>) -> impl FnOnce(sqlx::Error) -> Error {
         let context = context.into();
         move |source| Error::Database { context, source }
     }
+}
+
+/// Whether a driver error means the connection is gone: I/O failures, and
+/// the server's own connection-exception (08) and shutdown (57P01-57P03)
+/// codes.
+pub(crate) fn connection_lost(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Io(_) | sqlx::Error::Tls(_) | sqlx::Error::Protocol(_) | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|c| c.starts_with("08") || matches!(&*c, "57P01" | "57P02" | "57P03")),
+        _ => false,
+    }
+}
+
+/// A server error as a user reads it. sqlx's own text ends in `at line
+/// 3211`, the line of the server's C source that raised it; what helps is
+/// the row of our COPY that failed, the detail and the hint.
+fn describe(e: &sqlx::Error) -> String {
+    if connection_lost(e) {
+        let why = e.as_database_error().map_or_else(|| e.to_string(), |db| db.message().to_string());
+        return format!(
+            "the connection to the server was lost ({why}); nothing was committed\n  = help: check that the server is running and reachable, then run the seed again"
+        );
+    }
+    let Some(pg) = e.as_database_error().and_then(|db| db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>()) else {
+        return e.to_string();
+    };
+    let mut out = pg.message().to_string();
+    if let Some(at) = pg.r#where().and_then(copy_row) {
+        out.push_str(&format!(" ({at})"));
+    }
+    if let Some(detail) = pg.detail() {
+        out.push_str(&format!("\n  detail: {detail}"));
+    }
+    if let Some(hint) = pg.hint() {
+        out.push_str(&format!("\n  = help: {hint}"));
+    }
+    out
+}
+
+/// `COPY users, line 5, column email: "..."` as `row 5, column email`: we
+/// send one line per row, so COPY's line is the row's number in the table's batch.
+fn copy_row(context: &str) -> Option<String> {
+    let rest = context.lines().find_map(|l| l.strip_prefix("COPY "))?;
+    let (_, rest) = rest.split_once(", line ")?;
+    let (row, rest) = rest.split_once(',').unwrap_or((rest.split(':').next()?, ""));
+    let row: u64 = row.trim().parse().ok()?;
+    let column = rest.trim().strip_prefix("column ").and_then(|c| c.split(':').next()).map(str::trim);
+    Some(match column {
+        Some(c) => format!("row {row}, column {c}"),
+        None => format!("row {row}"),
+    })
 }

@@ -31,8 +31,11 @@ pub mod write;
 pub use error::{Error, Result};
 pub use plan::SeedOptions;
 pub use report::SeedReport;
-pub use seed::{connect, plan as plan_scope, seed, seed_url, seed_with};
+pub use seed::{connect, plan as plan_scope, seed, seed_url, seed_url_with_progress, seed_with, seed_with_progress};
 pub use seedfast_scope as scope;
+/// The sqlx the handles' pools come from: use it (or the same version) so
+/// the types agree; its `rust_decimal`/`bigdecimal` features are ours too.
+pub use sqlx;
 pub mod harness;
 
 pub use harness::{Ids, ServiceDb};

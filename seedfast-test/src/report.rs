@@ -67,6 +67,12 @@ pub struct OrphanReport {
     pub count: u64,
     /// The values written that the referenced set does not contain.
     pub values: Vec<String>,
+    /// The same values as generated, for typed accessors.
+    #[serde(skip)]
+    pub typed: Vec<Value>,
+    /// The column's SQL type.
+    #[serde(skip)]
+    pub sql_type: String,
 }
 
 fn millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
@@ -114,7 +120,13 @@ impl SeedReport {
                     orphans: g
                         .orphans
                         .iter()
-                        .map(|(c, values)| OrphanReport { column: t.columns[*c].name.clone(), count: values.len() as u64, values: values.iter().map(Value::key).collect() })
+                        .map(|(c, values)| OrphanReport {
+                            column: t.columns[*c].name.clone(),
+                            count: values.len() as u64,
+                            values: values.iter().map(Value::key).collect(),
+                            typed: values.clone(),
+                            sql_type: t.columns[*c].ty.sql_name(),
+                        })
                         .collect(),
                     keys,
                     key_column: single_key.map(|c| t.columns[c].name.clone()),

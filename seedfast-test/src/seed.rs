@@ -1,8 +1,9 @@
 //! One seed from start to end: parse the scope, read the schema, plan,
-//! generate, have the server judge the CHECKs, write, all against one connection and inside one transaction.
+//! generate, have the server judge the CHECKs, write, all against one
+//! connection and inside one transaction.
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use sqlx::{Connection, PgConnection};
 
@@ -10,7 +11,9 @@ use crate::error::{Error, Result};
 use crate::plan::{self, Plan, SeedOptions};
 use crate::report::SeedReport;
 use crate::schema::{self, Schema};
+use crate::generate::{Existing, GeneratedTable};
 use crate::upstream::{Upstream, UpstreamTable};
+use crate::write::{NoProgress, Progress};
 use crate::{generate, oracle, write};
 
 /// Parses and resolves a scope against a schema without touching a
@@ -30,6 +33,17 @@ pub async fn seed(conn: &mut PgConnection, scope: &str, options: SeedOptions) ->
 /// referenced services generated (`upstream`), and the tables other
 /// services reference are handed back in the report's `exports`.
 pub async fn seed_with(conn: &mut PgConnection, scope: &str, options: SeedOptions, upstream: &Upstream) -> Result<SeedReport> {
+    seed_with_progress(conn, scope, options, upstream, &NoProgress).await
+}
+
+/// [`seed_with`], telling `progress` what it is doing as it goes.
+pub async fn seed_with_progress(conn: &mut PgConnection, scope: &str, options: SeedOptions, upstream: &Upstream, progress: &dyn Progress) -> Result<SeedReport> {
+    let report = seed_inner(conn, scope, options, upstream, progress).await;
+    progress.done();
+    report
+}
+
+async fn seed_inner(conn: &mut PgConnection, scope: &str, options: SeedOptions, upstream: &Upstream, progress: &dyn Progress) -> Result<SeedReport> {
     let started = Instant::now();
     let parsed = seedfast_scope::parse(scope)?;
     let mut tx = conn.begin().await.map_err(Error::db("starting the seed transaction"))?;
@@ -39,17 +53,35 @@ pub async fn seed_with(conn: &mut PgConnection, scope: &str, options: SeedOption
     let plan = plan::resolve(&schema, &parsed, options, upstream)?;
     let planned: Vec<usize> = plan.tables.iter().map(|t| t.table).collect();
     let existing = write::existing(&mut tx, &schema, &planned).await?;
-    let mut generated = generate::generate(&schema, &plan, &existing)?;
+    progress.generating(&plan.tables.iter().map(|t| schema.tables[t.table].display_name()).collect::<Vec<_>>());
+    let mut generated = generate_watching(&mut tx, &schema, &plan, existing.clone()).await?;
     oracle::judge(&mut tx, &schema, &plan, &existing, &mut generated).await?;
-    let written = write::write_all(&mut tx, &schema, &generated).await?;
+    let written = write::write_all_with(&mut tx, &schema, &generated, progress).await?;
     tx.commit().await.map_err(Error::db("committing the seed (a deferred foreign key may have failed)"))?;
     let mut report = SeedReport::new(scope, &schema, &plan, &generated, &written, started.elapsed());
     report.exports = exports(&schema, &generated, upstream);
     Ok(report)
 }
 
+/// How often the connection is checked while rows are generated.
+const PING_EVERY: Duration = Duration::from_secs(1);
+
+/// Generates on a blocking thread while checking the connection, so a
+/// server lost during a long generation is reported within a second, not
+/// at the first write minutes later.
+async fn generate_watching(conn: &mut PgConnection, schema: &Schema, plan: &Plan, existing: Existing) -> Result<Vec<GeneratedTable>> {
+    let (schema, plan) = (schema.clone(), plan.clone());
+    let mut task = tokio::task::spawn_blocking(move || generate::generate(&schema, &plan, &existing));
+    loop {
+        tokio::select! {
+            done = &mut task => return done.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic())),
+            _ = tokio::time::sleep(PING_EVERY) => conn.ping().await.map_err(Error::db("checking the connection while generating rows"))?,
+        }
+    }
+}
+
 /// The generated rows of the tables other services reference.
-fn exports(schema: &Schema, generated: &[crate::generate::GeneratedTable], upstream: &Upstream) -> Vec<Arc<UpstreamTable>> {
+fn exports(schema: &Schema, generated: &[GeneratedTable], upstream: &Upstream) -> Vec<Arc<UpstreamTable>> {
     upstream
         .export
         .iter()
@@ -65,12 +97,18 @@ fn exports(schema: &Schema, generated: &[crate::generate::GeneratedTable], upstr
 
 /// Connects to `url` and seeds it; the URL is never echoed in errors.
 pub async fn seed_url(url: &str, scope: &str, options: SeedOptions) -> Result<SeedReport> {
+    seed_url_with_progress(url, scope, options, &NoProgress).await
+}
+
+/// [`seed_url`], telling `progress` what it is doing as it goes.
+pub async fn seed_url_with_progress(url: &str, scope: &str, options: SeedOptions, progress: &dyn Progress) -> Result<SeedReport> {
     let mut conn = connect(url).await?;
-    let report = seed(&mut conn, scope, options).await;
+    let report = seed_with_progress(&mut conn, scope, options, &Upstream::default(), progress).await;
     let _ = conn.close().await;
     report
 }
 
 pub async fn connect(url: &str) -> Result<PgConnection> {
+    crate::backend::require_postgres_url(url)?;
     PgConnection::connect(url).await.map_err(|e| Error::Backend(crate::backend::connect_failed(e, url)))
 }

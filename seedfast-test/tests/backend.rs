@@ -18,6 +18,8 @@ use sqlx::Row;
 const CHILD_MODE_ENV: &str = "SEEDFAST_BACKEND_TEST_CHILD";
 const CHILD_HELPER: &str = "child_process_helper";
 const CHILD_TIMEOUT: Duration = Duration::from_secs(120);
+/// The server the `external` child creates its database on.
+const CHILD_EXTERNAL_URL_ENV: &str = "SEEDFAST_BACKEND_TEST_EXTERNAL_URL";
 
 // ---------------------------------------------------------------------------------------------
 // Local backend
@@ -223,6 +225,15 @@ async fn child_process_helper() {
     let Ok(mode) = std::env::var(CHILD_MODE_ENV) else {
         return;
     };
+    if mode == "external" {
+        let server = Server::external(&std::env::var(CHILD_EXTERNAL_URL_ENV).unwrap()).unwrap();
+        let kept = server.create_database("child_kept", None).await.unwrap().keep();
+        println!("SEEDFAST_CHILD kept={kept}");
+        let db = server.create_database("child", None).await.unwrap();
+        println!("SEEDFAST_CHILD database={}", db.name());
+        tokio::time::sleep(CHILD_TIMEOUT).await;
+        panic!("the parent test never killed this process");
+    }
     let server = Server::local().await.expect("start the shared server");
     let local = server.as_local().unwrap();
     let _db = server.create_database("child", None).await.unwrap();
@@ -269,40 +280,16 @@ fn shared_server_is_removed_when_its_process_panics() {
 fn postmaster_dies_with_a_killed_process_and_its_dir_is_swept_later() {
     let tmp = TestDir::new("sigkill");
     let mut child = spawn_child("wait", tmp.path());
-
-    // Read the report as it comes: the child keeps running until it is killed.
-    let stdout = child.stdout.take().unwrap();
-    let (lines, incoming) = mpsc::channel();
-    thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if lines.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut report = String::new();
-    let deadline = Instant::now() + CHILD_TIMEOUT;
-    let (dir, pid) = loop {
-        if let Some(found) = child_report(&report) {
-            break found;
-        }
-        let left = deadline.saturating_duration_since(Instant::now());
-        match incoming.recv_timeout(left) {
-            Ok(line) => {
-                report.push_str(&line);
-                report.push('\n');
-            }
-            Err(_) => {
-                let _ = child.kill();
-                let output = child.wait_with_output().unwrap();
-                panic!(
-                    "the child never reported its server:\n{report}\n{}",
-                    String::from_utf8_lossy(&output.stderr)
-                );
-            }
-        }
-    };
+    let (dir, pid) = report_until(&mut child, child_report);
     assert!(pid_alive(pid));
+
+    // Dynamic shared memory lives in the cluster dir, where the sweep reaches it, never in
+    // /dev/shm, where a SIGKILLed run's `PostgreSQL.*` segments would stay until reboot.
+    let maps = std::fs::read_to_string(format!("/proc/{pid}/maps")).expect("the postmaster's mappings");
+    let mapped: Vec<&str> = maps.lines().filter_map(|l| l.split_whitespace().nth(5)).collect();
+    assert!(!mapped.iter().any(|f| f.starts_with("/dev/shm/")), "segments in /dev/shm:\n{maps}");
+    let segments: Vec<PathBuf> = mapped.iter().filter(|f| f.contains("/pg_dynshmem/")).map(PathBuf::from).collect();
+    assert!(!segments.is_empty() && segments.iter().all(|f| f.starts_with(&dir)), "no segment in {}:\n{maps}", dir.display());
 
     child.kill().expect("SIGKILL the child");
     child.wait().unwrap();
@@ -324,6 +311,7 @@ fn postmaster_dies_with_a_killed_process_and_its_dir_is_swept_later() {
     })
     .expect("start a local server");
     assert!(!dir.exists(), "the stale {} was not swept", dir.display());
+    assert!(segments.iter().all(|f| !f.exists()), "shared memory outlived the sweep: {segments:?}");
     let own = server.dir().to_path_buf();
     assert!(own.starts_with(tmp.path()), "{}", own.display());
     drop(server);
@@ -332,6 +320,59 @@ fn postmaster_dies_with_a_killed_process_and_its_dir_is_swept_later() {
 
 // ---------------------------------------------------------------------------------------------
 // External backend
+
+#[test]
+fn external_databases_of_killed_processes_are_swept_and_live_ones_spared() {
+    // A server of this test's own, so no other test's databases are in the way.
+    let tmp = TestDir::new("external-sweep");
+    let local = LocalServer::start_blocking(LocalOptions { temp_dir: Some(tmp.path().to_path_buf()), ..Default::default() }).unwrap();
+    let url = local.url_for("postgres");
+    let spawn = || {
+        let mut cmd = Command::new(std::env::current_exe().unwrap());
+        cmd.args(["--exact", CHILD_HELPER, "--ignored", "--nocapture", "--test-threads=1"])
+            .env(CHILD_MODE_ENV, "external")
+            .env(CHILD_EXTERNAL_URL_ENV, &url)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("start a child test process");
+        let (database, kept) = report_until(&mut child, |out| {
+            let value = |key: &str| out.lines().find_map(|l| l.split_once(key).map(|(_, d)| d.trim().to_owned()));
+            Some((value("SEEDFAST_CHILD database=")?, value("SEEDFAST_CHILD kept=")?))
+        });
+        (child, database, kept)
+    };
+    let (mut killed, killed_db, killed_kept) = spawn();
+    let (mut alive, alive_db, _) = spawn();
+
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let server = Server::external(&url).unwrap();
+    killed.kill().expect("SIGKILL the child");
+    killed.wait().unwrap();
+    assert!(runtime.block_on(database_exists(&server, &killed_db)), "a SIGKILLed process cannot drop {killed_db}");
+    // The server ends the dead process's session, and with it its lock, once it sees the socket close.
+    let killed_pid = killed.id() as i64;
+    assert!(wait_until(Duration::from_secs(10), || runtime.block_on(async {
+        let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&url).await.unwrap();
+        let held: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = $1")
+            .bind(killed_pid)
+            .fetch_one(&mut admin)
+            .await
+            .unwrap();
+        held == 0
+    })));
+
+    // The next start (this process's first database on that server) sweeps.
+    let own = runtime.block_on(server.create_database("sweeper", None)).unwrap();
+    assert!(!runtime.block_on(database_exists(&server, &killed_db)), "{killed_db} of a dead process was not swept");
+    assert!(runtime.block_on(database_exists(&server, &alive_db)), "{alive_db} of a live process was swept");
+    assert!(runtime.block_on(database_exists(&server, &killed_kept)), "{killed_kept} was kept (SEEDFAST_KEEP) and must be spared");
+    assert!(runtime.block_on(database_exists(&server, own.name())));
+
+    alive.kill().unwrap();
+    alive.wait().unwrap();
+    runtime.block_on(own.close()).unwrap();
+}
 
 #[tokio::test]
 async fn external_server_creates_and_drops_a_database() {
@@ -600,6 +641,41 @@ fn wait_with_output(mut child: Child, timeout: Duration) -> (ExitStatus, String,
         thread::sleep(Duration::from_millis(50));
     };
     (status, stdout.join().unwrap(), stderr.join().unwrap())
+}
+
+/// Reads the child's stdout as it comes (the child keeps running until it is killed) until
+/// `found` recognises what it printed so far.
+fn report_until<T>(child: &mut Child, found: impl Fn(&str) -> Option<T>) -> T {
+    let stdout = child.stdout.take().unwrap();
+    let (lines, incoming) = mpsc::channel();
+    thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut report = String::new();
+    let deadline = Instant::now() + CHILD_TIMEOUT;
+    loop {
+        if let Some(found) = found(&report) {
+            return found;
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        match incoming.recv_timeout(left) {
+            Ok(line) => {
+                report.push_str(&line);
+                report.push('\n');
+            }
+            Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                let mut stderr = String::new();
+                let _ = child.stderr.take().map(|mut e| e.read_to_string(&mut stderr));
+                panic!("the child never reported:\n{report}\n{stderr}");
+            }
+        }
+    }
 }
 
 /// The data dir and postmaster pid that `child_process_helper` printed.

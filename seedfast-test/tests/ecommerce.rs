@@ -35,13 +35,19 @@ async fn orphaned_orders_degrade_gracefully(users: ServiceDb, orders: ServiceDb)
     assert_eq!(unknown, 10, "exactly the deliberate orphans lack a customer");
 
     // The handle names them, and they are absent upstream.
-    let orphans = orders.orphans("orders", "user_id");
+    let orphans: Vec<i64> = orders.orphans("orders", "user_id").as_i64()?;
     assert_eq!(orphans.len(), 10);
-    let user_ids: Vec<String> = users.ids("users").as_strings()?;
+    let user_ids: Vec<i64> = users.ids("users").as_i64()?;
     assert!(orphans.iter().all(|o| !user_ids.contains(o)));
-    // Verification knew they were deliberate.
-    let check = &orders.verified()[0];
+    let err = orders.orphans("orders", "user_id").as_uuid().unwrap_err().to_string();
+    assert!(err.starts_with("orders.user_id is bigint, not a uuid"), "{err}");
+    assert_eq!(orders.orphans("orders", "user_id").as_strings()?.len(), 10);
+    // Verification knew they were deliberate; the check is found by its column.
+    let check = orders.check("orders.user_id")?;
     assert_eq!((check.missing, check.orphans), (0, 10), "{check}");
+    assert_eq!(check.contract, orders.verified()[0].contract);
+    let err = orders.check("orders.total").unwrap_err().to_string();
+    assert_eq!(err, "service `orders` has no verified contract from `orders.total`; verified: `orders.orders.user_id -> users.users.id`");
     Ok(())
 }
 

@@ -14,6 +14,8 @@ use super::url;
 pub struct ExternalServer {
     url: String,
     secrets: Vec<String>,
+    /// Set once this process holds its liveness lock and has swept.
+    registered: tokio::sync::OnceCell<()>,
 }
 
 impl ExternalServer {
@@ -24,20 +26,14 @@ impl ExternalServer {
             url: url::redact(url),
             reason,
         };
-        let scheme = url.split_once("://").map(|(scheme, _)| scheme);
-        if !scheme.is_some_and(|s| {
-            s.eq_ignore_ascii_case("postgres") || s.eq_ignore_ascii_case("postgresql")
-        }) {
-            return Err(invalid(
-                "the scheme must be postgres:// or postgresql://".to_owned(),
-            ));
-        }
+        super::require_postgres_url(url)?;
         let secrets = url::secrets(url);
         url.parse::<PgConnectOptions>()
             .map_err(|err| invalid(url::scrub(&err.to_string(), &secrets)))?;
         Ok(ExternalServer {
             url: url.to_owned(),
             secrets,
+            registered: tokio::sync::OnceCell::new(),
         })
     }
 
@@ -59,6 +55,131 @@ impl ExternalServer {
     pub(crate) fn secrets(&self) -> &[String] {
         &self.secrets
     }
+
+    /// Before this process creates its first database here: take the lock
+    /// that says it is alive, then drop what dead processes left.
+    pub(crate) async fn register(&self) -> Result<(), BackendError> {
+        self.registered
+            .get_or_try_init(|| async {
+                hold_liveness_lock(self.url.clone(), self.secrets.clone()).await?;
+                sweep_dead(&self.url, &self.secrets).await
+            })
+            .await
+            .map(drop)
+    }
+}
+
+// A process killed with SIGKILL cannot drop its `seedfast_<label>_<pid>_<n>`
+// databases. Several processes (on several machines, where pids mean
+// nothing to each other) may share the server, so liveness is asked of the
+// server itself: each process holds a shared advisory lock keyed by its pid
+// for as long as it lives, on a session the kernel closes when the process
+// dies. A database whose pid's lock can be taken exclusively has no live
+// owner anywhere.
+
+/// The advisory-lock namespace (first key) of seedfast's locks.
+const LOCK_SPACE: i32 = 0x5eed_fa57;
+/// Second key of the lock that lets one process sweep at a time (no pid is 0).
+const SWEEP_KEY: i32 = 0;
+
+/// Holds `(LOCK_SPACE, pid)` shared on a connection of its own thread and
+/// runtime, so it lasts as long as the process and not just one test's runtime.
+async fn hold_liveness_lock(url: String, secrets: Vec<String>) -> Result<(), BackendError> {
+    let (locked, is_locked) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("seedfast-liveness-lock".into())
+        .spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                Ok(runtime) => runtime,
+                Err(err) => return drop(locked.send(Err(BackendError::io("build a runtime for the liveness lock", err)))),
+            };
+            runtime.block_on(async move {
+                let mut conn = match super::connect_admin(&url, &secrets).await {
+                    Ok(conn) => conn,
+                    Err(err) => return drop(locked.send(Err(err))),
+                };
+                let taken = sqlx::query("SELECT pg_advisory_lock_shared($1, $2)")
+                    .bind(LOCK_SPACE)
+                    .bind(std::process::id() as i32)
+                    .execute(&mut conn)
+                    .await
+                    .map(drop)
+                    .map_err(|err| super::query_error(err, "take the liveness lock".into(), &url, &secrets));
+                let ok = taken.is_ok();
+                let _ = locked.send(taken);
+                if ok {
+                    // The session, and so the lock, ends with the process.
+                    std::future::pending::<()>().await;
+                }
+            })
+        })
+        .map_err(|err| BackendError::io("start the liveness-lock thread", err))?;
+    is_locked.await.unwrap_or_else(|_| Err(BackendError::io("take the liveness lock", std::io::Error::other("the lock thread ended"))))
+}
+
+/// Drops the `seedfast_` databases of processes that hold no liveness lock,
+/// sparing kept ones (`SEEDFAST_KEEP`). One process sweeps at a time; the
+/// others skip, since the one sweeping drops everything stale.
+async fn sweep_dead(url: &str, secrets: &[String]) -> Result<(), BackendError> {
+    let failed = |action: &str| {
+        let action = action.to_owned();
+        move |err| super::query_error(err, action, url, secrets)
+    };
+    let mut conn = super::connect_admin(url, secrets).await?;
+    let sweeping: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, $2)")
+        .bind(LOCK_SPACE)
+        .bind(SWEEP_KEY)
+        .fetch_one(&mut conn)
+        .await
+        .map_err(failed("take the sweep lock"))?;
+    if !sweeping {
+        return Ok(());
+    }
+    let names: Vec<String> = sqlx::query_scalar(
+        "SELECT datname::text FROM pg_database
+          WHERE datname LIKE 'seedfast\\_%' AND coalesce(shobj_description(oid, 'pg_database'), '') <> $1",
+    )
+    .bind(KEPT_COMMENT)
+    .fetch_all(&mut conn)
+    .await
+    .map_err(failed("list seedfast databases"))?;
+    let mut by_owner: std::collections::BTreeMap<i32, Vec<String>> = Default::default();
+    for name in names {
+        if let Some(pid) = owner_pid(&name).filter(|&pid| pid != std::process::id() as i32) {
+            by_owner.entry(pid).or_default().push(name);
+        }
+    }
+    for (pid, names) in by_owner {
+        let dead: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, $2)")
+            .bind(LOCK_SPACE)
+            .bind(pid)
+            .fetch_one(&mut conn)
+            .await
+            .map_err(failed("test a liveness lock"))?;
+        if !dead {
+            continue;
+        }
+        for name in names {
+            // Best effort: a database another sweeper or its owner dropped meanwhile is fine.
+            if let Err(err) = super::drop_database(url, secrets, &name).await {
+                eprintln!("seedfast: warning: could not drop stale database `{name}`: {err}");
+            }
+        }
+        // Held while dropping, so a new process reusing the pid waits for its lock.
+        let _ = sqlx::query("SELECT pg_advisory_unlock($1, $2)").bind(LOCK_SPACE).bind(pid).execute(&mut conn).await;
+    }
+    let _ = sqlx::query("SELECT pg_advisory_unlock($1, $2)").bind(LOCK_SPACE).bind(SWEEP_KEY).execute(&mut conn).await;
+    Ok(())
+}
+
+/// The comment a kept database carries, so sweeps spare it.
+pub(crate) const KEPT_COMMENT: &str = "kept by seedfast (SEEDFAST_KEEP)";
+
+/// The `<pid>` of `seedfast_<label>_<pid>_<n>`.
+fn owner_pid(name: &str) -> Option<i32> {
+    let mut parts = name.rsplitn(3, '_');
+    parts.next()?.parse::<u64>().ok()?;
+    parts.next()?.parse().ok()
 }
 
 impl fmt::Debug for ExternalServer {

@@ -11,7 +11,8 @@
 //! 3. If the process dies without running them (SIGKILL, a fatal signal), the kernel kills the
 //!    postmaster through `PR_SET_PDEATHSIG`; its own children follow their postmaster. See
 //!    [`spawner`] for why the processes are forked from one dedicated thread.
-//! 4. What case 3 leaves behind (the directory, a SysV shared memory segment) is swept by the
+//! 4. What case 3 leaves behind (the directory, with the dynamic shared memory segments inside
+//!    it, and a SysV shared memory segment) is swept by the
 //!    next start, in any process: directories are named `seedfast-pg-<pid>-<n>`, and one whose
 //!    `<pid>` is no longer alive is stale.
 //!
@@ -602,6 +603,10 @@ fn start_postmaster(
             "full_page_writes=off".to_owned(),
             "max_connections=200".to_owned(),
             "shared_buffers=128MB".to_owned(),
+            // Dynamic shared memory as files in the cluster dir (`pg_dynshmem/`), not
+            // `/dev/shm/PostgreSQL.*`, which nothing reaps after a SIGKILL: the sweep
+            // removes the dir, and with it the segments.
+            "dynamic_shared_memory_type=mmap".to_owned(),
         ] {
             command.arg("-c").arg(setting);
         }

@@ -38,6 +38,10 @@ const DATABASE_PREFIX: &str = "seedfast_";
 const MAX_NAME_BYTES: usize = 63;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 const POOL_SIZE: u32 = 5;
+/// `CREATE DATABASE` statements running at once on one server. Copying a
+/// template opens every file of it: 64 parallel tests x 2 services cloning
+/// at once ran a container out of file descriptors and restarted its server.
+const CONCURRENT_CREATES: usize = 4;
 const CREATE_ATTEMPTS: usize = 3;
 
 /// A PostgreSQL server the engine may create databases on.
@@ -104,8 +108,13 @@ impl Server {
         label: &str,
         template: Option<&str>,
     ) -> Result<TempDatabase, BackendError> {
+        if let Server::External(server) = self {
+            server.register().await?;
+        }
         let admin = self.admin_url();
         let secrets = self.secrets();
+        let permits = create_permits(&admin);
+        let _permit = permits.acquire().await.expect("the semaphore is never closed");
         let mut conn = connect_admin(&admin, secrets).await?;
         let mut attempt = 0;
         let created = loop {
@@ -233,6 +242,18 @@ impl TempDatabase {
     /// Leaves the database in place and returns its name.
     pub fn keep(mut self) -> String {
         self.armed = false;
+        if let Server::External(_) = &self.server {
+            // A kept database outlives its process: the next start's sweep must spare it.
+            let (admin, secrets, name) = (self.server.admin_url(), self.server.secrets().to_vec(), self.name.clone());
+            let marked = on_own_runtime("mark the kept database", move || async move {
+                let mut conn = connect_admin(&admin, &secrets).await?;
+                let sql = format!("COMMENT ON DATABASE {} IS '{}'", quote_ident(&name), external::KEPT_COMMENT);
+                sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut conn).await.map(drop).map_err(|err| query_error(err, format!("mark `{name}` as kept"), &admin, &secrets))
+            });
+            if let Err(err) = marked {
+                eprintln!("seedfast: warning: kept database `{}` may be swept by the next run: {err}", self.name);
+            }
+        }
         std::mem::take(&mut self.name)
     }
 
@@ -251,33 +272,47 @@ impl Drop for TempDatabase {
         let admin = self.server.admin_url();
         let secrets = self.server.secrets().to_vec();
         let name = self.name.clone();
-        // Dropping needs async I/O, and this may run inside a runtime (where blocking on a
-        // future panics) or outside any. A thread of its own with its own runtime works in
-        // both cases; joining it means the database is gone when drop returns.
-        let worker = thread::Builder::new()
-            .name("seedfast-drop-database".into())
-            .spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .map_err(|err| BackendError::io("build a runtime to drop the database", err))?;
-                runtime.block_on(drop_database(&admin, &secrets, &name))
-            });
-        let result = match worker {
-            Ok(worker) => worker.join().unwrap_or_else(|_| {
-                Err(BackendError::io(
-                    "drop the database",
-                    io::Error::other("the dropping thread panicked"),
-                ))
-            }),
-            Err(err) => Err(BackendError::io("start a thread to drop the database", err)),
-        };
+        let result = on_own_runtime("drop the database", move || async move { drop_database(&admin, &secrets, &name).await });
         if let Err(err) = result {
             eprintln!(
                 "seedfast: warning: could not drop temporary database `{}`: {err}",
                 self.name
             );
         }
+    }
+}
+
+/// The bound on concurrent creates of the server behind `admin`, shared by
+/// every test and runtime of the process (a tokio semaphore is runtime-agnostic).
+fn create_permits(admin: &str) -> Arc<tokio::sync::Semaphore> {
+    static PERMITS: std::sync::Mutex<Vec<(String, Arc<tokio::sync::Semaphore>)>> = std::sync::Mutex::new(Vec::new());
+    let mut permits = PERMITS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, semaphore)) = permits.iter().find(|(url, _)| url == admin) {
+        return semaphore.clone();
+    }
+    let semaphore = Arc::new(tokio::sync::Semaphore::new(CONCURRENT_CREATES));
+    permits.push((admin.to_owned(), semaphore.clone()));
+    semaphore
+}
+
+/// Runs async I/O from sync code that may run inside a runtime (where
+/// blocking on a future panics) or outside any: a thread of its own with its
+/// own runtime works in both cases; joining it means the work is done on return.
+fn on_own_runtime<F, Fut>(what: &'static str, f: F) -> Result<(), BackendError>
+where
+    F: FnOnce() -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<(), BackendError>>,
+{
+    let worker = thread::Builder::new().name(format!("seedfast-{}", what.replace(' ', "-"))).spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|err| BackendError::io(format!("build a runtime to {what}"), err))?;
+        runtime.block_on(f())
+    });
+    match worker {
+        Ok(worker) => worker.join().unwrap_or_else(|_| Err(BackendError::io(what, io::Error::other("its thread panicked")))),
+        Err(err) => Err(BackendError::io(format!("start a thread to {what}"), err)),
     }
 }
 
@@ -336,6 +371,18 @@ fn sqlstate(err: &sqlx::Error) -> Option<String> {
     err.as_database_error()
         .and_then(|db| db.code())
         .map(|code| code.into_owned())
+}
+
+/// Refuses a URL of another database (`mysql://...`) before connecting:
+/// seedfast speaks to PostgreSQL only, and the driver would otherwise fail
+/// with an obscure protocol error or, worse, hang.
+pub(crate) fn require_postgres_url(url: &str) -> Result<(), BackendError> {
+    let scheme = url.trim().split_once("://").map(|(scheme, _)| scheme);
+    match scheme {
+        Some(s) if s.eq_ignore_ascii_case("postgres") || s.eq_ignore_ascii_case("postgresql") => Ok(()),
+        Some(s) => Err(BackendError::InvalidUrl { url: redact(url.trim()), reason: format!("`{s}://` is not a PostgreSQL URL (seedfast seeds PostgreSQL only); the scheme must be postgres:// or postgresql://") }),
+        None => Err(BackendError::InvalidUrl { url: redact(url.trim()), reason: "the scheme must be postgres:// or postgresql://".to_owned() }),
+    }
 }
 
 /// Classifies a failed connection (unreachable, rejected, bad URL), with

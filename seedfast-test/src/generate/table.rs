@@ -287,8 +287,8 @@ impl<'a> TableGen<'a> {
         if fk.columns.len() == 1
             && let Some(Rule::Ids(set) | Rule::OnePerId(set)) = self.tp.rules.get(&fk.columns[0])
         {
-            let wanted: HashSet<String> = self.id_values(fk.columns[0], set)?.iter().map(Value::key).collect();
-            keys.retain(|k| wanted.contains(&k[0].key()));
+            let wanted = self.id_values(fk.columns[0], set)?.membership();
+            keys.retain(|k| wanted(&k[0]));
             if keys.is_empty() {
                 return Err(self.unsatisfiable(fk.columns[0], format!("foreign key {}", fk.name), "none of the requested IDs are among the seeded rows", "ask for IDs within the seeded range"));
             }
@@ -477,15 +477,15 @@ impl<'a> TableGen<'a> {
                         return Err(self.unsatisfiable(c, "its unique key", format!("{} rows need distinct IDs but the scope allows {}", self.n, ids.len()), "widen the ID range or seed fewer rows"));
                     }
                     if unique {
-                        let mut ids = ids;
-                        ids.shuffle(&mut rng);
-                        ids.truncate(self.n);
-                        ids
+                        ids.distinct(self.n, &mut rng)
                     } else {
-                        (0..self.n).map(|_| ids[rng.random_range(0..ids.len())].clone()).collect()
+                        (0..self.n).map(|_| ids.get(rng.random_range(0..ids.len()))).collect()
                     }
                 }
-                Rule::OnePerId(set) => self.id_values(c, set)?.into_iter().take(self.n).collect(),
+                Rule::OnePerId(set) => {
+                    let ids = self.id_values(c, set)?;
+                    (0..ids.len().min(self.n)).map(|i| ids.get(i)).collect()
+                }
                 Rule::Derived { via, source, key, from, after, valid } => {
                     let values = self.derived(c, *via, source, key, from, *after, &mut rng)?;
                     if let Some(valid) = valid {
@@ -506,7 +506,7 @@ impl<'a> TableGen<'a> {
             if self.columns[c].is_none() {
                 let ids = self.id_values(c, &o.referenced)?;
                 let mut rng = self.rng(&self.t.columns[c].name);
-                self.columns[c] = Some((0..self.n).map(|_| ids[rng.random_range(0..ids.len())].clone()).collect());
+                self.columns[c] = Some((0..self.n).map(|_| ids.get(rng.random_range(0..ids.len()))).collect());
             }
             let mut rng = self.rng(&format!("#orphans:{}", self.t.columns[c].name));
             let mut rows: Vec<usize> = (0..self.n).collect();
@@ -604,17 +604,18 @@ impl<'a> TableGen<'a> {
         }
     }
 
-    /// The IDs of a set, typed by the column (integer, UUID, text).
-    fn id_values(&self, c: usize, set: &IdSet) -> Result<Vec<Value>> {
+    /// The IDs of a set, typed by the column (integer, UUID, text). A range
+    /// stays a range: `for user IDs 1-1000000000000` is never listed out.
+    fn id_values(&self, c: usize, set: &IdSet) -> Result<IdPool> {
         let column = &self.t.columns[c];
         match set {
-            IdSet::Range { start, end } => {
+            IdSet::Range { start, .. } => {
                 if !column.ty.is_integer() {
                     return Err(self.unsatisfiable(c, "its type", format!("an ID range needs an integer column, `{}` is {}", column.name, column.ty.sql_name()), "list the IDs instead (`with IDs: a, b, c`)"));
                 }
-                Ok((*start..=*end).map(Value::Int).collect())
+                Ok(IdPool::Range { start: *start, len: set.len() as usize })
             }
-            IdSet::Values(values) => Ok(values.to_vec()),
+            IdSet::Values(values) => Ok(IdPool::Values(values.to_vec())),
             IdSet::List(items) => items
                 .iter()
                 .map(|s| match column.ty.base() {
@@ -626,13 +627,14 @@ impl<'a> TableGen<'a> {
                     }),
                     _ => Ok(Value::Text(s.clone())),
                 })
-                .collect(),
+                .collect::<Result<Vec<_>>>()
+                .map(IdPool::Values),
         }
     }
 
     /// Values guaranteed outside the referenced set.
     fn orphan_values(&self, c: usize, set: &IdSet, k: usize, rng: &mut Pcg64) -> Result<Vec<Value>> {
-        let existing: HashSet<String> = self.id_values(c, set)?.iter().map(Value::key).collect();
+        let existing = self.id_values(c, set)?.membership();
         let column = &self.t.columns[c];
         let mut out = Vec::with_capacity(k);
         let mut next = match set {
@@ -650,7 +652,7 @@ impl<'a> TableGen<'a> {
                 SqlType::Uuid => Value::Uuid(realistic::uuid(rng)),
                 _ => Value::Text(format!("missing-{}", realistic::code(rng, 8))),
             };
-            if !existing.contains(&v.key()) {
+            if !existing(&v) {
                 out.push(v);
             }
         }
@@ -1059,10 +1061,65 @@ impl<'a> TableGen<'a> {
         }
         if let Some(Rule::Ids(set)) = self.tp.rules.get(&c) {
             let ids = self.id_values(c, set)?;
-            return Ok(ids[rng.random_range(0..ids.len())].clone());
+            return Ok(ids.get(rng.random_range(0..ids.len())));
         }
         let kind = realistic::kind_of(&self.t.name, &self.t.columns[c].name, &self.t.columns[c].ty);
         self.value(c, kind, row, rng)
+    }
+}
+
+/// The IDs a column draws from, indexable without listing a range.
+enum IdPool {
+    Range { start: i64, len: usize },
+    Values(Vec<Value>),
+}
+
+/// Ranges up to this size are shuffled whole for distinct picks, as they
+/// always were (so existing seeds keep their data); wider ones are sampled.
+const SHUFFLED_RANGE: usize = 1 << 20;
+
+impl IdPool {
+    fn len(&self) -> usize {
+        match self {
+            IdPool::Range { len, .. } => *len,
+            IdPool::Values(values) => values.len(),
+        }
+    }
+
+    fn get(&self, i: usize) -> Value {
+        match self {
+            IdPool::Range { start, .. } => Value::Int(start + i as i64),
+            IdPool::Values(values) => values[i].clone(),
+        }
+    }
+
+    /// Whether a value is in the pool, without listing a range.
+    fn membership(self) -> Box<dyn Fn(&Value) -> bool> {
+        match self {
+            IdPool::Range { start, len } => {
+                let end = start.saturating_add(len as i64 - 1);
+                Box::new(move |v| v.as_i64().is_some_and(|i| (start..=end).contains(&i)))
+            }
+            IdPool::Values(values) => {
+                let keys: HashSet<String> = values.iter().map(Value::key).collect();
+                Box::new(move |v| keys.contains(&v.key()))
+            }
+        }
+    }
+
+    /// `n` distinct IDs (the caller checked there are enough), in random order.
+    fn distinct(self, n: usize, rng: &mut Pcg64) -> Vec<Value> {
+        match self {
+            IdPool::Range { start, len } if len > SHUFFLED_RANGE => {
+                rand::seq::index::sample(rng, len, n).into_iter().map(|i| Value::Int(start + i as i64)).collect()
+            }
+            pool => {
+                let mut ids: Vec<Value> = (0..pool.len()).map(|i| pool.get(i)).collect();
+                ids.shuffle(rng);
+                ids.truncate(n);
+                ids
+            }
+        }
     }
 }
 

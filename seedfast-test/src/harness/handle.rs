@@ -49,25 +49,40 @@ impl ServiceDb {
     }
 
     /// The contracts from this service to services seeded in the same test,
-    /// each verified across the databases before the test began.
+    /// each verified across the databases before the test began, in the
+    /// project file's order.
     pub fn verified(&self) -> &[ContractCheck] {
         &self.checks
     }
 
+    /// The verified contract from `table.column` of this service
+    /// (`"orders.user_id"`, or `"schema.table.column"` outside `public`).
+    /// An error lists the verified ones when none matches.
+    pub fn check(&self, column: &str) -> Result<&ContractCheck> {
+        let from = format!("{}.{column}", self.service);
+        let from_public = format!("{}.public.{column}", self.service);
+        self.checks
+            .iter()
+            .find(|c| c.contract.split(" -> ").next().is_some_and(|f| f == from || f == from_public))
+            .ok_or_else(|| Error::Usage(format!(
+                "service `{}` has no verified contract from `{column}`; verified: {}",
+                self.service,
+                if self.checks.is_empty() { "none (declare the referenced service in the test)".to_string() } else { self.checks.iter().map(|c| format!("`{}`", c.contract)).collect::<Vec<_>>().join(", ") }
+            )))
+    }
+
     /// Contracts from this service whose referenced service this test does
-    /// not declare: their values came from the scope or a default, and
-    /// nothing checked them.
+    /// not declare, in the project file's order: their values came from
+    /// the scope or a default, and nothing checked them.
     pub fn unverified(&self) -> &[String] {
         &self.unverified
     }
 
     /// The values deliberately written absent upstream in `table.column`
-    /// (`10% with user IDs that don't exist`), as text.
-    pub fn orphans(&self, table: &str, column: &str) -> Vec<String> {
-        self.report
-            .table(table)
-            .map(|t| t.orphans.iter().filter(|o| o.column == column).flat_map(|o| o.values.clone()).collect())
-            .unwrap_or_default()
+    /// (`10% with user IDs that don't exist`), typed on request like
+    /// [`ids`](Self::ids): `orders.orphans("orders", "user_id").as_i64()?`.
+    pub fn orphans<'a>(&'a self, table: &'a str, column: &'a str) -> Ids<'a> {
+        Ids { orphans_of: Some(column), ..self.ids(table) }
     }
 
     /// Rows the seed wrote into `table` (0 for a table it did not touch).
@@ -78,17 +93,20 @@ impl ServiceDb {
     /// The keys generated for `table`'s primary key, typed on request:
     /// `users.ids("users").as_i64()?`.
     pub fn ids<'a>(&'a self, table: &'a str) -> Ids<'a> {
-        Ids { service: &self.service, table, report: &self.report, found: self.report.table(table) }
+        Ids { service: &self.service, table, report: &self.report, found: self.report.table(table), orphans_of: None }
     }
 }
 
-/// The generated primary keys of one table; ask for them as the Rust type
-/// of the column. A wrong type is an error naming the column's real type.
+/// The generated primary keys of one table, or the deliberate orphans of
+/// one column; ask for them as the Rust type of the column. A wrong type is
+/// an error naming the column's real type.
 pub struct Ids<'a> {
     service: &'a str,
     table: &'a str,
     report: &'a SeedReport,
     found: Option<&'a TableReport>,
+    /// The column whose orphans these are; `None` for the keys.
+    orphans_of: Option<&'a str>,
 }
 
 impl<'a> Ids<'a> {
@@ -102,6 +120,12 @@ impl<'a> Ids<'a> {
 
     fn typed<T>(&self, requested: &'static str, hint: &'static str, pick: impl Fn(&Value) -> Option<T>) -> Result<Vec<T>> {
         let t = self.table()?;
+        if let Some(column) = self.orphans_of {
+            let orphans = || t.orphans.iter().filter(|o| o.column == column);
+            let actual = orphans().next().map_or_else(|| "a column without orphans".to_string(), |o| o.sql_type.clone());
+            let wrong = || Error::KeyType { table: t.table.clone(), column: column.to_string(), actual: actual.clone(), requested, hint };
+            return orphans().flat_map(|o| &o.typed).map(|v| pick(v).ok_or_else(wrong)).collect();
+        }
         let column = t.key_column.clone().unwrap_or_else(|| "(no single-column primary key)".into());
         let wrong = || Error::KeyType {
             table: t.table.clone(),
@@ -137,9 +161,12 @@ impl<'a> Ids<'a> {
         self.typed("text", "`.as_i64()` or `.as_uuid()`", |v| v.to_pg_text())
     }
 
-    /// How many keys were generated.
+    /// How many keys (or orphans) were generated.
     pub fn len(&self) -> usize {
-        self.found.map_or(0, |t| t.keys.len())
+        match self.orphans_of {
+            Some(column) => self.found.map_or(0, |t| t.orphans.iter().filter(|o| o.column == column).map(|o| o.typed.len()).sum()),
+            None => self.found.map_or(0, |t| t.keys.len()),
+        }
     }
 
     pub fn is_empty(&self) -> bool {

@@ -63,7 +63,9 @@ impl Dbs {
 }
 
 /// Runs one test: databases ready, test body, cleanup; panics (the test
-/// failing) with the test path in the message.
+/// failing) with the test path first in the message, at the test's own
+/// location (`#[track_caller]`: the call is the test's expansion).
+#[track_caller]
 pub fn run<F, Fut, R>(spec: TestSpec, test: F)
 where
     F: FnOnce(Dbs) -> Fut,
@@ -75,7 +77,7 @@ where
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("seedfast: cannot start a tokio runtime");
     let (dbs, databases) = match runtime.block_on(prepare(&spec)) {
         Ok(prepared) => prepared,
-        Err(e) => panic!("seedfast: {}: {e}", spec.test),
+        Err(e) => panic!("{}: seedfast could not prepare its databases: {e}", spec.test),
     };
     let outcome = catch_unwind(AssertUnwindSafe(|| runtime.block_on(test(Dbs { dbs })).into_result()));
     let passed = matches!(outcome, Ok(Ok(())));

@@ -3,6 +3,7 @@
 //! generated, so every error about the scope or the schema's constraints is
 //! raised before anything is written.
 
+mod limits;
 pub mod names;
 mod order;
 mod resolve;
@@ -15,6 +16,7 @@ use chrono::{DateTime, Utc};
 use crate::generate::Value;
 use crate::upstream::UpstreamTable;
 
+pub use limits::{DEFAULT_MAX_ROWS, MAX_ROWS_ENV};
 pub use resolve::{allowed_values, default_reference_set, label_column, resolve};
 
 /// Options that shape the data besides the scope.
@@ -159,7 +161,7 @@ pub enum IdSet {
 impl IdSet {
     pub fn len(&self) -> u64 {
         match self {
-            IdSet::Range { start, end } => (end - start + 1).max(0) as u64,
+            IdSet::Range { start, end } => (*end as i128 - *start as i128 + 1).max(0) as u64,
             IdSet::List(items) => items.len() as u64,
             IdSet::Values(values) => values.len() as u64,
         }

@@ -67,9 +67,15 @@ pub fn insertion_order(schema: &Schema, mut plans: Vec<TablePlan>) -> Result<Vec
             }
         }
         if !broken {
+            // A constraint that cannot be met (exit 4), named by one key of the cycle.
             let names: Vec<String> = remaining.iter().map(|p| schema.tables[p.table].display_name()).collect();
-            return Err(Error::Plan {
-                message: format!("the foreign keys between {} form a cycle of NOT NULL, non-deferrable keys: no insertion order exists", names.join(", ")),
+            let t = &schema.tables[remaining[0].table];
+            let fk = t.foreign_keys.iter().find(|fk| fk.ref_table != remaining[0].table && remaining.iter().any(|p| p.table == fk.ref_table));
+            return Err(Error::Unsatisfiable {
+                table: t.display_name(),
+                column: fk.map(|fk| fk.columns.iter().map(|&c| t.columns[c].name.as_str()).collect::<Vec<_>>().join(", ")).unwrap_or_default(),
+                constraint: fk.map_or_else(|| "its foreign keys".to_string(), |fk| format!("foreign key {}", fk.name)),
+                reason: format!("the foreign keys between {} form a cycle of NOT NULL, non-deferrable keys: no insertion order exists", names.join(", ")),
                 help: "make one key in the cycle DEFERRABLE or nullable".into(),
             });
         }

@@ -117,7 +117,9 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
     r.add_required_parents()?;
     r.orphan_counts()?;
     let tables = super::order::insertion_order(schema, r.plans)?;
-    Ok(Plan { options, tables })
+    let plan = Plan { options, tables };
+    super::limits::check(schema, &plan, super::limits::max_rows()?)?;
+    Ok(plan)
 }
 
 fn window_start(options: SeedOptions, amount: u64, unit: TimeUnit) -> Option<chrono::DateTime<chrono::Utc>> {
@@ -784,7 +786,11 @@ impl<'a> Resolver<'a> {
 /// 1-1000` at 0.1 is `1-100`, matching the ten times fewer users upstream.
 fn scale_ids(set: IdSet, options: SeedOptions) -> IdSet {
     match set {
-        IdSet::Range { start, end } => IdSet::Range { start, end: start + options.scaled((end - start + 1).max(0) as u64) as i64 - 1 },
+        // Saturating: an absurd scale is the size guard's to report, not an overflow.
+        IdSet::Range { start, end } => {
+            let len = i64::try_from(options.scaled(IdSet::Range { start, end }.len())).unwrap_or(i64::MAX);
+            IdSet::Range { start, end: start.saturating_add(len - 1) }
+        }
         other => other,
     }
 }
@@ -793,25 +799,34 @@ fn scale_ids(set: IdSet, options: SeedOptions) -> IdSet {
 /// generated: `user IDs 1-1000` against 100 seeded users is an error.
 fn check_within(set: &IdSet, values: &[Value], r: &UpstreamRef) -> Result<()> {
     let have: HashSet<String> = values.iter().map(Value::key).collect();
-    let wanted: Vec<String> = match set {
-        IdSet::Range { start, end } => (*start..=*end).map(|i| i.to_string()).collect(),
-        IdSet::List(items) => items.clone(),
+    // A range is never listed out: it may be far wider than the upstream
+    // values, and only the first few missing IDs are named.
+    let (wanted, outside) = match set {
+        IdSet::Range { start, end } => {
+            let inside = have.iter().filter(|k| k.parse::<i64>().is_ok_and(|i| (*start..=*end).contains(&i))).count() as u64;
+            (set.len(), set.len() - inside)
+        }
+        IdSet::List(items) => (items.len() as u64, items.iter().filter(|w| !have.contains(*w)).count() as u64),
         IdSet::Values(_) => return Ok(()),
     };
-    let outside: Vec<&String> = wanted.iter().filter(|w| !have.contains(*w)).collect();
-    if outside.is_empty() {
+    if outside == 0 {
         return Ok(());
     }
+    let examples: Vec<String> = match set {
+        IdSet::Range { start, end } => (*start..=*end).map(|i| i.to_string()).filter(|i| !have.contains(i)).take(5).collect(),
+        IdSet::List(items) => items.iter().filter(|w| !have.contains(*w)).take(5).cloned().collect(),
+        IdSet::Values(_) => Vec::new(),
+    };
     Err(Error::Contract {
         contract: r.contract.to_string(),
         message: format!(
             "{} of the {} IDs the scope names are not among the {} `{}` values service `{}` generated (e.g. {}); narrow the range or seed more upstream",
-            outside.len(),
-            wanted.len(),
+            outside,
+            wanted,
             values.len(),
             r.target_column,
             r.service,
-            outside.iter().take(5).map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            examples.join(", ")
         ),
     })
 }

@@ -26,15 +26,38 @@ pub struct Written {
     pub elapsed: Duration,
 }
 
+/// Told what a seed is doing as it goes, for a progress display (the CLI's
+/// on a terminal). Every method defaults to doing nothing.
+pub trait Progress: Send + Sync {
+    /// Rows for these tables are being generated.
+    fn generating(&self, _tables: &[String]) {}
+    /// Writing `rows` rows into `table` begins.
+    fn table(&self, _table: &str, _rows: u64) {}
+    /// `rows` more rows of the current table were sent.
+    fn written(&self, _rows: u64) {}
+    /// Everything is written (or the seed failed).
+    fn done(&self) {}
+}
+
+/// No display.
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
 /// Writes every table inside `tx`; the caller commits.
 pub async fn write_all(tx: &mut Transaction<'_, Postgres>, schema: &Schema, tables: &[GeneratedTable]) -> Result<Vec<Written>> {
+    write_all_with(tx, schema, tables, &NoProgress).await
+}
+
+/// [`write_all`], reporting rows as they are sent.
+pub async fn write_all_with(tx: &mut Transaction<'_, Postgres>, schema: &Schema, tables: &[GeneratedTable], progress: &dyn Progress) -> Result<Vec<Written>> {
     // Deferrable keys that break cycles are checked at commit.
     sqlx::query("SET CONSTRAINTS ALL DEFERRED").execute(&mut **tx).await.map_err(Error::db("deferring constraints"))?;
     let mut written = Vec::with_capacity(tables.len());
     for g in tables {
         let started = Instant::now();
         let t = &schema.tables[g.table];
-        let rows = copy_table(tx, t, g).await?;
+        let rows = copy_table(tx, t, g, progress).await?;
         written.push(Written { table: g.table, rows, elapsed: started.elapsed() });
     }
     for g in tables {
@@ -49,11 +72,13 @@ pub async fn write_all(tx: &mut Transaction<'_, Postgres>, schema: &Schema, tabl
     Ok(written)
 }
 
-async fn copy_table(conn: &mut PgConnection, t: &Table, g: &GeneratedTable) -> Result<u64> {
+async fn copy_table(conn: &mut PgConnection, t: &Table, g: &GeneratedTable, progress: &dyn Progress) -> Result<u64> {
     let cols: Vec<usize> = (0..t.columns.len()).filter(|&c| g.columns[c].is_some()).collect();
     if g.rows == 0 || cols.is_empty() {
         return Ok(0);
     }
+    progress.table(&t.display_name(), g.rows as u64);
+    let mut unreported = 0u64;
     let names: Vec<String> = cols.iter().map(|&c| quote_ident(&t.columns[c].name)).collect();
     let statement = format!("COPY {} ({}) FROM STDIN", t.qualified(), names.join(", "));
     let context = format!("writing {} rows into {}", g.rows, t.display_name());
@@ -67,12 +92,15 @@ async fn copy_table(conn: &mut PgConnection, t: &Table, g: &GeneratedTable) -> R
             encode_copy(&g.column(c)[r], &mut buf);
         }
         buf.push('\n');
+        unreported += 1;
         if buf.len() >= CHUNK_BYTES {
             copy.send(std::mem::take(&mut buf).into_bytes()).await.map_err(Error::db(context.clone()))?;
+            progress.written(std::mem::take(&mut unreported));
         }
     }
     if !buf.is_empty() {
         copy.send(buf.into_bytes()).await.map_err(Error::db(context.clone()))?;
+        progress.written(unreported);
     }
     copy.finish().await.map_err(Error::db(context))
 }

@@ -10,6 +10,7 @@
 //! ```
 
 mod args;
+mod progress;
 mod project;
 mod seed;
 mod seed_all;
@@ -18,6 +19,7 @@ mod verify;
 use std::process::ExitCode;
 
 use seedfast_test::Error;
+use seedfast_test::backend::BackendError;
 
 const USAGE: &str = "usage: seedfast <command> [options]
 
@@ -73,7 +75,10 @@ pub fn exit_code(e: &Error) -> u8 {
     match e {
         Error::Service { source, .. } => exit_code(source),
         Error::Unsatisfiable { .. } => exit::UNSATISFIABLE,
+        // A URL that is not postgres:// is a configuration mistake, not an outage.
+        Error::Backend(BackendError::InvalidUrl { .. }) | Error::Usage(_) => exit::USAGE,
         Error::Backend(_) => exit::UNREACHABLE,
+        _ if e.is_connection_lost() => exit::UNREACHABLE,
         Error::Database { .. } => exit::DATABASE,
         // Scope, plan, contract and configuration mistakes: fix the input.
         _ => exit::INPUT,

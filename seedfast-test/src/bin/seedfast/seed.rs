@@ -4,6 +4,7 @@ use seedfast_test::SeedOptions;
 
 use crate::Failure;
 use crate::args::{self, Output};
+use crate::progress;
 
 const USAGE: &str = "usage: seedfast seed --scope \"TEXT\" [--seed N] [--now TIMESTAMP] [--output plain|json]
 
@@ -26,7 +27,16 @@ pub fn run(argv: &[String]) -> Result<(), Failure> {
     options.scale = args::scale()?;
     let url = dsn().map_err(Failure::config)?;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime");
-    let report = runtime.block_on(seedfast_test::seed_url(&url, &scope, options))?;
+    let bars = progress::Bars::for_run(output);
+    let progress: &dyn seedfast_test::write::Progress = match &bars {
+        Some(bars) => bars,
+        None => &seedfast_test::write::NoProgress,
+    };
+    let report = runtime.block_on(seedfast_test::seed_url_with_progress(&url, &scope, options, progress));
+    // A failed seed may leave its generation running on a blocking thread:
+    // exit now rather than wait for rows nobody will write.
+    runtime.shutdown_background();
+    let report = report?;
     println!("{}", if output == Output::Json { report.json() } else { report.plain() });
     Ok(())
 }

@@ -111,7 +111,10 @@ pub fn run(argv: &[String]) -> Result<(), Failure> {
 
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("tokio runtime");
     let model = Arc::new(model);
-    let run = runtime.block_on(seed_and_verify(model.clone(), &phases, &scopes, &urls, options))?;
+    let run = runtime.block_on(seed_and_verify(model.clone(), &phases, &scopes, &urls, options));
+    // As in `seed`: never wait for the generation of a seed that failed.
+    runtime.shutdown_background();
+    let run = run?;
     let elapsed = started.elapsed();
 
     let failed = run.checks.iter().filter(|(_, o)| matches!(o, Outcome::Checked(c) if !c.ok())).count();
