@@ -149,3 +149,17 @@ async fn a_check_no_value_passes_is_an_error_naming_it_and_nothing_is_written() 
     assert_eq!(all(&mut c, "SELECT count(*) FROM vault").await, 0);
     assert!(matches!(err, seedfast_test::Error::Unsatisfiable { .. }));
 }
+
+#[tokio::test]
+async fn a_trigger_that_raises_is_an_error_naming_the_trigger() {
+    let sql = "CREATE TABLE stock (id serial PRIMARY KEY, sku text NOT NULL, on_hand int NOT NULL);
+               CREATE FUNCTION refuse_bulk_load() RETURNS trigger LANGUAGE plpgsql AS $$
+               BEGIN RAISE EXCEPTION 'stock rows are created by the warehouse service'; END $$;
+               CREATE TRIGGER stock_guard BEFORE INSERT ON stock FOR EACH ROW EXECUTE FUNCTION refuse_bulk_load();";
+    let db = database_with_sql("raising_trigger", &[sql.to_string()]).await;
+    let mut c = conn(&db).await;
+    let message = seed(&mut c, "5 stocks", SeedOptions::default()).await.expect_err("the trigger raises").to_string();
+    assert!(message.contains("trigger `stock_guard` (function `refuse_bulk_load`) raised"), "{message}");
+    assert!(message.contains("stock rows are created by the warehouse service"), "{message}");
+    assert_eq!(all(&mut c, "SELECT count(*) FROM stock").await, 0);
+}

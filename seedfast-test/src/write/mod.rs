@@ -53,11 +53,12 @@ pub async fn write_all(tx: &mut Transaction<'_, Postgres>, schema: &Schema, tabl
 pub async fn write_all_with(tx: &mut Transaction<'_, Postgres>, schema: &Schema, tables: &[GeneratedTable], progress: &dyn Progress) -> Result<Vec<Written>> {
     // Deferrable keys that break cycles are checked at commit.
     sqlx::query("SET CONSTRAINTS ALL DEFERRED").execute(&mut **tx).await.map_err(Error::db("deferring constraints"))?;
+    let triggers = triggers(tx).await?;
     let mut written = Vec::with_capacity(tables.len());
     for g in tables {
         let started = Instant::now();
         let t = &schema.tables[g.table];
-        let rows = copy_table(tx, t, g, progress).await?;
+        let rows = copy_table(tx, t, g, progress).await.map_err(|e| name_trigger(e, t, &triggers))?;
         written.push(Written { table: g.table, rows, elapsed: started.elapsed() });
     }
     for g in tables {
@@ -70,6 +71,33 @@ pub async fn write_all_with(tx: &mut Transaction<'_, Postgres>, schema: &Schema,
         advance_sequences(tx, &schema.tables[g.table]).await?;
     }
     Ok(written)
+}
+
+/// (schema, table, trigger, function) of every user trigger, read before the
+/// COPYs: once a trigger raises, the transaction can no longer be asked.
+async fn triggers(conn: &mut PgConnection) -> Result<Vec<(String, String, String, String)>> {
+    sqlx::query_as(
+        "SELECT n.nspname::text, c.relname::text, g.tgname::text, p.proname::text
+           FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+           JOIN pg_proc p ON p.oid = g.tgfoid
+          WHERE NOT g.tgisinternal",
+    )
+    .fetch_all(conn)
+    .await
+    .map_err(Error::db("reading the schema's triggers"))
+}
+
+/// A COPY error raised inside a trigger's function says which trigger: the
+/// server only names the function (`PL/pgSQL function check_stock() line 4
+/// at RAISE`), and the user knows their triggers by name.
+fn name_trigger(e: Error, t: &Table, triggers: &[(String, String, String, String)]) -> Error {
+    let Error::Database { context, source } = e else { return e };
+    let place = source.as_database_error().and_then(|db| db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>()).and_then(|pg| pg.r#where()).unwrap_or_default().to_string();
+    let fired = triggers.iter().find(|(schema, table, _, function)| *schema == t.schema && *table == t.name && place.contains(&format!("function {function}(")));
+    match fired {
+        Some((_, _, trigger, function)) => Error::Database { context: format!("{context}: trigger `{trigger}` (function `{function}`) raised"), source },
+        None => Error::Database { context, source },
+    }
 }
 
 async fn copy_table(conn: &mut PgConnection, t: &Table, g: &GeneratedTable, progress: &dyn Progress) -> Result<u64> {
