@@ -5,6 +5,7 @@
 mod realistic;
 mod spec;
 mod table;
+mod types;
 mod value;
 
 use std::collections::{HashMap, HashSet};
