@@ -116,3 +116,21 @@ async fn the_same_seed_writes_the_same_bytes() {
     assert!(da.contains("-- public.film (30 rows)"), "{}", &da[..da.len().min(300)]);
     assert_eq!(da, db);
 }
+
+#[tokio::test]
+async fn a_required_column_of_a_type_without_values_is_refused_naming_it() {
+    let db = database_with_sql(
+        "no_generator",
+        &["CREATE TYPE price_tag AS (amount numeric(8,2), currency char(3));
+           CREATE TABLE ledger (id serial PRIMARY KEY, price price_tag NOT NULL, previous price_tag);
+           CREATE TABLE draft (id serial PRIMARY KEY, previous price_tag)"
+            .into()],
+    )
+    .await;
+    let mut c = conn(&db).await;
+    let msg = seed(&mut c, "5 ledgers", SeedOptions::default()).await.expect_err("composite NOT NULL").to_string();
+    assert!(msg.contains("cannot satisfy NOT NULL on ledger.price: no generator for type price_tag"), "{msg}");
+    assert!(msg.contains("help: make the column nullable, or use a type the README lists"), "{msg}");
+    seed(&mut c, "5 drafts", SeedOptions::default()).await.unwrap();
+    assert_eq!(count(&mut c, "SELECT count(*) FROM draft WHERE previous IS NULL").await, 5, "a nullable one is left NULL");
+}

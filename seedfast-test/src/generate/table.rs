@@ -692,7 +692,7 @@ impl<'a> TableGen<'a> {
             if !required {
                 return Ok(vec![Value::Null; self.n]);
             }
-            return Err(self.unsatisfiable(c, "NOT NULL", format!("no generator for type {}", col.ty.sql_name()), "make the column nullable or give it a DEFAULT (then it is left to Postgres)"));
+            return Err(self.unsatisfiable(c, "NOT NULL", format!("no generator for type {}", col.ty.sql_name()), "make the column nullable, or use a type the README lists under What the generator honours"));
         }
         if !spec.opaque_checks.is_empty() {
             if !required {

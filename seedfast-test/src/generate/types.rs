@@ -182,7 +182,11 @@ pub fn partition_key(table: &Table, col: usize, window: (DateTime<Utc>, DateTime
                 }
             }
             if pieces.is_empty() {
-                let bounds: Vec<String> = p.partitions.iter().map(|part| format!("{} {}", part.name, part.definition)).collect();
+                // A few bounds in full, so a long monthly series stays readable.
+                let mut bounds: Vec<String> = p.partitions.iter().take(3).map(|part| format!("{} {}", part.name, part.definition)).collect();
+                if p.partitions.len() > 3 {
+                    bounds.push(format!("and {} more up to {}", p.partitions.len() - 3, p.partitions[p.partitions.len() - 1].definition));
+                }
                 return Err(fail(
                     format!(
                         "the time window {} to {} misses every partition: {}",

@@ -400,7 +400,7 @@ async fn load_types(conn: &mut PgConnection) -> Result<Types> {
         "SELECT t.oid::int8, n.nspname::text, t.typname::text, t.typtype::text, t.typelem::int8, t.typbasetype::int8,
                 t.typtypmod, t.typnotnull
            FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-          WHERE t.typtype IN ('b', 'e', 'd', 'r', 'm') OR t.typcategory = 'A'",
+          WHERE t.typtype IN ('b', 'e', 'd', 'r', 'm', 'c') OR t.typcategory = 'A'",
     )
     .fetch_all(&mut *conn)
     .await

@@ -77,7 +77,9 @@ pub enum SqlType {
     Array(Box<SqlType>),
     Enum { name: String, labels: Vec<String> },
     Domain { name: String, base: Box<SqlType>, checks: Vec<Check> },
-    /// A type the generator has no values for (ranges, geometry, ...).
+    /// Any other type, by name (`tsvector`, `int4range`, `bit(8)`,
+    /// `public.hstore`): generate/types.rs has values for the built-in and
+    /// common extension ones; composite and unknown types have none.
     Other(String),
 }
 
