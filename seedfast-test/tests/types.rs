@@ -4,7 +4,7 @@
 
 mod support;
 
-use seedfast_test::schema::{SqlType, introspect};
+use seedfast_test::schema::{Fold, SqlType, UniquePart, introspect};
 use seedfast_test::{SeedOptions, seed};
 use support::{conn, count, database_with_sql, dump, repo};
 
@@ -97,6 +97,15 @@ async fn extension_types_seed_where_contrib_is_installed() {
         eprintln!("skipped: citext/hstore are not available on this server (contrib missing)");
         return;
     }
+    let schema = introspect(&mut c).await.unwrap();
+    let customer = &schema.tables[schema.table("public", "customer").unwrap()];
+    let email = customer.column("email").unwrap();
+    assert_eq!(customer.columns[email].ty, SqlType::Text);
+    assert!(
+        customer.uniques.iter().any(|u| u.parts == [UniquePart::Folded { column: email, fold: Fold::Lower }]),
+        "a unique citext column is unique case-insensitively: {:?}",
+        customer.uniques
+    );
     seed(&mut c, "50 customers", SeedOptions::default()).await.unwrap();
     assert_eq!(count(&mut c, "SELECT count(DISTINCT lower(email::text)) FROM customer").await, 50);
     assert!(flag(&mut c, "SELECT bool_and(attributes ? 'color' AND (attributes -> 'stock')::int >= 0) FROM customer").await, "hstore pairs");

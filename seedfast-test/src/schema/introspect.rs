@@ -106,9 +106,13 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Schema> {
         })
         .collect();
     let mut attnums: Vec<HashMap<i16, usize>> = vec![HashMap::new(); tables.len()];
+    let mut citext: Vec<(usize, usize)> = Vec::new();
     for (relid, attnum, name, typid, typmod, not_null, default, identity, generated, sequence) in column_rows {
         let t = table_index[&relid];
         let ty = resolve_type(&types, typid, typmod);
+        if types.by_oid.get(&typid).is_some_and(|t| t.name == "citext") {
+            citext.push((t, tables[t].columns.len()));
+        }
         let domain_not_null = types.domain_not_null.contains(&typid);
         attnums[t].insert(attnum, tables[t].columns.len());
         tables[t].columns.push(Column {
@@ -164,6 +168,14 @@ pub async fn introspect(conn: &mut PgConnection) -> Result<Schema> {
             })
             .collect();
         tables[t].uniques.push(Unique { name, parts, predicate });
+    }
+
+    // citext compares case-insensitively, so a unique citext column is
+    // unique as `lower(...)` is.
+    for (t, c) in citext {
+        for u in tables[t].uniques.iter_mut().filter(|u| u.parts == [UniquePart::Column(c)]) {
+            u.parts = vec![UniquePart::Folded { column: c, fold: Fold::Lower }];
+        }
     }
 
     let exclusion_rows: Vec<(i64, String, Vec<i16>, Vec<String>)> = sqlx::query_as(
