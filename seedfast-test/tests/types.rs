@@ -63,9 +63,18 @@ async fn values_mean_what_their_types_mean() {
         "the title's first word is a lexeme"
     );
     assert!(flag(&mut c, "SELECT bool_and(numnode(search_hint) > 0) FROM film").await);
+    seed(&mut c, "50 film texts", SeedOptions::default()).await.unwrap();
+    assert!(
+        flag(&mut c, "SELECT bool_and(fulltext = to_tsvector('pg_catalog.english', title || ' ' || description)) FROM film_text").await,
+        "the schema's trigger keeps its search document"
+    );
     assert!(flag(&mut c, "SELECT bool_and(length(region_mask) = 12 AND length(tags_mask) BETWEEN 1 AND 6 AND length(flags) = 8) FROM film").await, "bit lengths honoured");
     assert!(flag(&mut c, "SELECT bool_and(rental_period > interval '0' AND replacement > 0::money) FROM film").await);
     assert!(flag(&mut c, "SELECT bool_and(weight::text NOT IN ('NaN', 'Infinity', '-Infinity') AND score::text NOT IN ('NaN', 'Infinity', '-Infinity')) FROM film").await);
+    assert!(
+        flag(&mut c, "SELECT bool_and(jsonb_typeof(tags) = 'array' AND studio_address::jsonb ? 'city' AND jsonb_typeof(actor_ids -> 0) = 'number') FROM film").await,
+        "json shaped by the column's name"
+    );
     assert!(flag(&mut c, "SELECT bool_and(xpath_exists('/note/title', credits_xml)) FROM film").await, "xml is a document");
     assert!(flag(&mut c, "SELECT bool_and(cardinality(formats) >= 0) AND count(*) FILTER (WHERE cardinality(formats) > 0) > 0 FROM film").await, "enum arrays filled");
 

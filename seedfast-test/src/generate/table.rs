@@ -836,7 +836,7 @@ impl<'a> TableGen<'a> {
             }
             SqlType::Time => Value::Text(format!("{:02}:{:02}:00", rng.random_range(0..24u8), rng.random_range(0..60u8))),
             SqlType::Uuid => Value::Uuid(realistic::uuid(rng)),
-            SqlType::Json | SqlType::Jsonb => Value::Json(realistic::json_value(&col.name, rng)),
+            SqlType::Json | SqlType::Jsonb => Value::Json(types::json_shape(&col.name, rng).unwrap_or_else(|| realistic::json_value(&col.name, rng))),
             SqlType::Bytea => Value::Text(format!("\\x{}", (0..8).map(|_| format!("{:02x}", rng.random_range(0..=255u8))).collect::<String>())),
             SqlType::Array(inner) => {
                 let len = rng.random_range(0..4usize);

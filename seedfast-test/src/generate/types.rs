@@ -241,6 +241,36 @@ pub fn partition_key(table: &Table, col: usize, window: (DateTime<Utc>, DateTime
     }
 }
 
+/// A JSON document whose shape its column's name implies (`tags`: an
+/// array of words, `address`: street, city, ...), or `None` for the
+/// generic documents of realistic.rs.
+pub fn json_shape(column: &str, rng: &mut Pcg64) -> Option<serde_json::Value> {
+    let c = column.to_lowercase();
+    let has = |words: &[&str]| words.iter().any(|w| c.contains(w));
+    Some(if c.ends_with("_ids") {
+        serde_json::Value::from((0..rng.random_range(1..5)).map(|_| rng.random_range(1..1000u32)).collect::<Vec<_>>())
+    } else if has(&["tags", "labels", "keywords", "categories", "aliases"]) {
+        let n = rng.random_range(1..4);
+        serde_json::Value::from(words(rng, n))
+    } else if has(&["address", "location"]) {
+        serde_json::json!({
+            "street": realistic::text(realistic::Kind::Street, rng, 0),
+            "city": realistic::text(realistic::Kind::City, rng, 0),
+            "postal_code": realistic::text(realistic::Kind::PostalCode, rng, 0),
+            "country": realistic::text(realistic::Kind::CountryCode, rng, 0),
+        })
+    } else if has(&["coordinates", "geo", "position"]) {
+        serde_json::json!({ "lat": rng.random_range(-90_000..90_000) as f64 / 1000.0, "lng": rng.random_range(-180_000..180_000) as f64 / 1000.0 })
+    } else if has(&["line_items", "lines", "items"]) {
+        let items: Vec<serde_json::Value> = (0..rng.random_range(1..4))
+            .map(|i| serde_json::json!({ "sku": format!("SKU-{:04}", rng.random_range(1..10_000u32)), "quantity": rng.random_range(1..6u8), "line": i + 1 }))
+            .collect();
+        serde_json::Value::from(items)
+    } else {
+        return None;
+    })
+}
+
 /// `public.hstore` and `hstore` are the same extension type.
 fn bare(name: &str) -> &str {
     name.rsplit('.').next().unwrap_or(name)

@@ -29,6 +29,9 @@ CREATE TABLE film (
     score          double precision NOT NULL,
     metadata       jsonb NOT NULL,
     raw_metadata   json NOT NULL,
+    tags           jsonb NOT NULL,
+    studio_address json NOT NULL,
+    actor_ids      jsonb NOT NULL,
     formats        film_format[] NOT NULL,
     released_on    date[] NOT NULL,
     ids            uuid[] NOT NULL,
@@ -39,6 +42,18 @@ CREATE TABLE film (
     wal_position   pg_lsn NOT NULL,
     snapshot       txid_snapshot NOT NULL
 );
+
+-- Search text kept by the application's trigger: it overwrites whatever
+-- is written, and seeding must work with it active.
+CREATE TABLE film_text (
+    film_id     int PRIMARY KEY REFERENCES film,
+    title       text NOT NULL,
+    description text NOT NULL,
+    fulltext    tsvector NOT NULL
+);
+CREATE INDEX film_text_fulltext ON film_text USING gist (fulltext);
+CREATE TRIGGER film_text_fulltext BEFORE INSERT OR UPDATE ON film_text
+    FOR EACH ROW EXECUTE FUNCTION tsvector_update_trigger(fulltext, 'pg_catalog.english', title, description);
 
 CREATE TABLE store (
     store_id       serial PRIMARY KEY,
