@@ -272,7 +272,10 @@ async fn partitions(
     .fetch_all(&mut *conn)
     .await
     .map_err(Error::db("reading foreign keys of partitions"))?;
-    let mut groups: Vec<((i64, Vec<String>, i64, Vec<i16>), Vec<(i64, String, bool)>)> = Vec::new();
+    // (parent, columns, referenced table, referenced columns) -> the
+    // partitions declaring it: (partition, constraint name, deferrable).
+    type FkGroup = ((i64, Vec<String>, i64, Vec<i16>), Vec<(i64, String, bool)>);
+    let mut groups: Vec<FkGroup> = Vec::new();
     for (parent, part, name, columns, ref_relid, ref_keys, deferrable) in fk_rows {
         let key = (parent, columns, ref_relid, ref_keys);
         match groups.iter_mut().find(|(k, _)| *k == key) {
@@ -450,29 +453,6 @@ async fn load_types(conn: &mut PgConnection) -> Result<Types> {
     Ok(Types { by_oid, enum_labels, domain_checks, domain_not_null })
 }
 
-#[cfg(test)]
-mod should {
-    use super::*;
-
-    #[test]
-    fn read_range_list_hash_and_default_bounds() {
-        assert_eq!(
-            parse_bound("FOR VALUES FROM ('2025-01-01') TO ('2025-02-01')"),
-            PartitionBound::Range { from: vec![Some("2025-01-01".into())], to: vec![Some("2025-02-01".into())] }
-        );
-        assert_eq!(
-            parse_bound("FOR VALUES FROM (MINVALUE, 5) TO ('a TO b', MAXVALUE)"),
-            PartitionBound::Range { from: vec![None, Some("5".into())], to: vec![Some("a TO b".into()), None] }
-        );
-        assert_eq!(
-            parse_bound("FOR VALUES IN ('it''s', 'x,y', NULL)"),
-            PartitionBound::List(vec![Some("it's".into()), Some("x,y".into()), None])
-        );
-        assert_eq!(parse_bound("FOR VALUES IN (1, 2)"), PartitionBound::List(vec![Some("1".into()), Some("2".into())]));
-        assert_eq!(parse_bound("FOR VALUES WITH (modulus 4, remainder 1)"), PartitionBound::Hash);
-        assert_eq!(parse_bound("DEFAULT"), PartitionBound::Default);
-    }
-}
 
 fn resolve_type(types: &Types, oid: i64, typmod: i32) -> SqlType {
     let Some(t) = types.by_oid.get(&oid) else { return SqlType::Other(format!("oid {oid}")) };
@@ -521,5 +501,29 @@ fn resolve_type(types: &Types, oid: i64, typmod: i32) -> SqlType {
         "varbit" if typmod > 0 => SqlType::Other(format!("varbit({typmod})")),
         "char" => SqlType::Other("\"char\"".into()),
         _ => SqlType::Other(qualified),
+    }
+}
+
+#[cfg(test)]
+mod should {
+    use super::*;
+
+    #[test]
+    fn read_range_list_hash_and_default_bounds() {
+        assert_eq!(
+            parse_bound("FOR VALUES FROM ('2025-01-01') TO ('2025-02-01')"),
+            PartitionBound::Range { from: vec![Some("2025-01-01".into())], to: vec![Some("2025-02-01".into())] }
+        );
+        assert_eq!(
+            parse_bound("FOR VALUES FROM (MINVALUE, 5) TO ('a TO b', MAXVALUE)"),
+            PartitionBound::Range { from: vec![None, Some("5".into())], to: vec![Some("a TO b".into()), None] }
+        );
+        assert_eq!(
+            parse_bound("FOR VALUES IN ('it''s', 'x,y', NULL)"),
+            PartitionBound::List(vec![Some("it's".into()), Some("x,y".into()), None])
+        );
+        assert_eq!(parse_bound("FOR VALUES IN (1, 2)"), PartitionBound::List(vec![Some("1".into()), Some("2".into())]));
+        assert_eq!(parse_bound("FOR VALUES WITH (modulus 4, remainder 1)"), PartitionBound::Hash);
+        assert_eq!(parse_bound("DEFAULT"), PartitionBound::Default);
     }
 }
