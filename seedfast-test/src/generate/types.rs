@@ -55,7 +55,8 @@ pub fn column(ctx: &Ctx, type_name: &str, rng: &mut Pcg64) -> Result<Option<Vec<
     {
         return non_overlapping(ctx, kind, exclusion, &equal, rng).map(Some);
     }
-    if scalar(name, ctx.window, rng).is_none() {
+    // A throwaway draw only asks whether the type has a generator.
+    if scalar(name, ctx.window, &mut rng.clone()).is_none() {
         return Ok(None);
     }
     let mut seen: HashSet<String> = HashSet::new();
