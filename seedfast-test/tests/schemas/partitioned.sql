@@ -19,10 +19,16 @@ CREATE TABLE rental (
     return_date timestamptz
 );
 
+CREATE TABLE promotion (
+    promotion_id serial PRIMARY KEY,
+    code         text NOT NULL UNIQUE
+);
+
 CREATE TABLE payment (
     payment_id   serial,
     customer_id  int NOT NULL,
     rental_id    int NOT NULL,
+    promotion_id int,
     amount       numeric(5,2) NOT NULL CHECK (amount >= 0),
     payment_date timestamptz NOT NULL,
     PRIMARY KEY (payment_date, payment_id)
@@ -42,6 +48,8 @@ BEGIN
         EXECUTE format('ALTER TABLE %I ADD FOREIGN KEY (customer_id) REFERENCES customer (customer_id)', part);
         EXECUTE format('ALTER TABLE %I ADD FOREIGN KEY (rental_id) REFERENCES rental (rental_id)', part);
     END LOOP;
+    -- A campaign that only January's payments were checked against.
+    ALTER TABLE payment_p2025_01 ADD FOREIGN KEY (promotion_id) REFERENCES promotion;
 END
 $$;
 
