@@ -6,6 +6,7 @@ mod pattern;
 mod realistic;
 mod spec;
 mod table;
+mod types;
 mod value;
 
 use std::collections::{HashMap, HashSet};

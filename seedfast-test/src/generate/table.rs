@@ -18,6 +18,7 @@ pub use redraw::{Rejected, redraw};
 use super::pattern::TextPatterns;
 use super::realistic::{self, Kind};
 use super::spec::{Spec, column_spec};
+use super::types;
 use super::value::Value;
 use super::{Existing, GeneratedTable, stream};
 use crate::error::{Error, Result};
@@ -679,6 +680,10 @@ impl<'a> TableGen<'a> {
     /// Columns whose values shape this one's: a slug follows the name, an
     /// email the person's first and last name.
     fn derived_from(&self, c: usize) -> Vec<usize> {
+        let built_from = types::depends_on(self.t, c);
+        if !built_from.is_empty() {
+            return built_from;
+        }
         if self.is_slug(c) || self.is_label_code(c) {
             return self.label_col().into_iter().collect();
         }
@@ -721,11 +726,15 @@ impl<'a> TableGen<'a> {
         let required = col.not_null || self.tp.fill.contains(&c);
         let keyish = self.t.primary_key.contains(&c) || spec.unique.is_some();
 
-        if matches!(col.ty.base(), SqlType::Other(_)) {
+        if let SqlType::Other(name) = col.ty.base() {
+            let ctx = types::Ctx { table: self.t, column: c, rows: self.n, columns: &self.columns, window: self.window, nullable: !required && !keyish, unique: keyish };
+            if let Some(values) = types::column(&ctx, name, &mut rng)? {
+                return Ok(values);
+            }
             if !required {
                 return Ok(vec![Value::Null; self.n]);
             }
-            return Err(self.unsatisfiable(c, "NOT NULL", format!("no generator for type {}", col.ty.sql_name()), "make the column nullable or give it a DEFAULT (then it is left to Postgres)"));
+            return Err(self.unsatisfiable(c, "NOT NULL", format!("no generator for type {}", col.ty.sql_name()), "make the column nullable, or use a type the README lists under What the generator honours"));
         }
         if let (Some(min), Some(max)) = (spec.min, spec.max)
             && min > max
@@ -844,6 +853,10 @@ impl<'a> TableGen<'a> {
         if !spec.allowed.is_empty() {
             return Ok(self.typed_text(c, &spec.allowed[rng.random_range(0..spec.allowed.len())]));
         }
+        // Partition keys land in an existing partition (COPY would fail otherwise).
+        if let Some(v) = types::partition_key(self.t, c, self.window, rng)? {
+            return Ok(v);
+        }
         Ok(match col.ty.base() {
             SqlType::Bool => Value::Bool(rng.random_bool(0.5)),
             SqlType::Int2 | SqlType::Int4 | SqlType::Int8 | SqlType::Numeric { .. } | SqlType::Float4 | SqlType::Float8 => {
@@ -870,13 +883,14 @@ impl<'a> TableGen<'a> {
             }
             SqlType::Time => Value::Text(format!("{:02}:{:02}:00", rng.random_range(0..24u8), rng.random_range(0..60u8))),
             SqlType::Uuid => Value::Uuid(realistic::uuid(rng)),
-            SqlType::Json | SqlType::Jsonb => Value::Json(realistic::json_value(&col.name, rng)),
+            SqlType::Json | SqlType::Jsonb => Value::Json(types::json_shape(&col.name, rng).unwrap_or_else(|| realistic::json_value(&col.name, rng))),
             SqlType::Bytea => Value::Text(format!("\\x{}", (0..8).map(|_| format!("{:02x}", rng.random_range(0..=255u8))).collect::<String>())),
             SqlType::Array(inner) => {
                 let len = rng.random_range(0..4usize);
                 match inner.base() {
                     SqlType::Int2 | SqlType::Int4 | SqlType::Int8 => Value::Array((0..len).map(|_| Value::Int(rng.random_range(1..100))).collect()),
-                    _ => Value::Array(realistic::words(rng, len..len + 1)),
+                    SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_) => Value::Array(realistic::words(rng, len..len + 1)),
+                    other => types::array(other, len, self.window, rng).unwrap_or(Value::Null),
                 }
             }
             SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_) => {

@@ -211,6 +211,16 @@ impl<'a> Resolver<'a> {
             if let Some(best) = closest(&phrase.words.join("_"), self.schema.tables.iter().map(|t| t.name.as_str())) {
                 e = e.help(format!("did you mean `{best}`?"));
             }
+            // Partitions are seeded through their parent, which routes each row.
+            let variants: Vec<String> = name_variants(&phrase.words).iter().map(|v| squash(v)).collect();
+            let parent = self.schema.tables.iter().find_map(|t| {
+                let p = t.partitioning.as_ref()?.partitions.iter().find(|p| variants.contains(&squash(p.name.rsplit('.').next().unwrap_or(&p.name))))?;
+                Some((p.name.clone(), t.display_name()))
+            });
+            if let Some((partition, parent)) = parent {
+                e.message = format!("`{partition}` is a partition of `{parent}`, not a table to seed");
+                e = e.help(format!("seed `{parent}`: each row goes to the partition its key selects"));
+            }
             Error::Scope(e)
         })
     }

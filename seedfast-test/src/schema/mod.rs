@@ -26,6 +26,11 @@ pub struct Table {
     pub uniques: Vec<Unique>,
     pub checks: Vec<Check>,
     pub foreign_keys: Vec<ForeignKey>,
+    /// `EXCLUDE USING gist (...)` constraints.
+    pub exclusions: Vec<Exclusion>,
+    /// How a partitioned table (relkind `p`) routes rows to its partitions;
+    /// the partitions themselves are not tables of the schema.
+    pub partitioning: Option<Partitioning>,
 }
 
 #[derive(Debug, Clone)]
@@ -72,7 +77,9 @@ pub enum SqlType {
     Array(Box<SqlType>),
     Enum { name: String, labels: Vec<String> },
     Domain { name: String, base: Box<SqlType>, checks: Vec<Check> },
-    /// A type the generator has no values for (ranges, geometry, ...).
+    /// Any other type, by name (`tsvector`, `int4range`, `bit(8)`,
+    /// `public.hstore`): generate/types.rs has values for the built-in and
+    /// common extension ones; composite and unknown types have none.
     Other(String),
 }
 
@@ -153,6 +160,70 @@ pub struct Check {
     pub definition: String,
     /// The decoded expression, or `None` when it uses SQL we do not model.
     pub expr: Option<CheckExpr>,
+}
+
+/// `EXCLUDE USING gist (room_id WITH =, during WITH &&)`: one element per
+/// indexed item, `None` where it is an expression rather than a column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exclusion {
+    pub name: String,
+    pub elements: Vec<(Option<usize>, String)>,
+}
+
+impl Exclusion {
+    /// The shape the generator honours: equality on some columns and
+    /// overlap (`&&`) on one range column. Returns (equal columns, range column).
+    pub fn keyed_overlap(&self) -> Option<(Vec<usize>, usize)> {
+        let mut equal = Vec::new();
+        let mut overlap = None;
+        for (col, op) in &self.elements {
+            match (col, op.as_str()) {
+                (Some(c), "=") => equal.push(*c),
+                (Some(c), "&&") if overlap.is_none() => overlap = Some(*c),
+                _ => return None,
+            }
+        }
+        Some((equal, overlap?))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Partitioning {
+    pub strategy: PartitionStrategy,
+    /// Key columns; `None` for an expression in the key.
+    pub key: Vec<Option<usize>>,
+    pub partitions: Vec<Partition>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartitionStrategy {
+    Range,
+    List,
+    Hash,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Partition {
+    /// `payment_p2025_01`, or `sales.payment_p2025_01` outside `public`.
+    pub name: String,
+    /// `pg_get_expr(relpartbound)`, for messages:
+    /// `FOR VALUES FROM ('2025-01-01') TO ('2025-02-01')`.
+    pub definition: String,
+    pub bound: PartitionBound,
+}
+
+/// Bound literals stay in Postgres' text form; the generator reads them in
+/// the key column's type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PartitionBound {
+    /// Accepts every row no other partition takes.
+    Default,
+    /// Per key column, `from` inclusive and `to` exclusive; `None` is
+    /// MINVALUE / MAXVALUE.
+    Range { from: Vec<Option<String>>, to: Vec<Option<String>> },
+    /// The listed values; `None` is NULL.
+    List(Vec<Option<String>>),
+    Hash,
 }
 
 #[derive(Debug, Clone)]
