@@ -433,7 +433,8 @@ impl<'a> Resolver<'a> {
                     Some((col, value)) => found.push((col, value, phrase.span)),
                     None => {
                         let t = &self.schema.tables[table];
-                        let mut e = self.err(phrase.span, format!("`{word}` is neither a value of a column of `{}` nor part of a table name", t.display_name()));
+                        let at = self.slice(phrase.span).to_lowercase().find(word.as_str()).map_or(phrase.span, |o| Span::new(phrase.span.start + o, phrase.span.start + o + word.len()));
+                        let mut e = self.err(at, format!("`{word}` is neither a value of a column of `{}` nor part of a table name", t.display_name()));
                         let values: Vec<String> = (0..t.columns.len()).flat_map(|c| allowed_values(t, c)).map(|v| format!("`{v}`")).take(12).collect();
                         e.expected = values;
                         return Err(e.help(format!("write `{}` alone, or use a value of its enum or CHECK lists", tail.text)).into());
@@ -498,7 +499,7 @@ impl<'a> Resolver<'a> {
             let Some((col, value)) = self.value_column(table, &share.value.text).or_else(|| self.value_column(table, &share.value.words.join("_"))) else {
                 let t = &self.schema.tables[table];
                 // A free-text status-like column takes any value as written.
-                if let Some(col) = t.columns.iter().position(|c| ["status", "state", "type", "kind", "priority"].contains(&c.name.as_str()) && matches!(c.ty.base(), SqlType::Text | SqlType::Varchar(_))) {
+                if let Some(col) = (0..t.columns.len()).find(|&c| ["status", "state", "type", "kind", "priority"].contains(&t.columns[c].name.as_str()) && matches!(t.columns[c].ty.base(), SqlType::Text | SqlType::Varchar(_)) && allowed_values(t, c).is_empty()) {
                     push_part(&mut by_column, col, share.value.text.clone(), share, rows, &mut pending_rest, false).map_err(|m| self.err(share.percent.span, m))?;
                     continue;
                 }
