@@ -1379,6 +1379,10 @@ impl Parser<'_> {
     fn portion(&mut self) -> Result<(Portion, Percent)> {
         if let TokenKind::Percent(hundredths) = self.kind(self.pos) {
             let percent = self.percent()?;
+            // `30% of them paid`
+            if self.is_word(self.pos, "of") && self.word(self.pos + 1).is_some_and(|w| ["them", "those", "these"].contains(&w)) {
+                self.pos += 2;
+            }
             return Ok((Portion::Percent(hundredths), percent));
         }
         let Some((portion, end)) = self.portion_word(self.pos) else {

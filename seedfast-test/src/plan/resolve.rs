@@ -25,14 +25,17 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
     let mut r = Resolver { schema, scope, upstream, plans: Vec::new(), options, bindings: Vec::new() };
     let (subject, adjectives) = r.subject_table(&scope.subject)?;
     r.plan_mut(subject, Why::Requested);
-    r.bind(scope.subject.span, format!("table {}", schema.tables[subject].display_name()));
+    let subject_span = scope.count.map_or(scope.subject.span, |c| c.span.to(scope.subject.span));
+    r.bind(subject_span, format!("table {}", schema.tables[subject].display_name()));
 
     // Count: explicit, or one row per referenced ID (`payments for order IDs 1-8000`).
     let mut one_per_id_pending = scope.count.is_none();
     r.plan_mut(subject, Why::Requested).rows = Rows::Exactly(scope.count.map(|c| options.scaled(c.value)).unwrap_or(0));
 
     for (col, value, span) in adjectives {
-        r.fixed(subject, col, value, span)?;
+        r.fixed(subject, col, value.clone(), span)?;
+        let t = &schema.tables[subject];
+        r.bind(span, format!("{}.{} = '{value}'", t.display_name(), t.columns[col].name));
     }
     if !scope.subject_values.is_empty() {
         r.subject_values(subject)?;
@@ -390,7 +393,7 @@ impl<'a> Resolver<'a> {
             let t = &self.schema.tables[p.table];
             let old = before.iter().find(|b| b.0 == p.table);
             if old.is_none_or(|o| o.1 != p.rows) {
-                meanings.push(format!("{} {}", t.display_name(), rows_phrase(self.schema, p)));
+                meanings.push(format!("{} {}", t.display_name(), rows_text(self.schema, p)));
             }
             for (c, rule) in &p.rules {
                 if old.is_none_or(|o| !o.2.iter().any(|(oc, or)| oc == c && *or == format!("{rule:?}"))) {
@@ -492,15 +495,21 @@ impl<'a> Resolver<'a> {
             Some(Rows::Exactly(_)) => self.scope.count.map(|c| c.value),
             _ => None,
         };
-        let mut by_column: Vec<(usize, Vec<(String, u64, u64)>, Option<String>, bool)> = Vec::new();
+        let mut by_column: Vec<((usize, usize), Vec<(String, u64, u64)>, Option<String>, bool)> = Vec::new();
         let mut pending_rest: Option<&Share> = None;
         for share in shares {
-            let table = subject;
-            let Some((col, value)) = self.value_column(table, &share.value.text).or_else(|| self.value_column(table, &share.value.words.join("_"))) else {
+            // The subject's columns first, then those of the tables planned so far.
+            let mut tables = vec![subject];
+            tables.extend(self.plans.iter().map(|p| p.table).filter(|&t| t != subject));
+            let found = tables.iter().find_map(|&table| {
+                self.value_column(table, &share.value.text).or_else(|| self.value_column(table, &share.value.words.join("_"))).map(|(c, v)| (table, c, v))
+            });
+            let table = found.as_ref().map_or(subject, |f| f.0);
+            let Some((col, value)) = found.map(|(_, c, v)| (c, v)) else {
                 let t = &self.schema.tables[table];
                 // A free-text status-like column takes any value as written.
                 if let Some(col) = (0..t.columns.len()).find(|&c| ["status", "state", "type", "kind", "priority"].contains(&t.columns[c].name.as_str()) && matches!(t.columns[c].ty.base(), SqlType::Text | SqlType::Varchar(_)) && allowed_values(t, c).is_empty()) {
-                    push_part(&mut by_column, col, share.value.text.clone(), share, rows, &mut pending_rest, false).map_err(|m| self.err(share.percent.span, m))?;
+                    push_part(&mut by_column, (table, col), share.value.text.clone(), share, rows, &mut pending_rest, false).map_err(|m| self.err(share.percent.span, m))?;
                     continue;
                 }
                 let mut e = self.err(share.value.span, format!("`{}` is not a value of any column of `{}`", share.value.text, t.display_name()));
@@ -513,7 +522,8 @@ impl<'a> Resolver<'a> {
                 return Err(e.into());
             };
             let boolean = matches!(self.schema.tables[table].columns[col].ty.base(), SqlType::Bool);
-            push_part(&mut by_column, col, value, share, rows, &mut pending_rest, boolean).map_err(|m| self.err(share.value.span, m))?;
+            let rows = if table == subject { rows } else { None };
+            push_part(&mut by_column, (table, col), value, share, rows, &mut pending_rest, boolean).map_err(|m| self.err(share.value.span, m))?;
         }
         if let Some(rest) = pending_rest {
             return Err(self
@@ -521,7 +531,7 @@ impl<'a> Resolver<'a> {
                 .help("put `the rest` after a share of the same column, as in `30% urgent and the rest normal`")
                 .into());
         }
-        for (col, parts, rest, boolean) in by_column {
+        for ((table, col), parts, rest, boolean) in by_column {
             let rest = rest.or_else(|| boolean.then(|| "false".to_string()));
             let all_percent = parts.iter().all(|(_, _, d)| *d == 10_000) && rest.is_none();
             let rule = if all_percent {
@@ -529,7 +539,7 @@ impl<'a> Resolver<'a> {
             } else {
                 Rule::Parts { parts, rest }
             };
-            self.set_rule(subject, col, rule, span)?;
+            self.set_rule(table, col, rule, span)?;
         }
         Ok(())
     }
@@ -1364,8 +1374,8 @@ fn word_stems(word: &str) -> Vec<String> {
 /// Adds one share to the rule of its column; `the rest` joins the column
 /// of the share before it.
 fn push_part<'s>(
-    by_column: &mut Vec<(usize, Vec<(String, u64, u64)>, Option<String>, bool)>,
-    col: usize,
+    by_column: &mut Vec<((usize, usize), Vec<(String, u64, u64)>, Option<String>, bool)>,
+    col: (usize, usize),
     value: String,
     share: &'s Share,
     rows: Option<u64>,
@@ -1408,15 +1418,12 @@ fn rows_text(schema: &Schema, p: &TablePlan) -> String {
     match &p.rows {
         Rows::Exactly(n) => format!("{n} rows"),
         Rows::PerParent { fk, min, max } => {
-            let parent = &schema.tables[schema.tables[p.table].foreign_keys[*fk].ref_table].name;
+            let parent = singular(&schema.tables[schema.tables[p.table].foreign_keys[*fk].ref_table].name);
             if min == max { format!("{min} per {parent}") } else { format!("{min}-{max} per {parent}") }
         }
     }
 }
 
-fn rows_phrase(schema: &Schema, p: &TablePlan) -> String {
-    rows_text(schema, p)
-}
 
 fn rule_text(rule: &Rule) -> String {
     let pct = |h: u64, d: u64| if d == 10_000 { format!("{}%", h as f64 / 100.0) } else { format!("{h}/{d}") };
