@@ -71,6 +71,7 @@ pub struct Number {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimeUnit {
+    Hours,
     Days,
     Weeks,
     Months,

@@ -153,7 +153,7 @@ fn after_clause() -> Vec<&'static str> {
     CLAUSE_STARTS.iter().copied().chain(["`,`", "end of scope"]).collect()
 }
 
-const TIME_UNITS: &[&str] = &["`days`", "`weeks`", "`months`", "`years`"];
+const TIME_UNITS: &[&str] = &["`hours`", "`days`", "`weeks`", "`months`", "`years`"];
 
 /// Number words people write instead of digits.
 const NUMBER_WORDS: &[(&str, u64)] = &[
@@ -512,8 +512,18 @@ impl Parser<'_> {
             _ => {}
         }
         if self.portion_word(self.pos).is_some() {
+            if self.portion_then_without()? {
+                return Ok(true);
+            }
             let shares = self.shares()?;
             self.clauses.push(Clause::Distribution { column: None, shares, span: start.to(self.prev_span()) });
+            return Ok(true);
+        }
+        if word == "of" && self.bound_ahead(self.pos + 1) {
+            // `15 payments of at least $20`
+            self.pos += 1;
+            let clause = self.bound(start, None)?;
+            self.clauses.push(clause);
             return Ok(true);
         }
         if self.is_hint_verb(self.pos) {
@@ -531,6 +541,19 @@ impl Parser<'_> {
                 return Ok(true);
             }
         }
+        Ok(false)
+    }
+
+    /// `half of them without phone numbers`: a NULL share; `false`, with the
+    /// cursor unmoved, when the portion is followed by anything else.
+    fn portion_then_without(&mut self) -> Result<bool> {
+        let (save, start) = (self.pos, self.peek().span);
+        let (portion, _) = self.portion()?;
+        if self.is_word(self.pos, "without") {
+            self.nulls(start, portion)?;
+            return Ok(true);
+        }
+        self.pos = save;
         Ok(false)
     }
 
@@ -1158,6 +1181,8 @@ impl Parser<'_> {
 
     fn time_unit(&self, i: usize) -> Option<(TimeUnit, bool)> {
         let unit = match self.word(i)? {
+            "hour" => (TimeUnit::Hours, false),
+            "hours" => (TimeUnit::Hours, true),
             "day" => (TimeUnit::Days, false),
             "days" => (TimeUnit::Days, true),
             "week" => (TimeUnit::Weeks, false),
@@ -1261,9 +1286,8 @@ impl Parser<'_> {
         if self.is_word(self.pos + 1, "with") || self.is_word(self.pos + 1, "referencing") {
             return self.orphans(start);
         }
-        if self.is_word(self.pos + 1, "without") {
-            let (portion, _) = self.portion()?;
-            return self.nulls(start, portion);
+        if self.portion_then_without()? {
+            return Ok(());
         }
         let shares = self.shares()?;
         self.clauses.push(Clause::Distribution { column: None, shares, span: start.to(self.prev_span()) });
@@ -1642,7 +1666,7 @@ impl Parser<'_> {
     /// (`high-value`): the index after it and its span. `None` at a keyword
     /// or anything that is not a word.
     fn phrase_word(&self, i: usize) -> Option<(usize, Span)> {
-        if self.kind(i) != TokenKind::Word || self.is_stop(i) || self.is_hint_verb(i) {
+        if self.kind(i) != TokenKind::Word || self.is_stop(i) || self.is_hint_verb(i) || (self.is_word(i, "of") && self.bound_ahead(i + 1)) {
             return None;
         }
         let end = self.glued_end(i);

@@ -256,6 +256,20 @@ impl<'a> TableGen<'a> {
         } else {
             return Ok(None);
         };
+        // `refunds for failed payments`: only parents with that value.
+        if let Some(Rule::ParentIs { column, value }) = fk.columns.first().and_then(|c| self.tp.rules.get(c))
+            && let Some(parent) = self.generated(fk.ref_table)
+        {
+            let values = parent.column(*column);
+            let mut p = 0;
+            keys.retain(|_| {
+                p += 1;
+                values.get(p - 1).is_some_and(|v| v.key() == *value || (matches!(v, Value::Bool(true)) && value == "true"))
+            });
+            if keys.is_empty() {
+                return Err(self.unsatisfiable(fk.columns[0], format!("foreign key {}", fk.name), format!("no seeded `{}` row has `{value}`", self.schema.tables[fk.ref_table].display_name()), "seed parents with that value, or drop the word"));
+            }
+        }
         // `for users with IDs: 3,7,11` on a local foreign key narrows the targets.
         if fk.columns.len() == 1
             && let Some(Rule::Ids(set) | Rule::OnePerId(set)) = self.tp.rules.get(&fk.columns[0])
@@ -477,7 +491,7 @@ impl<'a> TableGen<'a> {
                     (0..self.n).map(|_| self.time_value(c, *start + Duration::seconds(rng.random_range(0..span)))).collect()
                 }
                 // Shapes of generated values, applied once they exist.
-                Rule::Nulls { .. } | Rule::Prefix(_) | Rule::EmailDomain(_) => continue,
+                Rule::Nulls { .. } | Rule::Prefix(_) | Rule::EmailDomain(_) | Rule::ParentIs { .. } => continue,
                 Rule::Derived { via, source, key, from, after, valid } => {
                     let values = self.derived(c, *via, source, key, from, *after, &mut rng)?;
                     if let Some(valid) = valid {

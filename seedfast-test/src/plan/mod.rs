@@ -192,6 +192,9 @@ pub enum Rule {
     /// The `k`-th row of each parent takes the `k`-th value (`each with a
     /// home and a work address`: one of each per customer).
     Cycle(Vec<String>),
+    /// On a foreign key: only parents whose `column` holds `value`
+    /// (`refunds for failed payments`).
+    ParentIs { column: usize, value: String },
 }
 
 /// How one phrase of the scope was read: shown by `seedfast plan` and

@@ -53,9 +53,13 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                 r.plan_mut(subject, Why::Requested).window = Some((start, options.now));
             }
             Clause::References { target, ids, span } => {
-                let (table, column) = r.reference_column(subject, target)?;
+                let (table, column) = match r.reference_column(subject, target) {
+                    Ok(found) => found,
+                    Err(e) => r.narrowed_reference(subject, target, *span)?.ok_or(e)?,
+                };
                 let Some(ids) = ids else {
                     // `referencing recent orders`: any referenced row will do.
+                    r.explain_change(&before, clause.span());
                     continue;
                 };
                 let set = scale_ids(r.id_set(ids, table, column)?, options);
@@ -147,6 +151,7 @@ fn window_start(options: SeedOptions, amount: u64, unit: TimeUnit) -> Option<chr
     let now = options.now;
     let amount32 = u32::try_from(amount).ok()?;
     match unit {
+        TimeUnit::Hours => now.checked_sub_signed(Duration::try_hours(amount as i64)?),
         TimeUnit::Days => now.checked_sub_signed(Duration::try_days(amount as i64)?),
         TimeUnit::Weeks => now.checked_sub_signed(Duration::try_weeks(amount as i64)?),
         TimeUnit::Months => now.checked_sub_months(Months::new(amount32)),
@@ -446,6 +451,16 @@ impl<'a> Resolver<'a> {
             }
             return Ok((table, found));
         }
+        // `10 owners`, `5 admins`: only values, of one table's column.
+        let holders: Vec<(usize, usize, String)> = (0..self.schema.tables.len())
+            .filter_map(|t| {
+                let words = phrase.words.join(" ");
+                (0..self.schema.tables[t].columns.len()).find_map(|c| match_value(&words, &allowed_values(&self.schema.tables[t], c)).map(|v| (t, c, v.clone())))
+            })
+            .collect();
+        if let [(table, col, value)] = holders.as_slice() {
+            return Ok((*table, vec![(*col, value.clone(), phrase.span)]));
+        }
         Err(self.unknown_table(phrase))
     }
 
@@ -510,6 +525,23 @@ impl<'a> Resolver<'a> {
                 // A free-text status-like column takes any value as written.
                 if let Some(col) = (0..t.columns.len()).find(|&c| ["status", "state", "type", "kind", "priority"].contains(&t.columns[c].name.as_str()) && matches!(t.columns[c].ty.base(), SqlType::Text | SqlType::Varchar(_)) && allowed_values(t, c).is_empty()) {
                     push_part(&mut by_column, (table, col), share.value.text.clone(), share, rows, &mut pending_rest, false).map_err(|m| self.err(share.percent.span, m))?;
+                    continue;
+                }
+                // `two thirds of them resolved`: a state that is its time column being set.
+                let stems = word_stems(&share.value.words.join(""));
+                let state = (0..t.columns.len()).find(|&c| is_time(t, c) && !t.columns[c].not_null && stems.iter().any(|st| st.len() >= 4 && squash(&t.columns[c].name).starts_with(st.as_str())));
+                let share_of = match share.portion {
+                    Portion::Percent(h) => Some((h as u64, 10_000)),
+                    Portion::Fraction { num, den } => Some((num, den)),
+                    Portion::Rows(k) => rows.filter(|n| k <= *n).map(|n| (k, n.max(1))),
+                    Portion::Rest => None,
+                };
+                if let (Some(col), Some((num, den))) = (state, share_of) {
+                    self.set_rule(table, col, Rule::Nulls { num: den - num.min(den), den }, span)?;
+                    let plan = self.plan_mut(table, Why::Mentioned);
+                    if !plan.fill.contains(&col) {
+                        plan.fill.push(col);
+                    }
                     continue;
                 }
                 let mut e = self.err(share.value.span, format!("`{}` is not a value of any column of `{}`", share.value.text, t.display_name()));
@@ -882,6 +914,33 @@ impl<'a> Resolver<'a> {
             return Ok(true);
         }
         Ok(false)
+    }
+
+    /// `refunds for failed payments`: the reference takes only parents with
+    /// that value; a parent table not yet planned is planned with it.
+    fn narrowed_reference(&mut self, subject: usize, target: &Phrase, span: Span) -> Result<Option<(usize, usize)>> {
+        for n in 1..target.words.len() {
+            let tail = Phrase { words: target.words[n..].to_vec(), text: target.words[n..].join(" "), span: target.span };
+            let Ok((table, column)) = self.reference_column(subject, &tail) else { continue };
+            let t = &self.schema.tables[table];
+            let Some(fk) = t.foreign_keys.iter().find(|fk| fk.columns == [column]) else { continue };
+            let parent = fk.ref_table;
+            let mut wanted = Vec::new();
+            for word in &target.words[..n] {
+                let Some((pcol, value)) = self.value_column(parent, word) else { return Ok(None) };
+                wanted.push((pcol, value));
+            }
+            if self.planned(parent).is_none() {
+                self.plan_mut(parent, Why::Required { by: t.display_name() }).rows = Rows::Exactly(REQUIRED_PARENT_ROWS);
+                for (pcol, value) in &wanted {
+                    self.set_rule(parent, *pcol, Rule::Mix(vec![value.clone()]), span)?;
+                }
+            }
+            let (pcol, value) = wanted.swap_remove(0);
+            self.set_rule(table, column, Rule::ParentIs { column: pcol, value }, span)?;
+            return Ok(Some((table, column)));
+        }
+        Ok(None)
     }
 
     /// `across 15 categories including electronics, clothing`.
@@ -1449,6 +1508,7 @@ fn rule_text(rule: &Rule) -> String {
         Rule::Prefix(p) => format!("starts with '{p}'"),
         Rule::EmailDomain(d) => format!("at '@{d}'"),
         Rule::Window { start, end } => format!("in [{}, {})", start.to_rfc3339(), end.to_rfc3339()),
+        Rule::ParentIs { value, .. } => format!("only rows whose parent is '{value}'"),
         Rule::Cycle(v) => format!("one of each per parent: {}", v.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ")),
     }
 }
