@@ -234,3 +234,35 @@ async fn plan_explains_every_phrase_without_writing() {
     let err = plan_scope(&schema, "5 sessions", SeedOptions::default()).unwrap_err();
     assert!(matches!(err, Error::Scope(_)), "{err}");
 }
+
+const LIBRARY: &str = include_str!("schemas/words_library.sql");
+
+#[tokio::test]
+async fn references_narrowed_by_the_parents_value() {
+    let db = database_with_sql("words", &[LIBRARY.to_string()]).await;
+    let mut c = conn(&db).await;
+    seed(&mut c, "10 refunds for failed payments").await;
+    assert_eq!(count(&mut c, "SELECT count(*) FROM refunds").await, 10);
+    assert_eq!(count(&mut c, "SELECT count(*) FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.status = 'failed'").await, 10);
+    seed(&mut c, "80 payments where 10% failed, 20% pending and the rest succeeded").await;
+    seed(&mut c, "5 refunds for failed payments").await;
+    assert_eq!(count(&mut c, "SELECT count(*) FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.status <> 'failed'").await, 0);
+}
+
+#[tokio::test]
+async fn states_shares_of_nulls_and_value_only_subjects() {
+    let db = database_with_sql("words", &[LIBRARY.to_string()]).await;
+    let mut c = conn(&db).await;
+    seed(&mut c, "30 alerts, two thirds of them resolved").await;
+    assert_eq!(count(&mut c, "SELECT count(*) FROM alerts WHERE resolved_at IS NOT NULL").await, 20);
+    seed(&mut c, "30 loans, 40% of them without a return time").await;
+    assert_eq!(count(&mut c, "SELECT count(*) FROM loans WHERE returned_at IS NULL").await, 12);
+    seed(&mut c, "100 readings recorded in the last 24 hours").await;
+    assert_eq!(count(&mut c, "SELECT count(*) FROM readings WHERE recorded_at >= '2025-12-31' AND recorded_at <= '2026-01-01'").await, 100);
+    seed(&mut c, "15 payments of at least $20").await;
+    assert_eq!(count(&mut c, "SELECT count(*) FROM payments WHERE amount >= 20").await, 15);
+    let helpdesk = database_with_sql("words", &[SCHEMA.to_string()]).await;
+    let mut c = conn(&helpdesk).await;
+    seed(&mut c, "10 owners").await;
+    assert_eq!(count(&mut c, "SELECT count(*) FROM members WHERE role = 'owner'").await, 10);
+}
