@@ -1369,7 +1369,7 @@ impl Parser<'_> {
         if rests > 1 {
             let second = shares.iter().filter(|s| s.portion == Portion::Rest).nth(1).expect("two");
             return Err(self
-                .error(second.value.span, "`the rest` appears twice in the distribution", &[])
+                .error(second.percent.span.to(second.value.span), "`the rest` appears twice in the distribution", &[])
                 .help("give one value to the rest, and the others a share each"));
         }
         // Percentages and fractions summed as exact rationals, so `a third`
