@@ -138,6 +138,14 @@ const COLUMN_NOUNS: &[&str] = &[
     "roles",
     "level",
     "levels",
+    "segment",
+    "segments",
+    "group",
+    "groups",
+    "priority",
+    "priorities",
+    "plan",
+    "plans",
 ];
 
 /// Keywords a misspelt word is compared with, to report `wiht` instead of

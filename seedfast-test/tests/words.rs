@@ -94,6 +94,17 @@ async fn fixed_values_names_and_domains() {
 }
 
 #[tokio::test]
+async fn a_mix_on_a_free_text_column_is_stored_as_written() {
+    let db = db().await;
+    let mut c = conn(&db).await;
+    seed(&mut c, "20 contacts, mix of Gold Plus and Basic segments").await;
+    assert_eq!(
+        pairs(&mut c, "SELECT segment, count(*) FROM contacts GROUP BY 1 ORDER BY 1").await,
+        [("Basic".to_string(), 10), ("Gold Plus".to_string(), 10)]
+    );
+}
+
+#[tokio::test]
 async fn null_shares_are_exact_and_refused_on_not_null() {
     let db = db().await;
     let mut c = conn(&db).await;
@@ -247,6 +258,16 @@ async fn references_narrowed_by_the_parents_value() {
     seed(&mut c, "80 payments where 10% failed, 20% pending and the rest succeeded").await;
     seed(&mut c, "5 refunds for failed payments").await;
     assert_eq!(count(&mut c, "SELECT count(*) FROM refunds r JOIN payments p ON p.id = r.payment_id WHERE p.status <> 'failed'").await, 0);
+}
+
+#[tokio::test]
+async fn one_child_for_all_parents() {
+    let db = database_with_sql("words", &[LIBRARY.to_string()]).await;
+    let mut c = conn(&db).await;
+    seed(&mut c, "refunds for all payments, across 12 payments").await;
+    assert_eq!(count(&mut c, "SELECT count(*) FROM payments").await, 12);
+    assert_eq!(count(&mut c, "SELECT count(*) FROM refunds").await, 12);
+    assert_eq!(count(&mut c, "SELECT count(DISTINCT payment_id) FROM refunds").await, 12);
 }
 
 #[tokio::test]

@@ -52,6 +52,25 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                 })?;
                 r.plan_mut(subject, Why::Requested).window = Some((start, options.now));
             }
+            Clause::References { target, ids: None, span } if target.words.len() > 1 && ["all", "every", "each"].contains(&target.words[0].as_str()) => {
+                // `payments for all orders`: one row per parent row.
+                let parent = Phrase { words: target.words[1..].to_vec(), text: target.words[1..].join(" "), span: target.span };
+                let (table, column) = r.reference_column(subject, &parent)?;
+                let t = &schema.tables[table];
+                let Some(fk) = t.foreign_keys.iter().position(|fk| fk.columns == [column]) else {
+                    return Err(ScopeError::new(&scope.text, *span, format!("`{}.{}` has no foreign key in this database, so there are no rows to follow", t.display_name(), t.columns[column].name))
+                        .help("give the IDs instead, as in `for order IDs 1-100`")
+                        .into());
+                };
+                if r.planned(t.foreign_keys[fk].ref_table).is_none() {
+                    let by = t.display_name();
+                    r.plan_mut(t.foreign_keys[fk].ref_table, Why::Required { by }).rows = Rows::Exactly(REQUIRED_PARENT_ROWS);
+                }
+                r.plan_mut(table, Why::Mentioned).rows = Rows::PerParent { fk, min: 1, max: 1 };
+                if table == subject {
+                    one_per_id_pending = false;
+                }
+            }
             Clause::References { target, ids, span } => {
                 let (table, column) = match r.reference_column(subject, target) {
                     Ok(found) => found,
@@ -326,9 +345,10 @@ impl<'a> Resolver<'a> {
         let t = &self.schema.tables[table];
         let mut e = self.err(phrase.span, format!("unknown column `{}` in table `{}`", phrase.text, t.display_name()));
         e.expected = t.columns.iter().map(|c| format!("`{}`", c.name)).collect();
-        if let Some(best) = closest(&phrase.words.join("_"), t.columns.iter().map(|c| c.name.as_str())) {
-            e = e.help(format!("did you mean `{best}`?"));
-        }
+        e = match closest(&phrase.words.join("_"), t.columns.iter().map(|c| c.name.as_str())) {
+            Some(best) => e.help(format!("did you mean `{best}`?")),
+            None => e.help("name one of the columns above, in its words (`first names` for `first_name`)"),
+        };
         Error::Scope(e)
     }
 
@@ -1179,6 +1199,10 @@ impl<'a> Resolver<'a> {
         if let Ok(col) = self.column_in(table, phrase) {
             return Ok(col);
         }
+        if phrase.words.iter().any(|w| !TIME_WORDS.contains(&w.as_str())) {
+            // `charge times` must name a column; never the first timestamp.
+            return self.time_column_named(table, phrase);
+        }
         // `timestamps`: the table's one NOT NULL timestamp column.
         t.columns
             .iter()
@@ -1342,6 +1366,14 @@ fn pick_upstream_column(names: &[&str], words: &[String], time: bool) -> Option<
         return Some(exact.to_string());
     }
     if time {
+        // `trip completion times` names `completed_at`; words that name no
+        // column are an error, never the table's first timestamp.
+        let naming: Vec<&String> = words.iter().filter(|w| !TIME_WORDS.contains(&w.as_str())).collect();
+        if !naming.is_empty() {
+            let stems: Vec<String> = naming.iter().flat_map(|w| word_stems(w)).filter(|s| s.len() >= 4).collect();
+            let hits: Vec<&&str> = names.iter().filter(|n| stems.iter().any(|s| squash(n).starts_with(s.as_str()))).collect();
+            return (hits.len() == 1).then(|| hits[0].to_string());
+        }
         for preferred in ["created_at", "placed_at", "ordered_at", "occurred_at"] {
             if names.contains(&preferred) {
                 return Some(preferred.to_string());
@@ -1405,6 +1437,9 @@ pub fn allowed_values(t: &Table, col: usize) -> Vec<String> {
     }
     Vec::new()
 }
+
+/// Words that say "a time" without naming which.
+const TIME_WORDS: &[&str] = &["time", "times", "timestamp", "timestamps", "date", "dates", "datetime", "moment", "moments"];
 
 fn is_time(t: &Table, c: usize) -> bool {
     matches!(t.columns[c].ty.base(), SqlType::Timestamptz | SqlType::Timestamp | SqlType::Date)
@@ -1518,5 +1553,20 @@ fn set_text(set: &IdSet) -> String {
         IdSet::Range { start, end } => format!("IDs {start}-{end}"),
         IdSet::List(items) => format!("IDs {}", items.join(", ")),
         IdSet::Values(v) => format!("the {} values upstream", v.len()),
+    }
+}
+
+#[cfg(test)]
+mod should {
+    use super::*;
+
+    #[test]
+    fn pick_the_upstream_time_column_the_words_name() {
+        let names = ["id", "requested_at", "completed_at", "created_at"];
+        let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(pick_upstream_column(&names, &words(&["completion", "times"]), true).as_deref(), Some("completed_at"));
+        assert_eq!(pick_upstream_column(&names, &words(&["dates"]), true).as_deref(), Some("created_at"));
+        // Words that name no column are not bound to the first timestamp.
+        assert_eq!(pick_upstream_column(&names, &words(&["arrival", "times"]), true), None);
     }
 }

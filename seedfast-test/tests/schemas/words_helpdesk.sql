@@ -61,7 +61,8 @@ CREATE TABLE contacts (
     first_name text NOT NULL,
     last_name text NOT NULL,
     email text,
-    phone text
+    phone text,
+    segment text
 );
 
 CREATE TABLE employees (
