@@ -71,6 +71,7 @@ pub struct Number {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimeUnit {
+    Hours,
     Days,
     Weeks,
     Months,
@@ -97,11 +98,65 @@ pub enum IdSelection {
     MatchingService { service: Phrase, span: Span },
 }
 
-/// One share of a distribution: `60% completed`.
+/// How much of the rows a share takes, as written: `60%`, `a third`,
+/// `7 (of them)`, `the rest`. Kept exact; rows are counted when the table's
+/// row count is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Portion {
+    /// Hundredths of a percent.
+    Percent(u32),
+    /// `a third` is 1/3, `two thirds` 2/3, `half` 1/2.
+    Fraction { num: u64, den: u64 },
+    /// `7 of them`: exactly that many rows.
+    Rows(u64),
+    /// `the rest`: whatever the other shares leave.
+    Rest,
+}
+
+/// One share of a distribution: `60% completed`, `a third done`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Share {
+    /// The share in hundredths of a percent; for shares that are not
+    /// percentages (`a third`, `7 of them`, `the rest`) an approximation
+    /// kept for display, with `portion` exact.
     pub percent: Percent,
     pub value: Phrase,
+    pub portion: Portion,
+}
+
+/// A calendar date as written: `2024-05-01`, `March 2025` (day 1), `2025`
+/// (month and day 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+/// A stretch of time rows fall in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    /// `in the last 3 days`, `over the past 2 weeks`: up to "now".
+    Last { amount: u64, unit: TimeUnit },
+    /// `between 2024-05-01 and 2024-05-31`: both days included.
+    Between { from: Date, to: Date },
+    /// `in 2025`: the whole year.
+    Year(i32),
+    /// `in March 2025`: the whole month.
+    Month { year: i32, month: u32 },
+    /// `since March 2025`: from the date up to "now".
+    Since(Date),
+    /// `before 2024`: a year up to the date.
+    Before(Date),
+}
+
+/// How a fixed text value is applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Affix {
+    /// `named Bob`: the name starts with it (or a first-name column is it).
+    Prefix,
+    /// `emails at example.org`: the address's domain.
+    Domain,
 }
 
 /// The scope: `[count] subject[: values] [, clause]*`.
@@ -177,6 +232,21 @@ pub enum Clause {
     /// `to test the order service's graceful degradation`: a purpose that
     /// documents the scope and shapes nothing.
     Purpose { span: Span },
+
+    /// `placed in the last 3 days`, `in 2025`, `created between 2024-05-01
+    /// and 2024-05-31`: `column` is the verb or noun that names the time
+    /// column (`placed` is `placed_at`), `None` for all of the table's.
+    Period { column: Option<Phrase>, period: Period, span: Span },
+
+    /// `40% without email addresses`: exactly that share of NULLs.
+    Nulls { portion: Portion, column: Phrase, span: Span },
+
+    /// `named Bob`, `with emails at example.org`.
+    Affix { column: Option<Phrase>, value: Phrase, affix: Affix, span: Span },
+
+    /// `priced under $20`, `built 2018 or later`, `at least 3 seats`: one
+    /// side of a range (the other follows from the column).
+    Bound { column: Option<Phrase>, lower: Option<Number>, upper: Option<Number>, span: Span },
 }
 
 impl Clause {
@@ -195,6 +265,10 @@ impl Clause {
             | Clause::After { span, .. }
             | Clause::GroupedBy { span, .. }
             | Clause::Monotonic { span, .. }
+            | Clause::Period { span, .. }
+            | Clause::Nulls { span, .. }
+            | Clause::Affix { span, .. }
+            | Clause::Bound { span, .. }
             | Clause::Purpose { span } => *span,
         }
     }

@@ -22,6 +22,8 @@ pub(crate) enum TokenKind {
     Colon,
     /// `-`, and the en and em dashes people paste from documents.
     Dash,
+    /// `$`, `€`, `£`: read as the unit of the number next to it.
+    Currency,
     /// `'abc'` or `"abc"` (straight or curly); `inner` excludes the quotes.
     Quoted {
         inner: Span,
@@ -40,7 +42,7 @@ pub(crate) struct Token {
 }
 
 /// Expected-list entries for a character nothing can start with.
-const TOKEN_STARTS: [&str; 6] = ["a word", "a number", "a percentage", "`,`", "`:`", "a quoted value"];
+const TOKEN_STARTS: [&str; 7] = ["a word", "a number", "a percentage", "`,`", "`:`", "a quoted value", "a currency sign"];
 
 pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, ScopeError> {
     let mut tokens = Vec::new();
@@ -61,6 +63,7 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, ScopeError> {
             ',' => simple(TokenKind::Comma),
             ':' => simple(TokenKind::Colon),
             '-' | '\u{2010}' | '\u{2013}' | '\u{2014}' | '\u{2212}' => simple(TokenKind::Dash),
+            '$' | '\u{20AC}' | '\u{00A3}' => simple(TokenKind::Currency),
             '\'' | '"' | '\u{2018}' | '\u{201C}' => quoted(text, start, c)?,
             other => {
                 return Err(ScopeError::new(
@@ -97,13 +100,17 @@ fn is_all_digits(s: &str) -> bool {
 
 /// End of the word starting at `start`. An apostrophe belongs to the word
 /// only between two word characters, so `don't` is one word while a quote
-/// after a space opens a quoted value.
+/// after a space opens a quoted value; a dot only between a letter and a
+/// word character, so `example.org` is one word and `4.99` stays a number.
 fn word_end(text: &str, start: usize) -> usize {
     let mut end = start;
+    let mut prev = None;
     let mut chars = text[start..].chars().peekable();
     while let Some(c) = chars.next() {
         let inner_apostrophe = is_apostrophe(c) && end > start && chars.peek().is_some_and(|&n| is_word_char(n));
-        if !is_word_char(c) && !inner_apostrophe {
+        let inner_dot = c == '.' && prev.is_some_and(char::is_alphabetic) && chars.peek().is_some_and(|&n| is_word_char(n));
+        prev = Some(c);
+        if !is_word_char(c) && !inner_apostrophe && !inner_dot {
             break;
         }
         end += c.len_utf8();
@@ -253,11 +260,20 @@ mod tests {
 
     #[test]
     fn unknown_punctuation_is_an_error() {
-        for (text, column) in [("users & orders", 7), ("users.", 6), ("$5", 1), ("50 %", 4)] {
+        for (text, column) in [("users & orders", 7), ("users.", 6), ("5 = 5", 3), ("50 %", 4)] {
             let err = tokenize(text).unwrap_err();
             assert!(err.message.starts_with("unexpected character"), "{text}: {}", err.message);
             assert_eq!(err.column(), column, "{text}");
         }
+    }
+
+    #[test]
+    fn currency_signs_and_dotted_domains() {
+        use TokenKind::*;
+        assert_eq!(kinds("$5 \u{20AC}50"), [Currency, Number, Currency, Number, Eof]);
+        assert_eq!(texts("at example.org"), ["at", "example.org", ""]);
+        assert_eq!(texts("4.99"), ["4.99", ""]);
+        assert!(tokenize("users.").is_err());
     }
 
     #[test]

@@ -30,8 +30,11 @@
 //! digits are thousands separators only where a count or a range bound is
 //! expected; after `IDs` they separate list items.
 
+use std::collections::HashMap;
+
 use crate::ast::{
-    Clause, Count, CountRange, IdLiteral, IdSelection, Number, Percent, Phrase, Scope, Share, Span, TimeUnit,
+    Affix, Clause, Count, CountRange, Date, IdLiteral, IdSelection, Number, Percent, Period, Phrase, Portion, Scope,
+    Share, Span, TimeUnit,
 };
 use crate::error::ScopeError;
 use crate::lexer::{Token, TokenKind, normalize_word, tokenize};
@@ -47,7 +50,7 @@ type Result<T> = std::result::Result<T, ScopeError>;
 /// backwards, distribution shares over 100%).
 pub fn parse(text: &str) -> Result<Scope> {
     let tokens = tokenize(text)?;
-    Parser { text, tokens, pos: 0, clauses: Vec::new() }.scope()
+    Parser { text, tokens, pos: 0, clauses: Vec::new(), bare_ids: false }.scope()
 }
 
 /// Dropped from the start of a phrase: they colour the data, they do not
@@ -93,6 +96,20 @@ const STOP: &[&str] = &[
     "from",
     "matching",
     "after",
+    "each",
+    "every",
+    "where",
+    "whose",
+    "without",
+    "named",
+    "called",
+    "in",
+    "since",
+    "during",
+    "before",
+    "under",
+    "below",
+    "at",
 ];
 
 /// Words that, ending a phrase, turn it into a clause of its own rather than
@@ -121,6 +138,14 @@ const COLUMN_NOUNS: &[&str] = &[
     "roles",
     "level",
     "levels",
+    "segment",
+    "segments",
+    "group",
+    "groups",
+    "priority",
+    "priorities",
+    "plan",
+    "plans",
 ];
 
 /// Keywords a misspelt word is compared with, to report `wiht` instead of
@@ -136,7 +161,69 @@ fn after_clause() -> Vec<&'static str> {
     CLAUSE_STARTS.iter().copied().chain(["`,`", "end of scope"]).collect()
 }
 
-const TIME_UNITS: &[&str] = &["`days`", "`weeks`", "`months`", "`years`"];
+const TIME_UNITS: &[&str] = &["`hours`", "`days`", "`weeks`", "`months`", "`years`"];
+
+/// Number words people write instead of digits.
+const NUMBER_WORDS: &[(&str, u64)] = &[
+    ("one", 1),
+    ("two", 2),
+    ("three", 3),
+    ("four", 4),
+    ("five", 5),
+    ("six", 6),
+    ("seven", 7),
+    ("eight", 8),
+    ("nine", 9),
+    ("ten", 10),
+    ("eleven", 11),
+    ("twelve", 12),
+    ("thirteen", 13),
+    ("fourteen", 14),
+    ("fifteen", 15),
+    ("sixteen", 16),
+    ("seventeen", 17),
+    ("eighteen", 18),
+    ("nineteen", 19),
+    ("twenty", 20),
+    ("thirty", 30),
+    ("forty", 40),
+    ("fifty", 50),
+    ("sixty", 60),
+    ("seventy", 70),
+    ("eighty", 80),
+    ("ninety", 90),
+    ("dozen", 12),
+    ("hundred", 100),
+    ("thousand", 1000),
+];
+
+/// Denominators of fraction words: `a third`, `two fifths`.
+const FRACTION_WORDS: &[(&str, u64)] = &[
+    ("half", 2),
+    ("halves", 2),
+    ("third", 3),
+    ("thirds", 3),
+    ("quarter", 4),
+    ("quarters", 4),
+    ("fourth", 4),
+    ("fourths", 4),
+    ("fifth", 5),
+    ("fifths", 5),
+    ("sixth", 6),
+    ("sixths", 6),
+    ("tenth", 10),
+    ("tenths", 10),
+];
+
+const MONTHS: &[&str] =
+    &["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+
+/// Participles that do not end in `-ed` but name a time or value column
+/// (`sent in 2025`, `built 2018 or later`).
+const IRREGULAR_PARTICIPLES: &[&str] = &["made", "sent", "paid", "built", "born", "done", "held", "sold", "won", "begun"];
+
+/// Words read as "rows of a share have this value": `30% are urgent`.
+const SHARE_VERBS: &[&str] = &["are", "is", "were", "being", "be"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Keyword {
@@ -179,6 +266,8 @@ struct Parser<'a> {
     tokens: Vec<Token>,
     pos: usize,
     clauses: Vec<Clause>,
+    /// Inside an ID list opened by `IDs:`, where bare upper-case codes are IDs.
+    bare_ids: bool,
 }
 
 impl Parser<'_> {
@@ -188,14 +277,21 @@ impl Parser<'_> {
         if self.at_eof() {
             return Err(self.error(Span::new(0, 0), "empty scope", &["a count", "a table name"]));
         }
-        let count = if self.kind(self.pos) == TokenKind::Number { Some(self.count()?) } else { None };
+        let count = if self.count_ahead(self.pos) { Some(self.count()?) } else { None };
         let Some(subject) = self.phrase()? else {
             return Err(match count {
                 Some(count) => self.dangling_number(count.span, &["a table name"]),
                 None => self.unexpected(&["a count", "a table name"]),
             });
         };
-        let subject_values = if self.kind(self.pos) == TokenKind::Colon {
+        let subject_values = if self.kind(self.pos) == TokenKind::Colon && self.portion_ahead(self.pos + 1) {
+            // `120 tasks: a third done, the rest open`
+            let start = self.peek().span;
+            self.pos += 1;
+            let shares = self.shares()?;
+            self.clauses.push(Clause::Distribution { column: None, shares, span: start.to(self.prev_span()) });
+            Vec::new()
+        } else if self.kind(self.pos) == TokenKind::Colon {
             self.pos += 1;
             self.items()?.iter().map(|w| self.to_phrase(&w.spans)).collect()
         } else {
@@ -217,7 +313,12 @@ impl Parser<'_> {
                 return Ok(());
             }
             let start = self.peek().span;
-            if let Some(keyword) = self.keyword(self.pos) {
+            if self.natural_clause(start)? {
+                continues = match self.clauses.last() {
+                    Some(Clause::With { .. }) => Some(Continues::With),
+                    _ => None,
+                };
+            } else if let Some(keyword) = self.keyword(self.pos) {
                 continues = self.keyword_clause(keyword, start)?;
             } else if let TokenKind::Percent(_) = self.kind(self.pos) {
                 self.percent_clause(start)?;
@@ -280,6 +381,11 @@ impl Parser<'_> {
         let keyword_text = self.src(self.peek().span).to_string();
         self.pos += 1;
         match keyword {
+            Keyword::With if matches!(self.kind(self.pos), TokenKind::Percent(_)) => {
+                // `with 5% referencing customer IDs that don't exist`
+                self.percent_clause(start)?;
+                Ok(None)
+            }
             Keyword::With => {
                 let item_ahead = self.kind(self.pos) == TokenKind::Number
                     || matches!(self.kind(self.pos), TokenKind::Quoted { .. })
@@ -329,14 +435,399 @@ impl Parser<'_> {
         }
     }
 
+    // ---- clauses in everyday words -----------------------------------------
+
+    /// Clauses that start with an everyday word rather than a keyword:
+    /// `each with ...`, `every order with ...`, `a third of them urgent`,
+    /// `where 30% are urgent`, `in the last 3 days`, `placed in 2025`,
+    /// `named Bob`, `under $20`, `without email addresses`, `in 3
+    /// categories: ...`. `false` when none starts at the cursor.
+    fn natural_clause(&mut self, start: Span) -> Result<bool> {
+        let Some(word) = self.word(self.pos).map(str::to_string) else {
+            if self.kind(self.pos) == TokenKind::Number && self.portion_word(self.pos).is_some() {
+                // `7 of them discontinued`
+                let shares = self.shares()?;
+                self.clauses.push(Clause::Distribution { column: None, shares, span: start.to(self.prev_span()) });
+                return Ok(true);
+            }
+            if self.column_clause_ahead(self.pos) {
+                let clause = self.column_clause(start, None)?.expect("checked ahead");
+                self.clauses.push(clause);
+                return Ok(true);
+            }
+            return Ok(false);
+        };
+        match word.as_str() {
+            "each" | "every" if self.is_word(self.pos + 1, "with") => {
+                // `8 customers, each with a home and a work address`
+                self.pos += 2;
+                self.with_item(start)?;
+                return Ok(true);
+            }
+            "each" | "every" => {
+                // `every order with 1-5 lines`: children of a child.
+                self.pos += 1;
+                let per = self.required_phrase(&word, &["a table name, such as `order`"])?;
+                if !self.is_word(self.pos, "with") {
+                    return Err(self.unexpected_after(&per.text, &["`with`"]));
+                }
+                self.pos += 1;
+                let before = self.clauses.len();
+                self.with_item(start)?;
+                for clause in &mut self.clauses[before..] {
+                    if let Clause::With { per: p @ None, .. } = clause {
+                        *p = Some(per.clone());
+                    }
+                }
+                return Ok(true);
+            }
+            "where" | "whose" | "of" if word != "of" || self.is_word(self.pos + 1, "which") => {
+                self.pos += if word == "of" { 2 } else { 1 };
+                if !self.portion_ahead(self.pos) {
+                    return Err(self
+                        .unexpected_after(&word, &["a share such as `30% are urgent`"])
+                        .help("write the shares as `where 30% are urgent and the rest normal`"));
+                }
+                let shares = self.shares()?;
+                self.clauses.push(Clause::Distribution { column: None, shares, span: start.to(self.prev_span()) });
+                return Ok(true);
+            }
+            "named" | "called" => {
+                self.pos += 1;
+                let value = self.required_phrase(&word, &["a name, such as `Bob`"])?;
+                self.clauses.push(Clause::Affix { column: None, value, affix: Affix::Prefix, span: start.to(self.prev_span()) });
+                return Ok(true);
+            }
+            "without" => {
+                return self.nulls(start, Portion::Percent(10_000)).map(|()| true);
+            }
+            "in" if self.count_ahead(self.pos + 1) && self.period_at(self.pos).is_none() => {
+                // `in 3 categories: books, games and music`
+                self.pos += 1;
+                let count = self.count()?;
+                let Some(target) = self.phrase()? else {
+                    return Err(self.dangling_number(count.span, &["a table name, such as `categories`"]));
+                };
+                let named = if self.kind(self.pos) == TokenKind::Colon {
+                    self.pos += 1;
+                    self.items()?.iter().map(|w| self.to_phrase(&w.spans)).collect()
+                } else {
+                    Vec::new()
+                };
+                self.clauses.push(Clause::Across { count, target, named, span: start.to(self.prev_span()) });
+                return Ok(true);
+            }
+            _ => {}
+        }
+        if self.portion_word(self.pos).is_some() {
+            if self.portion_then_without()? {
+                return Ok(true);
+            }
+            let shares = self.shares()?;
+            self.clauses.push(Clause::Distribution { column: None, shares, span: start.to(self.prev_span()) });
+            return Ok(true);
+        }
+        if word == "of" && self.bound_ahead(self.pos + 1) {
+            // `15 payments of at least $20`
+            self.pos += 1;
+            let clause = self.bound(start, None)?;
+            self.clauses.push(clause);
+            return Ok(true);
+        }
+        if self.is_hint_verb(self.pos) {
+            let span = self.peek().span;
+            self.pos += 1;
+            let column = self.to_phrase(&[span]);
+            let clause = self.column_clause(start, Some(column))?.expect("a hint verb has a clause after it");
+            self.clauses.push(clause);
+            return Ok(true);
+        }
+        // Bare time and bounds; `over`/`across` windows stay keyword clauses.
+        if !["over", "across", "spread"].contains(&word.as_str()) || self.bound_ahead(self.pos) {
+            if let Some(clause) = self.column_clause(start, None)? {
+                self.clauses.push(clause);
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// `half of them without phone numbers`: a NULL share; `false`, with the
+    /// cursor unmoved, when the portion is followed by anything else.
+    fn portion_then_without(&mut self) -> Result<bool> {
+        let (save, start) = (self.pos, self.peek().span);
+        let (portion, _) = self.portion()?;
+        if self.is_word(self.pos, "without") {
+            self.nulls(start, portion)?;
+            return Ok(true);
+        }
+        self.pos = save;
+        Ok(false)
+    }
+
+    /// `40% without email addresses`, `without phone numbers` (all NULL).
+    fn nulls(&mut self, start: Span, portion: Portion) -> Result<()> {
+        self.pos += 1; // `without`
+        let column = self.required_phrase("without", &["a column, such as `email addresses`"])?;
+        self.clauses.push(Clause::Nulls { portion, column, span: start.to(self.prev_span()) });
+        Ok(())
+    }
+
+    /// A word ending in `-ed` (or a common irregular participle) right
+    /// before a time, a bound or a range: `placed in 2025`, `priced under
+    /// $20`, `built 2018 or later`. It names the column the clause is about.
+    fn is_hint_verb(&self, i: usize) -> bool {
+        let Some(word) = self.word(i) else { return false };
+        let participle = (word.len() > 4 && word.ends_with("ed")) || IRREGULAR_PARTICIPLES.contains(&word);
+        participle && self.column_clause_ahead(i + 1)
+    }
+
+    /// Whether a time, bound, range or domain clause starts at `i`.
+    fn column_clause_ahead(&self, i: usize) -> bool {
+        self.period_at(i).is_some()
+            || self.bound_ahead(i)
+            || self.plain_range_ahead(i)
+            || (self.word(i).is_some_and(|w| w == "between" || w == "from") && self.number_ahead(i + 1))
+            || (self.is_word(i, "at") && self.word(i + 1).is_some_and(|w| w.contains('.')))
+    }
+
+    /// The clause about `column` (or the whole table) at the cursor, if any.
+    fn column_clause(&mut self, start: Span, column: Option<Phrase>) -> Result<Option<Clause>> {
+        if let Some((period, end)) = self.period_at(self.pos) {
+            self.pos = end;
+            return Ok(Some(Clause::Period { column, period, span: start.to(self.prev_span()) }));
+        }
+        if self.bound_ahead(self.pos) {
+            return self.bound(start, column).map(Some);
+        }
+        if self.is_word(self.pos, "at") && self.word(self.pos + 1).is_some_and(|w| w.contains('.')) {
+            self.pos += 1;
+            let value = self.required_phrase("at", &["a domain, such as `example.org`"])?;
+            return Ok(Some(Clause::Affix { column, value, affix: Affix::Domain, span: start.to(self.prev_span()) }));
+        }
+        let between = self.word(self.pos).is_some_and(|w| w == "between" || w == "from") && self.number_ahead(self.pos + 1);
+        if between || self.plain_range_ahead(self.pos) {
+            let Some(column) = column else {
+                return Err(self
+                    .error(self.peek().span, "a range needs the column it is about", &["a column name"])
+                    .help("name the column, as in `priced between 5 and 50`"));
+            };
+            let tail = if between {
+                let tail = self.word(self.pos).expect("checked").to_string();
+                self.pos += 1;
+                tail
+            } else {
+                "from".to_string()
+            };
+            return self.range(start, column, &tail).map(Some);
+        }
+        Ok(None)
+    }
+
+    /// A number at `i`, after an optional currency sign.
+    fn number_ahead(&self, i: usize) -> bool {
+        let i = if self.kind(i) == TokenKind::Currency { i + 1 } else { i };
+        self.kind(i) == TokenKind::Number
+    }
+
+    /// `$15 to $30`, `15-30 euros`: a range with no word before it.
+    fn plain_range_ahead(&self, i: usize) -> bool {
+        let currency = self.kind(i) == TokenKind::Currency;
+        if !self.number_ahead(i) {
+            return false;
+        }
+        let mut j = self.whole_end(if currency { i + 1 } else { i });
+        if self.kind(j) == TokenKind::Currency {
+            j += 1;
+        }
+        let joined = self.is_word(j, "to") || (self.kind(j) == TokenKind::Dash && !self.date_at(i).is_some());
+        joined && self.number_ahead(j + 1) && (currency || self.kind(j + 1) == TokenKind::Currency || self.is_word(j, "to"))
+    }
+
+    // ---- bounds --------------------------------------------------------------
+
+    /// `under $20`, `below 100 dollars`, `at least 3`, `more than 50`, `over
+    /// €5` (not `over the last ...`), `2018 or later`, `10 or more`.
+    fn bound_ahead(&self, i: usize) -> bool {
+        self.bound_words(i).is_some()
+            || (self.number_ahead(i) && self.or_bound(self.after_number(i)).is_some() && self.date_at(i).is_none_or(|(_, end)| self.or_bound(end).is_some()))
+    }
+
+    /// The bound word(s) at `i`: whether they give the lower end, and the
+    /// index of the number.
+    fn bound_words(&self, i: usize) -> Option<(bool, usize)> {
+        let (lower, next) = match (self.word(i)?, self.word(i + 1)) {
+            ("under" | "below", _) => (false, i + 1),
+            ("less" | "fewer", Some("than")) => (false, i + 2),
+            ("at", Some("most")) | ("up", Some("to")) => (false, i + 2),
+            ("no", Some("more")) if self.is_word(i + 2, "than") => (false, i + 3),
+            ("above", _) => (true, i + 1),
+            ("over", _) if self.time_unit(self.after_number(i + 1)).is_none() => (true, i + 1),
+            ("more", Some("than")) => (true, i + 2),
+            ("at", Some("least")) => (true, i + 2),
+            _ => return None,
+        };
+        self.number_ahead(next).then_some((lower, next))
+    }
+
+    /// Past a number and its currency sign or unit word.
+    fn after_number(&self, i: usize) -> usize {
+        let i = if self.kind(i) == TokenKind::Currency { i + 1 } else { i };
+        if self.kind(i) != TokenKind::Number {
+            return i;
+        }
+        let mut j = self.whole_end(i);
+        if self.kind(j) == TokenKind::Currency {
+            j += 1;
+        }
+        if self.word(j).is_some_and(is_unit_word) {
+            j += 1;
+        }
+        j
+    }
+
+    /// `or later` / `or more` (lower bound) and `or earlier` / `or less`.
+    fn or_bound(&self, i: usize) -> Option<bool> {
+        if !self.is_word(i, "or") {
+            return None;
+        }
+        match self.word(i + 1)? {
+            "later" | "more" | "newer" | "after" | "above" | "higher" | "greater" | "over" => Some(true),
+            "earlier" | "less" | "older" | "before" | "below" | "lower" | "fewer" | "under" => Some(false),
+            _ => None,
+        }
+    }
+
+    fn bound(&mut self, start: Span, column: Option<Phrase>) -> Result<Clause> {
+        let lower = if let Some((lower, next)) = self.bound_words(self.pos) {
+            self.pos = next;
+            lower
+        } else {
+            self.or_bound(self.after_number(self.pos)).expect("bound_ahead checked")
+        };
+        let number = self.decimal()?;
+        if self.word(self.pos).is_some_and(is_unit_word) {
+            self.pos += 1;
+        }
+        if self.or_bound(self.pos).is_some() {
+            self.pos += 2;
+        }
+        let (lower, upper) = if lower { (Some(number), None) } else { (None, Some(number)) };
+        Ok(Clause::Bound { column, lower, upper, span: start.to(self.prev_span()) })
+    }
+
+    // ---- dates and periods ---------------------------------------------------
+
+    /// A date at `i`: `2024-05-01`, `March 2025`, `March 3, 2025`, `2025`.
+    fn date_at(&self, i: usize) -> Option<(Date, usize)> {
+        let digits = |j: usize| (self.kind(j) == TokenKind::Number).then(|| self.src(self.tokens[j].span)).filter(|t| !t.contains('.'));
+        if let Some(year) = digits(i).filter(|t| t.len() == 4) {
+            let year: i32 = year.parse().ok()?;
+            let iso = self.kind(i + 1) == TokenKind::Dash && self.touches(i + 1) && self.touches(i + 2);
+            if iso {
+                let month: u32 = digits(i + 2)?.parse().ok()?;
+                let dashed = self.kind(i + 3) == TokenKind::Dash && self.touches(i + 3) && self.touches(i + 4);
+                let day: u32 = if dashed { digits(i + 4)?.parse().ok()? } else { 1 };
+                let end = if dashed { i + 5 } else { i + 3 };
+                return valid_date(year, month, day).then_some((Date { year, month, day }, end));
+            }
+            return (1000..=9999).contains(&year).then_some((Date { year, month: 1, day: 1 }, i + 1));
+        }
+        let month = MONTHS.iter().position(|m| self.word(i).is_some_and(|w| w == *m || (w.len() >= 3 && m.starts_with(w) && w != "mar" && w != "may")))? as u32 + 1;
+        let (day, j) = match digits(i + 1).filter(|t| t.len() <= 2) {
+            Some(d) => (d.parse().ok()?, if self.kind(i + 2) == TokenKind::Comma { i + 3 } else { i + 2 }),
+            None => (1, i + 1),
+        };
+        let year: i32 = digits(j).filter(|t| t.len() == 4)?.parse().ok()?;
+        valid_date(year, month, day).then_some((Date { year, month, day }, j + 1))
+    }
+
+    /// A period at `i`, and the index past it.
+    fn period_at(&self, i: usize) -> Option<(Period, usize)> {
+        let word = self.word(i)?;
+        match word {
+            "in" | "during" | "within" | "over" | "across" => {
+                let mut j = i + 1;
+                if self.is_word(j, "the") {
+                    j += 1;
+                }
+                if self.is_word(j, "last") || self.is_word(j, "past") {
+                    j += 1;
+                    let (amount, j) = match self.kind(j) {
+                        TokenKind::Number => (self.src(self.tokens[j].span).parse().ok()?, j + 1),
+                        _ => match self.number_word(j) {
+                            Some((v, end)) => (v, end),
+                            None => (1, j),
+                        },
+                    };
+                    let (unit, plural) = self.time_unit(j)?;
+                    if amount == 0 || (amount == 1 && plural && self.kind(j - 1) != TokenKind::Number) {
+                        return None;
+                    }
+                    return Some((Period::Last { amount, unit }, j + 1));
+                }
+                if !["in", "during"].contains(&word) {
+                    return None;
+                }
+                let (date, end) = self.date_at(i + 1)?;
+                let written_month = self.kind(i + 1) == TokenKind::Word;
+                let iso_month = self.kind(i + 2) == TokenKind::Dash && end == i + 4;
+                if written_month || iso_month {
+                    return Some((Period::Month { year: date.year, month: date.month }, end));
+                }
+                (end == i + 2).then_some((Period::Year(date.year), end))
+            }
+            "between" | "from" => {
+                let (from, j) = self.date_at(i + 1)?;
+                let joiner = if word == "between" { ["and", "and"] } else { ["to", "until"] };
+                if !self.word(j).is_some_and(|w| joiner.contains(&w)) {
+                    return None;
+                }
+                let (to, end) = self.date_at(j + 1)?;
+                Some((Period::Between { from, to }, end))
+            }
+            "since" | "after" => {
+                let (date, end) = self.date_at(i + 1)?;
+                Some((Period::Since(date), end))
+            }
+            "before" => {
+                let (date, end) = self.date_at(i + 1)?;
+                Some((Period::Before(date), end))
+            }
+            _ => None,
+        }
+    }
+
     // ---- with --------------------------------------------------------------
 
     fn with_item(&mut self, start: Span) -> Result<()> {
-        if self.kind(self.pos) == TokenKind::Number {
+        if self.kind(self.pos) == TokenKind::Number || (self.number_word(self.pos).is_some() && !self.portion_ahead(self.pos)) {
             let count = self.count_range()?;
             let Some(target) = self.phrase()? else {
                 return Err(self.dangling_number(count.span, &["what to count, such as `items`"]));
             };
+            // `a home and a work address`: the first count's noun is the second's.
+            if target.words.len() == 1 && !target.words[0].ends_with('s') && self.is_word(self.pos, "and") && self.count_ahead(self.pos + 1) {
+                let save = self.pos;
+                self.pos += 1;
+                let second_start = self.peek().span;
+                let second_count = self.count_range()?;
+                if let Some(second) = self.phrase()?.filter(|p| p.words.len() >= 2) {
+                    let spelled: Vec<&str> = second.text.split(' ').collect();
+                    let first = Phrase {
+                        words: [target.words.clone(), second.words[1..].to_vec()].concat(),
+                        text: [vec![target.text.as_str()], spelled[1..].to_vec()].concat().join(" "),
+                        span: target.span,
+                    };
+                    self.clauses.push(Clause::With { target: first, count: Some(count), per: None, span: start.to(target.span) });
+                    self.each();
+                    let span = second_start.to(self.prev_span());
+                    self.clauses.push(Clause::With { target: second, count: Some(second_count), per: None, span });
+                    return Ok(());
+                }
+                self.pos = save;
+            }
+            self.each();
             let per = self.per()?;
             let span = start.to(self.prev_span());
             self.clauses.push(Clause::With { target, count: Some(count), per, span });
@@ -395,6 +886,13 @@ impl Parser<'_> {
         Ok(())
     }
 
+    /// `2 books each`: per row of the subject, which a counted `with` means anyway.
+    fn each(&mut self) {
+        if self.is_word(self.pos, "each") && !self.is_word(self.pos + 1, "with") {
+            self.pos += 1;
+        }
+    }
+
     fn per(&mut self) -> Result<Option<Phrase>> {
         if !self.is_word(self.pos, "per") {
             return Ok(None);
@@ -423,6 +921,11 @@ impl Parser<'_> {
             return Ok(Segment::Clause(Clause::GroupedBy { column, span: start.to(self.prev_span()) }));
         }
         let words = self.words()?;
+        if let Some(words) = &words {
+            if let Some(clause) = self.column_clause(start, Some(self.to_phrase(&words.spans)))? {
+                return Ok(Segment::Clause(clause));
+            }
+        }
         let tail = self.word(self.pos).filter(|w| TAIL.contains(w)).map(str::to_string);
         let Some(tail) = tail else {
             return match words {
@@ -493,7 +996,8 @@ impl Parser<'_> {
             }
         }
         let min = self.decimal()?;
-        if !self.is_word(self.pos, joiner) {
+        let dash = joiner == "to" && self.kind(self.pos) == TokenKind::Dash;
+        if !self.is_word(self.pos, joiner) && !dash {
             return Err(self.unexpected_after(&min.text, &[format!("`{joiner}`").as_str()]));
         }
         self.pos += 1;
@@ -503,7 +1007,7 @@ impl Parser<'_> {
             return Err(self.error(min.span.to(max.span), message, &[]));
         }
         // One plain word right after the bound is its unit: `500 dollars`.
-        let unit = self.phrase_word(self.pos).filter(|_| !self.starts_tail(self.pos)).map(|(next, span)| {
+        let unit = self.phrase_word(self.pos).filter(|_| !self.starts_tail(self.pos) && !self.is_word(self.pos, "each")).map(|(next, span)| {
             self.pos = next;
             normalize_word(self.src(span))
         });
@@ -541,9 +1045,11 @@ impl Parser<'_> {
 
     /// After `IDs`: `1-1000`, `: 3,7,11`, `matching the order service`.
     fn id_selection(&mut self) -> Result<IdSelection> {
-        if self.kind(self.pos) == TokenKind::Colon {
+        let colon = self.kind(self.pos) == TokenKind::Colon;
+        if colon {
             self.pos += 1;
         }
+        self.bare_ids = colon;
         let expected = ["a range such as `1-1000`", "a list of IDs", "`matching`"];
         if self.is_word(self.pos, "matching") {
             let start = self.peek().span;
@@ -573,6 +1079,7 @@ impl Parser<'_> {
             }
             ids.push(self.id_literal()?);
         }
+        self.bare_ids = false;
         Ok(IdSelection::List { ids, span: start.to(self.prev_span()) })
     }
 
@@ -623,7 +1130,10 @@ impl Parser<'_> {
             TokenKind::Quoted { .. } => true,
             TokenKind::Word | TokenKind::Number => {
                 let end = self.glued_end(i);
-                self.src(self.tokens[i].span.to(self.tokens[end - 1].span)).bytes().any(|b| b.is_ascii_digit())
+                let text = self.src(self.tokens[i].span.to(self.tokens[end - 1].span));
+                // After `IDs:` upper-case codes need no quotes: `ALFKI, BONAP`.
+                let code = self.bare_ids && text.len() >= 2 && text.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+                code || text.bytes().any(|b| b.is_ascii_digit())
             }
             _ => false,
         }
@@ -679,6 +1189,8 @@ impl Parser<'_> {
 
     fn time_unit(&self, i: usize) -> Option<(TimeUnit, bool)> {
         let unit = match self.word(i)? {
+            "hour" => (TimeUnit::Hours, false),
+            "hours" => (TimeUnit::Hours, true),
             "day" => (TimeUnit::Days, false),
             "days" => (TimeUnit::Days, true),
             "week" => (TimeUnit::Weeks, false),
@@ -779,8 +1291,11 @@ impl Parser<'_> {
     // ---- percentages -----------------------------------------------------------
 
     fn percent_clause(&mut self, start: Span) -> Result<()> {
-        if self.is_word(self.pos + 1, "with") {
+        if self.is_word(self.pos + 1, "with") || self.is_word(self.pos + 1, "referencing") {
             return self.orphans(start);
+        }
+        if self.portion_then_without()? {
+            return Ok(());
         }
         let shares = self.shares()?;
         self.clauses.push(Clause::Distribution { column: None, shares, span: start.to(self.prev_span()) });
@@ -790,8 +1305,9 @@ impl Parser<'_> {
     /// `10% with user IDs that don't exist [in the user service | upstream]`.
     fn orphans(&mut self, start: Span) -> Result<()> {
         let percent = self.percent()?;
-        self.pos += 1; // `with`
-        let target = self.required_phrase("with", &["a table name, such as `user`"])?;
+        let keyword = self.src(self.peek().span).to_string();
+        self.pos += 1; // `with` or `referencing`
+        let target = self.required_phrase(&keyword, &["a table name, such as `user`"])?;
         self.expect_word(&["ids", "id"], "`IDs`")?;
         self.expect_word(&["that"], "`that`")?;
         let negated = if self.word(self.pos).is_some_and(|w| ["don't", "dont", "doesn't", "doesnt"].contains(&w)) {
@@ -821,35 +1337,96 @@ impl Parser<'_> {
         Ok(())
     }
 
+    /// `60% completed 40% shipped`, `a third done, the rest open`,
+    /// `30% are urgent and the rest normal`, `70% 4 20% 2 10% 1`.
     fn shares(&mut self) -> Result<Vec<Share>> {
         let mut shares: Vec<Share> = Vec::new();
+        // Value words to the share that used them first: one lookup per
+        // share keeps long scopes linear.
+        let mut seen: HashMap<Vec<String>, Span> = HashMap::new();
         loop {
-            let percent = self.percent()?;
-            let value = self.required_phrase(&format_percent(percent.hundredths), &["a value, such as `completed`"])?;
-            if let Some(earlier) = shares.iter().find(|s| s.value.words == value.words) {
+            let start = self.peek().span;
+            let (portion, percent) = self.portion()?;
+            while self.word(self.pos).is_some_and(|w| SHARE_VERBS.contains(&w)) {
+                self.pos += 1;
+            }
+            let after = self.src(start.to(self.prev_span())).to_string();
+            let value = if self.kind(self.pos) == TokenKind::Number {
+                let (text, span) = self.number_text();
+                Phrase { words: vec![text.clone()], text, span }
+            } else {
+                self.required_phrase(&after, &["a value, such as `completed`"])?
+            };
+            if let Some(earlier) = seen.get(&value.words) {
                 let message = format!("`{}` appears twice in the distribution", value.text);
-                let column = earlier.value.span.column(self.text);
+                let column = earlier.column(self.text);
                 return Err(self
                     .error(value.span, message, &[])
                     .help(format!("merge it with the share at column {column}")));
             }
-            shares.push(Share { percent, value });
+            seen.insert(value.words.clone(), value.span);
+            shares.push(Share { percent, value, portion });
             let save = self.pos;
             self.separator();
-            if !matches!(self.kind(self.pos), TokenKind::Percent(_)) {
+            if !self.portion_ahead(self.pos) {
                 self.pos = save;
                 break;
             }
         }
-        let total: u32 = shares.iter().map(|s| s.percent.hundredths).sum();
-        if total > 10_000 {
+        let rests = shares.iter().filter(|s| s.portion == Portion::Rest).count();
+        if rests > 1 {
+            let second = shares.iter().filter(|s| s.portion == Portion::Rest).nth(1).expect("two");
+            return Err(self
+                .error(second.percent.span.to(second.value.span), "`the rest` appears twice in the distribution", &[])
+                .help("give one value to the rest, and the others a share each"));
+        }
+        // Percentages and fractions summed as exact rationals, so `a third`
+        // three times is exactly 100%.
+        let mut total_num: u128 = 0;
+        let mut total_den: u128 = 1;
+        for share in &shares {
+            let (n, d): (u128, u128) = match share.portion {
+                Portion::Percent(h) => (h as u128, 10_000),
+                Portion::Fraction { num, den } => (num as u128, den as u128),
+                Portion::Rows(_) | Portion::Rest => continue,
+            };
+            total_num = total_num * d + n * total_den;
+            total_den *= d;
+            let g = gcd(total_num, total_den);
+            total_num /= g;
+            total_den /= g;
+        }
+        if total_num > total_den {
             let last = shares.last().expect("at least one share");
-            let message = format!("distribution shares add up to {}, more than 100%", format_percent(total));
+            let shown = format_percent((total_num * 10_000 / total_den).min(u32::MAX as u128) as u32);
+            let message = format!("distribution shares add up to {shown}, more than 100%");
             return Err(self
                 .error(last.percent.span.to(last.value.span), message, &[])
                 .help("shares may add up to less than 100%; the rest is filled in, but never to more"));
         }
         Ok(shares)
+    }
+
+    /// The share at the cursor: a percentage or words; advances.
+    fn portion(&mut self) -> Result<(Portion, Percent)> {
+        if let TokenKind::Percent(hundredths) = self.kind(self.pos) {
+            let percent = self.percent()?;
+            // `30% of them paid`
+            if self.is_word(self.pos, "of") && self.word(self.pos + 1).is_some_and(|w| ["them", "those", "these"].contains(&w)) {
+                self.pos += 2;
+            }
+            return Ok((Portion::Percent(hundredths), percent));
+        }
+        let Some((portion, end)) = self.portion_word(self.pos) else {
+            return Err(self.unexpected(&["a percentage", "a share such as `a third` or `the rest`"]));
+        };
+        let span = self.peek().span.to(self.tokens[end - 1].span);
+        self.pos = end;
+        let hundredths = match portion {
+            Portion::Fraction { num, den } => ((num * 10_000) / den.max(1)).min(10_000) as u32,
+            _ => 0,
+        };
+        Ok((portion, Percent { hundredths, span }))
     }
 
     fn percent(&mut self) -> Result<Percent> {
@@ -924,6 +1501,11 @@ impl Parser<'_> {
     }
 
     fn count(&mut self) -> Result<Count> {
+        if let Some((value, end)) = self.number_word(self.pos) {
+            let span = self.peek().span.to(self.tokens[end - 1].span);
+            self.pos = end;
+            return Ok(Count { value, span });
+        }
         if self.kind(self.pos) != TokenKind::Number {
             return Err(self.unexpected(&["a count"]));
         }
@@ -944,7 +1526,7 @@ impl Parser<'_> {
     fn count_range(&mut self) -> Result<CountRange> {
         let min = self.count()?;
         let joined = self.kind(self.pos) == TokenKind::Dash || self.is_word(self.pos, "to");
-        if !joined || self.kind(self.pos + 1) != TokenKind::Number {
+        if !joined || !self.count_ahead(self.pos + 1) {
             return Ok(CountRange { min: min.value, max: min.value, span: min.span });
         }
         self.pos += 1;
@@ -959,6 +1541,9 @@ impl Parser<'_> {
 
     /// `5`, `4.99`, `-3`, `1,000.50`.
     fn decimal(&mut self) -> Result<Number> {
+        if self.kind(self.pos) == TokenKind::Currency {
+            self.pos += 1;
+        }
         let negative = self.kind(self.pos) == TokenKind::Dash
             && self.kind(self.pos + 1) == TokenKind::Number
             && self.touches(self.pos + 1);
@@ -972,7 +1557,115 @@ impl Parser<'_> {
         let (digits, span) = self.number_text();
         let text = if negative { format!("-{digits}") } else { digits };
         let value = text.parse().expect("digits with an optional fraction parse as f64");
+        if self.kind(self.pos) == TokenKind::Currency && self.touches(self.pos) {
+            self.pos += 1;
+        }
         Ok(Number { text, value, span: if negative { start.to(span) } else { span } })
+    }
+
+    /// A count written in words at `i`: `a dozen`, `twenty`, `two hundred`,
+    /// `a couple of`, and `a`/`an`/`one` before a noun. Returns the value and
+    /// the index past it. `a third` is a fraction, not a count.
+    fn number_word(&self, i: usize) -> Option<(u64, usize)> {
+        let word = self.word(i)?;
+        let lookup = |w: &str| NUMBER_WORDS.iter().find(|(n, _)| *n == w).map(|(_, v)| *v);
+        if word == "a" || word == "an" {
+            let next = self.word(i + 1);
+            if next == Some("couple") {
+                let end = if self.is_word(i + 2, "of") { i + 3 } else { i + 2 };
+                return Some((2, end));
+            }
+            if next == Some("few") {
+                return Some((3, i + 2));
+            }
+            if let Some(v) = next.and_then(|w| ["dozen", "hundred", "thousand"].contains(&w).then(|| lookup(w)).flatten()) {
+                return Some((v, i + 2));
+            }
+            let noun_follows = self.phrase_word(i + 1).is_some()
+                && !next.is_some_and(|w| FRACTION_WORDS.iter().any(|(f, _)| *f == w) || w == "rest");
+            return noun_follows.then_some((1, i + 1));
+        }
+        let mut value = lookup(word)?;
+        let mut end = i + 1;
+        // `twenty five`, `two hundred`, `three dozen`.
+        if value >= 20 && value < 100 && value % 10 == 0 {
+            if let Some(unit) = self.word(end).and_then(lookup).filter(|v| *v < 10) {
+                value += unit;
+                end += 1;
+            }
+        }
+        if let Some(multiplier) = self.word(end).filter(|w| ["dozen", "hundred", "thousand"].contains(w)).and_then(lookup)
+            && value < 100
+        {
+            value *= multiplier;
+            end += 1;
+        }
+        // `one` alone before a fraction is the fraction's numerator.
+        if self.word(end).is_some_and(|w| FRACTION_WORDS.iter().any(|(f, _)| *f == w)) {
+            return None;
+        }
+        Some((value, end))
+    }
+
+    fn count_ahead(&self, i: usize) -> bool {
+        self.kind(i) == TokenKind::Number || self.number_word(i).is_some()
+    }
+
+    /// A share at `i` that is not a percentage: `a third`, `two thirds`,
+    /// `half`, `the rest`, `7 of them`. Returns it and the index past it
+    /// (and past `of them`).
+    fn portion_word(&self, i: usize) -> Option<(Portion, usize)> {
+        let of_them = |j: usize| {
+            if self.is_word(j, "of") && self.word(j + 1).is_some_and(|w| ["them", "those", "these", "which"].contains(&w)) {
+                j + 2
+            } else {
+                j
+            }
+        };
+        let mut j = i;
+        if self.is_word(j, "the") && self.word(j + 1).is_some_and(|w| ["rest", "remainder", "others"].contains(&w)) {
+            return Some((Portion::Rest, of_them(j + 2)));
+        }
+        if self.word(j).is_some_and(|w| ["rest", "remainder", "remaining", "others"].contains(&w)) {
+            return Some((Portion::Rest, of_them(j + 1)));
+        }
+        if self.is_word(j, "all") && self.word(j + 1).is_some_and(|w| w == "others" || w == "other") {
+            return Some((Portion::Rest, j + 2));
+        }
+        let num = match self.word(j) {
+            Some("a" | "an" | "one") => {
+                j += 1;
+                1
+            }
+            Some(w) => match NUMBER_WORDS.iter().find(|(n, _)| *n == w) {
+                Some((_, v)) if *v < 10 && self.word(j + 1).is_some_and(|w| FRACTION_WORDS.iter().any(|(f, _)| *f == w)) => {
+                    j += 1;
+                    *v
+                }
+                _ => 1,
+            },
+            None => {
+                // `7 of them`
+                if self.kind(j) == TokenKind::Number && self.is_word(j + 1, "of") && of_them(j + 1) != j + 1 {
+                    let value = self.src(self.tokens[j].span).parse().ok()?;
+                    return Some((Portion::Rows(value), of_them(j + 1)));
+                }
+                return None;
+            }
+        };
+        if let Some(&(_, den)) = self.word(j).and_then(|w| FRACTION_WORDS.iter().find(|(f, _)| *f == w)) {
+            return Some((Portion::Fraction { num, den }, of_them(j + 1)));
+        }
+        // `seven of them`
+        if j == i && let Some((value, end)) = self.number_word(i) && of_them(end) != end {
+            return Some((Portion::Rows(value), of_them(end)));
+        }
+        None
+    }
+
+    /// A portion at `i`: a percentage or words.
+    fn portion_ahead(&self, i: usize) -> bool {
+        matches!(self.kind(i), TokenKind::Percent(_)) || self.portion_word(i).is_some()
     }
 
     // ---- phrases -----------------------------------------------------------------
@@ -981,7 +1674,7 @@ impl Parser<'_> {
     /// (`high-value`): the index after it and its span. `None` at a keyword
     /// or anything that is not a word.
     fn phrase_word(&self, i: usize) -> Option<(usize, Span)> {
-        if self.kind(i) != TokenKind::Word || self.is_stop(i) {
+        if self.kind(i) != TokenKind::Word || self.is_stop(i) || self.is_hint_verb(i) || (self.is_word(i, "of") && self.bound_ahead(i + 1)) {
             return None;
         }
         let end = self.glued_end(i);
@@ -1010,7 +1703,7 @@ impl Parser<'_> {
         while let Some((next, _)) = self.phrase_word(j) {
             j = next;
         }
-        self.word(j).is_some_and(|w| TAIL.contains(&w))
+        j > i && self.column_clause_ahead(j) || self.word(j).is_some_and(|w| TAIL.contains(&w))
     }
 
     /// Index past the run of touching words, numbers and dashes at `i`
@@ -1160,10 +1853,29 @@ impl Parser<'_> {
             TokenKind::Number => format!("number `{text}`"),
             TokenKind::Percent(_) => format!("percentage `{text}`"),
             TokenKind::Quoted { .. } => format!("quoted value `{text}`"),
-            TokenKind::Comma | TokenKind::Colon | TokenKind::Dash => format!("`{text}`"),
+            TokenKind::Comma | TokenKind::Colon | TokenKind::Dash | TokenKind::Currency => format!("`{text}`"),
             TokenKind::Eof => "end of scope".to_string(),
         }
     }
+}
+
+fn is_unit_word(word: &str) -> bool {
+    ["dollars", "dollar", "euros", "euro", "eur", "usd", "pounds", "gbp", "bucks", "cents", "percent"].contains(&word)
+}
+
+fn valid_date(year: i32, month: u32, day: u32) -> bool {
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
+fn gcd(a: u128, b: u128) -> u128 {
+    if b == 0 { a.max(1) } else { gcd(b, a % b) }
 }
 
 fn span_of(spans: &[Span]) -> Span {

@@ -4,7 +4,7 @@
 //! keeps the expected ASTs readable; spans and exact fields are checked
 //! separately where they matter.
 
-use seedfast_scope::{Clause, IdSelection, Percent, Phrase, Scope, ScopeError, Span, TimeUnit, parse};
+use seedfast_scope::{Clause, IdSelection, Percent, Phrase, Portion, Scope, ScopeError, Span, TimeUnit, parse};
 
 fn ok(text: &str) -> Scope {
     parse(text).unwrap_or_else(|error| panic!("`{text}` should parse:\n{error}"))
@@ -62,8 +62,13 @@ fn clause(c: &Clause) -> String {
             format!("refs({}{})", phrase(target), ids(selection.as_ref()))
         }
         Clause::Distribution { column, shares, .. } => {
-            let shares: Vec<String> =
-                shares.iter().map(|s| format!("{} {}", percent(&s.percent), phrase(&s.value))).collect();
+            let shares: Vec<String> = shares
+                .iter()
+                .map(|s| match s.portion {
+                    Portion::Percent(_) => format!("{} {}", percent(&s.percent), phrase(&s.value)),
+                    other => format!("{other:?} {}", phrase(&s.value)),
+                })
+                .collect();
             let column = column.as_ref().map_or_else(|| "-".into(), phrase);
             format!("dist({column}: {})", shares.join(", "))
         }
@@ -85,6 +90,19 @@ fn clause(c: &Clause) -> String {
         Clause::GroupedBy { column, .. } => format!("grouped({})", phrase(column)),
         Clause::Monotonic { column, .. } => format!("monotonic({})", phrase(column)),
         Clause::Purpose { .. } => "purpose".to_string(),
+        Clause::Period { column, period, .. } => {
+            format!("period({}{period:?})", column.as_ref().map(|c| format!("{} ", phrase(c))).unwrap_or_default())
+        }
+        Clause::Nulls { portion, column, .. } => format!("nulls({portion:?} {})", phrase(column)),
+        Clause::Affix { column, value, affix, .. } => {
+            format!("affix({}{affix:?} {})", column.as_ref().map(|c| format!("{} ", phrase(c))).unwrap_or_default(), value.text)
+        }
+        Clause::Bound { column, lower, upper, .. } => format!(
+            "bound({}{}..{})",
+            column.as_ref().map(|c| format!("{} ", phrase(c))).unwrap_or_default(),
+            lower.as_ref().map(|n| n.text.as_str()).unwrap_or(""),
+            upper.as_ref().map(|n| n.text.as_str()).unwrap_or("")
+        ),
     }
 }
 
@@ -473,7 +491,8 @@ fn flavour_words_are_dropped_from_the_front_of_phrases() {
         "10 users with varied profiles, realistic addresses, diverse plausible names, some typical random sample preferences",
     );
     assert_eq!(summary(&scope), ["with(profiles)", "with(addresses)", "with(names)", "with(preferences)"]);
-    assert_eq!(summary(&ok("10 varied users with a profile")), ["with(profile)"]);
+    // `a` before a noun is a count of one.
+    assert_eq!(summary(&ok("10 varied users with a profile")), ["with(1..=1 profile)"]);
     assert_eq!(ok("10 varied users").subject.words, ["users"]);
     // A value that is only a flavour word stays: it may be the value itself.
     assert_eq!(summary(&ok("10 draws, mix of random, fixed, and the sample")), ["values(-: random|fixed|sample)"]);
@@ -682,7 +701,7 @@ fn display_of_a_multi_line_scope_is_flattened() {
 fn display_of_unknown_punctuation() {
     assert_eq!(
         err("10 users & orders").to_string(),
-        "unexpected character `&` at column 10; expected a word, a number, a percentage, `,`, `:`, a quoted value\n  | 10 users & orders\n  |          ^"
+        "unexpected character `&` at column 10; expected a word, a number, a percentage, `,`, `:`, a quoted value, a currency sign\n  | 10 users & orders\n  |          ^"
     );
 }
 
@@ -836,7 +855,7 @@ fn text_ids_must_be_quoted_or_contain_a_digit() {
 #[test]
 fn unknown_punctuation_points_at_the_character() {
     for (text, bad) in
-        [("10 users; orders", ";"), ("10 users (with addresses)", "("), ("10 users.", "."), ("$5 users", "$")]
+        [("10 users; orders", ";"), ("10 users (with addresses)", "("), ("10 users.", "."), ("5 = users", "=")]
     {
         let error = err(text);
         assert_eq!(at(text, error.span), bad, "{text}");

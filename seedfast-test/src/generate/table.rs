@@ -206,6 +206,7 @@ impl<'a> TableGen<'a> {
         self.event_log()?;
         self.rules()?;
         self.remaining()?;
+        self.reshape()?;
         self.row_rules()?;
         self.composite_uniques()?;
         self.partial_uniques()?;
@@ -284,6 +285,20 @@ impl<'a> TableGen<'a> {
         } else {
             return Ok(None);
         };
+        // `refunds for failed payments`: only parents with that value.
+        if let Some(Rule::ParentIs { column, value }) = fk.columns.first().and_then(|c| self.tp.rules.get(c))
+            && let Some(parent) = self.generated(fk.ref_table)
+        {
+            let values = parent.column(*column);
+            let mut p = 0;
+            keys.retain(|_| {
+                p += 1;
+                values.get(p - 1).is_some_and(|v| v.key() == *value || (matches!(v, Value::Bool(true)) && value == "true"))
+            });
+            if keys.is_empty() {
+                return Err(self.unsatisfiable(fk.columns[0], format!("foreign key {}", fk.name), format!("no seeded `{}` row has `{value}`", self.schema.tables[fk.ref_table].display_name()), "seed parents with that value, or drop the word"));
+            }
+        }
         // `for users with IDs: 3,7,11` on a local foreign key narrows the targets.
         if fk.columns.len() == 1
             && let Some(Rule::Ids(set) | Rule::OnePerId(set)) = self.tp.rules.get(&fk.columns[0])
@@ -487,6 +502,25 @@ impl<'a> TableGen<'a> {
                     let ids = self.id_values(c, set)?;
                     (0..ids.len().min(self.n)).map(|i| ids.get(i)).collect()
                 }
+                Rule::Parts { parts, rest } => self.parts(c, parts, rest.as_deref(), &mut rng),
+                Rule::Cycle(values) => {
+                    // The k-th child of each parent takes the k-th value.
+                    let mut seen: HashMap<usize, usize> = HashMap::new();
+                    (0..self.n)
+                        .map(|i| {
+                            let parent = self.parents.as_ref().map_or(0, |(_, p)| p[i]);
+                            let k = seen.entry(parent).or_insert(0);
+                            *k += 1;
+                            self.typed_text(c, &values[(*k - 1) % values.len()])
+                        })
+                        .collect()
+                }
+                Rule::Window { start, end } => {
+                    let span = (*end - *start).num_seconds().max(1);
+                    (0..self.n).map(|_| self.time_value(c, *start + Duration::seconds(rng.random_range(0..span)))).collect()
+                }
+                // Shapes of generated values, applied once they exist.
+                Rule::Nulls { .. } | Rule::Prefix(_) | Rule::EmailDomain(_) | Rule::ParentIs { .. } => continue,
                 Rule::Derived { via, source, key, from, after, valid } => {
                     let values = self.derived(c, *via, source, key, from, *after, &mut rng)?;
                     if let Some(valid) = valid {
@@ -569,17 +603,32 @@ impl<'a> TableGen<'a> {
     /// Exact shares: 60% of 8,000 is 4,800 rows. Hundredths are rounded by
     /// largest remainder so the counts add up to the rows they cover.
     fn shares(&self, c: usize, shares: &[(String, u32)], rng: &mut Pcg64) -> Vec<Value> {
-        let n = self.n as u64;
-        let total: u64 = shares.iter().map(|(_, h)| *h as u64).sum();
-        let covered = (n * total + 5000) / 10_000;
-        let mut counts: Vec<(u64, u64, usize)> =
-            shares.iter().enumerate().map(|(i, (_, h))| ((n * *h as u64) / 10_000, (n * *h as u64) % 10_000, i)).collect();
+        let parts: Vec<(String, u64, u64)> = shares.iter().map(|(v, h)| (v.clone(), *h as u64, 10_000)).collect();
+        self.parts(c, &parts, None, rng)
+    }
+
+    /// Exactly `num/den` of the rows per part, rounded by largest remainder
+    /// so the parts together cover the rounded total.
+    fn parts(&self, c: usize, shares: &[(String, u64, u64)], rest: Option<&str>, rng: &mut Pcg64) -> Vec<Value> {
+        let n = self.n as u128;
+        // Over a common denominator, remainders of different fractions compare.
+        let l = shares.iter().fold(1u128, |l, (_, _, d)| lcm(l, (*d).max(1) as u128));
+        let total: u128 = shares.iter().map(|(_, num, d)| *num as u128 * (l / (*d).max(1) as u128)).sum();
+        let covered = ((n * total + l / 2) / l) as u64;
+        let mut counts: Vec<(u64, u128, usize)> = shares
+            .iter()
+            .enumerate()
+            .map(|(i, (_, num, d))| {
+                let d = (*d).max(1) as u128;
+                (((n * *num as u128) / d) as u64, ((n * *num as u128) % d) * (l / d), i)
+            })
+            .collect();
         let assigned: u64 = counts.iter().map(|c| c.0).sum();
         let mut by_remainder: Vec<usize> = (0..counts.len()).collect();
         by_remainder.sort_by_key(|&i| (std::cmp::Reverse(counts[i].1), i));
         // Each share lost less than one row to flooring, so the shortfall is
         // at most one row per share.
-        let shortfall = covered.min(n).saturating_sub(assigned) as usize;
+        let shortfall = covered.min(self.n as u64).saturating_sub(assigned) as usize;
         for &i in by_remainder.iter().cycle().take(shortfall) {
             counts[i].0 += 1;
         }
@@ -587,9 +636,14 @@ impl<'a> TableGen<'a> {
         for (count, _, i) in &counts {
             out.extend((0..*count).map(|_| self.typed_text(c, &shares[*i].0)));
         }
+        if let Some(rest) = rest {
+            while out.len() < self.n {
+                out.push(self.typed_text(c, rest));
+            }
+        }
         // Shares under 100%: the rest from the column's other values.
-        let others: Vec<String> = self.specs[c].allowed.iter().filter(|a| !shares.iter().any(|(v, _)| v == *a)).cloned().collect();
-        let pool = if others.is_empty() { shares.iter().map(|(v, _)| v.clone()).collect() } else { others };
+        let others: Vec<String> = self.specs[c].allowed.iter().filter(|a| !shares.iter().any(|(v, _, _)| v == *a)).cloned().collect();
+        let pool = if others.is_empty() { shares.iter().map(|(v, _, _)| v.clone()).collect() } else { others };
         while out.len() < self.n {
             out.push(self.typed_text(c, &pool[rng.random_range(0..pool.len())]));
         }
@@ -661,6 +715,42 @@ impl<'a> TableGen<'a> {
     }
 
     /// Every column not yet filled, after the columns it relates to.
+    /// Rules that change generated values: exact NULL shares, prefixes
+    /// (`named Bob`), email domains.
+    fn reshape(&mut self) -> Result<()> {
+        for (&c, rule) in &self.tp.rules {
+            let Some(column) = self.columns[c].as_mut() else { continue };
+            match rule {
+                Rule::Nulls { num, den } => {
+                    let nulls = ((self.n as u128 * *num as u128 * 2 + *den as u128) / (2 * (*den).max(1) as u128)) as usize;
+                    let mut rows: Vec<usize> = (0..self.n).collect();
+                    rows.shuffle(&mut stream(self.plan.options.seed, &self.t.qualified(), &format!("#nulls:{}", self.t.columns[c].name)));
+                    for &r in rows.iter().take(nulls) {
+                        column[r] = Value::Null;
+                    }
+                }
+                Rule::Prefix(prefix) => {
+                    for v in column.iter_mut() {
+                        if let Value::Text(t) = v {
+                            let rest = t.split_once(' ').map_or(t.as_str(), |(_, r)| r);
+                            *t = format!("{prefix} {rest}");
+                        }
+                    }
+                }
+                Rule::EmailDomain(domain) => {
+                    for v in column.iter_mut() {
+                        if let Value::Text(t) = v {
+                            let local = t.split_once('@').map_or(t.as_str(), |(l, _)| l);
+                            *t = format!("{local}@{domain}");
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
     fn remaining(&mut self) -> Result<()> {
         let mut pending: Vec<usize> = (0..self.t.columns.len()).filter(|&c| self.columns[c].is_none() && !self.t.columns[c].generated).collect();
         while !pending.is_empty() {
@@ -1178,4 +1268,11 @@ fn pad(mut s: String, min_len: Option<usize>) -> String {
 
 fn fk_names(t: &Table, k: usize) -> String {
     t.foreign_keys[k].columns.iter().map(|&c| t.columns[c].name.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+fn lcm(a: u128, b: u128) -> u128 {
+    fn gcd(a: u128, b: u128) -> u128 {
+        if b == 0 { a } else { gcd(b, a % b) }
+    }
+    a / gcd(a, b).max(1) * b
 }

@@ -74,6 +74,37 @@ pub struct Plan {
     pub options: SeedOptions,
     /// Parents before children (cycles broken, see [`TablePlan::deferred_fks`]).
     pub tables: Vec<TablePlan>,
+    /// The planned tables by name, in insertion order, for [`Plan::explain`].
+    pub shown: Vec<PlannedTable>,
+    /// Every phrase of the scope and what it was bound to.
+    pub bindings: Vec<Binding>,
+}
+
+impl Plan {
+    /// The plan in words: each table with its row count and why it is
+    /// there, then each phrase of the scope and the column and rule it was
+    /// bound to. What `seedfast plan` prints.
+    pub fn explain(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl std::fmt::Display for Plan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let width = self.shown.iter().map(|t| t.table.len()).max().unwrap_or(0);
+        let rows = self.shown.iter().map(|t| t.rows.len()).max().unwrap_or(0);
+        writeln!(f, "tables:")?;
+        for t in &self.shown {
+            writeln!(f, "  {:width$}  {:>rows$}  {}", t.table, t.rows, t.why)?;
+        }
+        if !self.bindings.is_empty() {
+            writeln!(f, "phrases:")?;
+            for b in &self.bindings {
+                writeln!(f, "  \"{}\" -> {}", b.phrase, b.meaning)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -147,6 +178,43 @@ pub enum Rule {
     /// upstream values outside it are inherited orphans (an order's
     /// deliberately missing user is its payment's too) and reported as such.
     Derived { via: usize, source: Arc<UpstreamTable>, key: String, from: String, after: bool, valid: Option<Arc<Vec<Value>>> },
+    /// Exact parts of the rows, each `num/den` of them (`a third done`,
+    /// `7 of them discontinued`, `30%`), largest remainders rounding; `rest`
+    /// takes what is left, else the column's other values do.
+    Parts { parts: Vec<(String, u64, u64)>, rest: Option<String> },
+    /// Exactly `num/den` of the rows are NULL, the others generated as usual
+    /// (`40% without email addresses`).
+    Nulls { num: u64, den: u64 },
+    /// Generated values that start with this text (`named Bob`).
+    Prefix(String),
+    /// Generated email addresses at this domain (`emails at example.org`).
+    EmailDomain(String),
+    /// Times within `[start, end)` for this one column (`placed in 2025`).
+    Window { start: DateTime<Utc>, end: DateTime<Utc> },
+    /// The `k`-th row of each parent takes the `k`-th value (`each with a
+    /// home and a work address`: one of each per customer).
+    Cycle(Vec<String>),
+    /// On a foreign key: only parents whose `column` holds `value`
+    /// (`refunds for failed payments`).
+    ParentIs { column: usize, value: String },
+}
+
+/// How one phrase of the scope was read: shown by `seedfast plan` and
+/// [`Plan::explain`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Binding {
+    /// The words as written.
+    pub phrase: String,
+    /// What they were bound to: `users.tier = 'pro'`.
+    pub meaning: String,
+}
+
+/// One planned table as shown to the user.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PlannedTable {
+    pub table: String,
+    pub rows: String,
+    pub why: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

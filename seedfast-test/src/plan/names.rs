@@ -1,44 +1,30 @@
 //! Matching the user's nouns to the schema's names: `order items` is
 //! `order_items`, `categories` is `category`, `prices` is `price`.
 
-/// English singular of one lowercase word, good enough for table and column
-/// names (`categories` -> `category`, `addresses` -> `address`,
-/// `statuses` -> `status`, `people` -> `person`).
+/// Words whose singular and plural are the same for table and column
+/// names, where the inflection library would change them.
+const INVARIANT: &[&str] = &["data", "status", "news", "series", "address", "inventory", "metadata", "media", "alias", "bus", "analysis"];
+
+/// English singular of one lowercase word, from the `pluralizer` rule set
+/// (irregulars such as `people`, `salespeople`, `aliases`, `criteria`).
 pub fn singular(word: &str) -> String {
     let w = word.to_lowercase();
-    match w.as_str() {
-        "people" => return "person".into(),
-        "children" => return "child".into(),
-        "data" | "status" | "news" | "series" | "address" | "inventory" => return w,
-        _ => {}
+    if INVARIANT.contains(&w.as_str()) || !w.chars().any(char::is_alphabetic) || w.ends_with(|c: char| c.is_ascii_digit()) {
+        return w;
     }
-    if let Some(stem) = w.strip_suffix("ies").filter(|s| s.len() > 1) {
-        return format!("{stem}y");
-    }
-    for suffix in ["sses", "shes", "ches", "xes", "zzes", "uses", "sses"] {
-        if let Some(stem) = w.strip_suffix(suffix) {
-            return format!("{stem}{}", &suffix[..suffix.len() - 2]);
-        }
-    }
-    if w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") && w.len() > 1 {
-        return w[..w.len() - 1].to_string();
-    }
-    w
+    pluralizer::pluralize(&w, 1, false)
 }
 
 /// English plural of one lowercase word.
 pub fn plural(word: &str) -> String {
     let w = singular(word);
-    if w == "person" {
-        return "people".into();
+    if !w.chars().any(char::is_alphabetic) || w.ends_with(|c: char| c.is_ascii_digit()) {
+        return w;
     }
-    if w.ends_with('y') && !w.ends_with("ay") && !w.ends_with("ey") && !w.ends_with("oy") {
-        return format!("{}ies", &w[..w.len() - 1]);
-    }
-    if w.ends_with('s') || w.ends_with('x') || w.ends_with("ch") || w.ends_with("sh") {
+    if w == "status" || w == "address" || w == "alias" || w == "bus" {
         return format!("{w}es");
     }
-    format!("{w}s")
+    pluralizer::pluralize(&w, 2, false)
 }
 
 /// Snake-case spellings a phrase may take as a name, most literal first:
@@ -121,6 +107,10 @@ mod should {
             ("people", "person"),
             ("status", "status"),
             ("inventory", "inventory"),
+            ("aliases", "alias"),
+            ("salespeople", "salesperson"),
+            ("criteria", "criterion"),
+            ("iso_3166_1", "iso_3166_1"),
         ] {
             assert_eq!(singular(p), s, "{p}");
         }

@@ -4,10 +4,11 @@
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{Duration, Months};
-use seedfast_scope::{Clause, IdSelection, Phrase, Scope, ScopeError, Span, TimeUnit};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use seedfast_scope::{Affix, Clause, Date, IdSelection, Period, Phrase, Portion, Scope, ScopeError, Share, Span, TimeUnit};
 
 use super::names::{closest, match_value, name_variants, singular, squash};
-use super::{EventLog, IdSet, OrphanRule, Plan, Rows, Rule, SeedOptions, TablePlan, Why};
+use super::{Binding, EventLog, IdSet, OrphanRule, Plan, PlannedTable, Rows, Rule, SeedOptions, TablePlan, Why};
 use crate::error::{Error, Result};
 use crate::generate::Value;
 use crate::schema::{CheckExpr, Literal, Operand, Schema, SqlType, Table};
@@ -21,19 +22,27 @@ pub const REQUIRED_PARENT_ROWS: u64 = 5;
 const DEFAULT_CHILDREN: (u64, u64) = (1, 3);
 
 pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &Upstream) -> Result<Plan> {
-    let mut r = Resolver { schema, scope, upstream, plans: Vec::new() };
-    let subject = r.table(&scope.subject)?;
+    let mut r = Resolver { schema, scope, upstream, plans: Vec::new(), options, bindings: Vec::new() };
+    let (subject, adjectives) = r.subject_table(&scope.subject)?;
     r.plan_mut(subject, Why::Requested);
+    let subject_span = scope.count.map_or(scope.subject.span, |c| c.span.to(scope.subject.span));
+    r.bind(subject_span, format!("table {}", schema.tables[subject].display_name()));
 
     // Count: explicit, or one row per referenced ID (`payments for order IDs 1-8000`).
     let mut one_per_id_pending = scope.count.is_none();
     r.plan_mut(subject, Why::Requested).rows = Rows::Exactly(scope.count.map(|c| options.scaled(c.value)).unwrap_or(0));
 
+    for (col, value, span) in adjectives {
+        r.fixed(subject, col, value.clone(), span)?;
+        let t = &schema.tables[subject];
+        r.bind(span, format!("{}.{} = '{value}'", t.display_name(), t.columns[col].name));
+    }
     if !scope.subject_values.is_empty() {
         r.subject_values(subject)?;
     }
 
     for clause in &scope.clauses {
+        let before = r.snapshot();
         match clause {
             Clause::With { target, count, per, .. } => r.with(subject, target, count.as_ref().map(|c| (c.min, c.max)), per.as_ref())?,
             Clause::Across { count, target, named, .. } => r.across(subject, options.scaled(count.value).max(named.len() as u64), target, named)?,
@@ -43,10 +52,33 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                 })?;
                 r.plan_mut(subject, Why::Requested).window = Some((start, options.now));
             }
+            Clause::References { target, ids: None, span } if target.words.len() > 1 && ["all", "every", "each"].contains(&target.words[0].as_str()) => {
+                // `payments for all orders`: one row per parent row.
+                let parent = Phrase { words: target.words[1..].to_vec(), text: target.words[1..].join(" "), span: target.span };
+                let (table, column) = r.reference_column(subject, &parent)?;
+                let t = &schema.tables[table];
+                let Some(fk) = t.foreign_keys.iter().position(|fk| fk.columns == [column]) else {
+                    return Err(ScopeError::new(&scope.text, *span, format!("`{}.{}` has no foreign key in this database, so there are no rows to follow", t.display_name(), t.columns[column].name))
+                        .help("give the IDs instead, as in `for order IDs 1-100`")
+                        .into());
+                };
+                if r.planned(t.foreign_keys[fk].ref_table).is_none() {
+                    let by = t.display_name();
+                    r.plan_mut(t.foreign_keys[fk].ref_table, Why::Required { by }).rows = Rows::Exactly(REQUIRED_PARENT_ROWS);
+                }
+                r.plan_mut(table, Why::Mentioned).rows = Rows::PerParent { fk, min: 1, max: 1 };
+                if table == subject {
+                    one_per_id_pending = false;
+                }
+            }
             Clause::References { target, ids, span } => {
-                let (table, column) = r.reference_column(subject, target)?;
+                let (table, column) = match r.reference_column(subject, target) {
+                    Ok(found) => found,
+                    Err(e) => r.narrowed_reference(subject, target, *span)?.ok_or(e)?,
+                };
                 let Some(ids) = ids else {
                     // `referencing recent orders`: any referenced row will do.
+                    r.explain_change(&before, clause.span());
                     continue;
                 };
                 let set = scale_ids(r.id_set(ids, table, column)?, options);
@@ -58,6 +90,12 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                     Rule::Ids(set)
                 };
                 r.set_rule(table, column, rule, *span)?;
+            }
+            Clause::Distribution { column: None, shares, span } => {
+                r.parts(subject, shares, *span)?;
+            }
+            Clause::Distribution { column: Some(_), shares, span } if shares.iter().any(|s| !matches!(s.portion, Portion::Percent(_))) => {
+                r.parts(subject, shares, *span)?;
             }
             Clause::Distribution { column, shares, span } => {
                 let values: Vec<&str> = shares.iter().map(|s| s.value.text.as_str()).collect();
@@ -104,7 +142,14 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                 r.event_log(subject).time = Some(col);
             }
             Clause::Purpose { .. } => {}
+            Clause::Period { column, period, span } => r.period(subject, column.as_ref(), *period, *span)?,
+            Clause::Nulls { portion, column, span } => r.nulls(subject, *portion, column, *span)?,
+            Clause::Affix { column, value, affix, span } => r.affix(subject, column.as_ref(), value, *affix, *span)?,
+            Clause::Bound { column, lower, upper, span } => {
+                r.bound(subject, column.as_ref(), lower.as_ref().map(|n| n.value), upper.as_ref().map(|n| n.value), *span)?
+            }
         }
+        r.explain_change(&before, clause.span());
     }
 
     if one_per_id_pending {
@@ -117,7 +162,8 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
     r.add_required_parents()?;
     r.orphan_counts()?;
     let tables = super::order::insertion_order(schema, r.plans)?;
-    let plan = Plan { options, tables };
+    let shown = tables.iter().map(|p| PlannedTable { table: schema.tables[p.table].display_name(), rows: rows_text(schema, p), why: why_text(&p.why) }).collect();
+    let plan = Plan { options, tables, shown, bindings: r.bindings };
     super::limits::check(schema, &plan, super::limits::max_rows()?)?;
     Ok(plan)
 }
@@ -126,6 +172,7 @@ fn window_start(options: SeedOptions, amount: u64, unit: TimeUnit) -> Option<chr
     let now = options.now;
     let amount32 = u32::try_from(amount).ok()?;
     match unit {
+        TimeUnit::Hours => now.checked_sub_signed(Duration::try_hours(amount as i64)?),
         TimeUnit::Days => now.checked_sub_signed(Duration::try_days(amount as i64)?),
         TimeUnit::Weeks => now.checked_sub_signed(Duration::try_weeks(amount as i64)?),
         TimeUnit::Months => now.checked_sub_months(Months::new(amount32)),
@@ -156,6 +203,8 @@ struct Resolver<'a> {
     scope: &'a Scope,
     upstream: &'a Upstream,
     plans: Vec<TablePlan>,
+    options: SeedOptions,
+    bindings: Vec<Binding>,
 }
 
 impl<'a> Resolver<'a> {
@@ -202,35 +251,63 @@ impl<'a> Resolver<'a> {
         Ok(())
     }
 
-    /// A table by name, anywhere in the schema; `public` wins ties.
+    /// A table by name, anywhere in the schema.
     fn table(&self, phrase: &Phrase) -> Result<usize> {
-        self.find_table(phrase).ok_or_else(|| {
-            let names: Vec<String> = self.schema.tables.iter().map(|t| t.display_name()).collect();
-            let mut e = self.err(phrase.span, format!("unknown table `{}`", phrase.text));
-            e.expected = names.iter().take(12).map(|n| format!("`{n}`")).collect();
-            if let Some(best) = closest(&phrase.words.join("_"), self.schema.tables.iter().map(|t| t.name.as_str())) {
-                e = e.help(format!("did you mean `{best}`?"));
-            }
-            // Partitions are seeded through their parent, which routes each row.
-            let variants: Vec<String> = name_variants(&phrase.words).iter().map(|v| squash(v)).collect();
-            let parent = self.schema.tables.iter().find_map(|t| {
-                let p = t.partitioning.as_ref()?.partitions.iter().find(|p| variants.contains(&squash(p.name.rsplit('.').next().unwrap_or(&p.name))))?;
-                Some((p.name.clone(), t.display_name()))
-            });
-            if let Some((partition, parent)) = parent {
-                e.message = format!("`{partition}` is a partition of `{parent}`, not a table to seed");
-                e = e.help(format!("seed `{parent}`: each row goes to the partition its key selects"));
-            }
-            Error::Scope(e)
-        })
+        self.find_table(phrase)?.ok_or_else(|| self.unknown_table(phrase))
     }
 
-    fn find_table(&self, phrase: &Phrase) -> Option<usize> {
+    fn unknown_table(&self, phrase: &Phrase) -> Error {
+        let names: Vec<String> = self.schema.tables.iter().map(|t| t.display_name()).collect();
+        let mut e = self.err(phrase.span, format!("unknown table `{}`", phrase.text));
+        e.expected = names.iter().take(12).map(|n| format!("`{n}`")).collect();
+        let wanted = phrase.words.iter().map(|w| singular(w)).collect::<Vec<_>>().join("_");
+        let best = closest(&phrase.words.join("_"), self.schema.tables.iter().map(|t| t.name.as_str()))
+            .or_else(|| closest(&wanted, self.schema.tables.iter().map(|t| t.name.as_str())))
+            .or_else(|| self.schema.tables.iter().map(|t| t.name.as_str()).find(|n| squash(n).contains(&squash(&wanted)) || squash(&wanted).contains(&squash(n))));
+        e = match best {
+            Some(best) => e.help(format!("did you mean `{best}`?")),
+            None => e.help(format!("name one of the tables above; quote names with digits or capitals as written, e.g. `10 \"{}\"`", names.first().map(String::as_str).unwrap_or("users"))),
+        };
+        // Partitions are seeded through their parent, which routes each row.
         let variants: Vec<String> = name_variants(&phrase.words).iter().map(|v| squash(v)).collect();
-        let mut found: Vec<usize> =
-            (0..self.schema.tables.len()).filter(|&i| variants.contains(&squash(&self.schema.tables[i].name))).collect();
-        found.sort_by_key(|&i| (self.schema.tables[i].schema != "public", variants.iter().position(|v| *v == squash(&self.schema.tables[i].name))));
-        found.first().copied()
+        let parent = self.schema.tables.iter().find_map(|t| {
+            let p = t.partitioning.as_ref()?.partitions.iter().find(|p| variants.contains(&squash(p.name.rsplit('.').next().unwrap_or(&p.name))))?;
+            Some((p.name.clone(), t.display_name()))
+        });
+        if let Some((partition, parent)) = parent {
+            e.message = format!("`{partition}` is a partition of `{parent}`, not a table to seed");
+            e = e.help(format!("seed `{parent}`: each row goes to the partition its key selects"));
+        }
+        Error::Scope(e)
+    }
+
+    /// The table a phrase names: `order items` is `order_items`,
+    /// `sales.orders` names its schema. The same name in two schemas is an
+    /// error naming both, never a silent pick.
+    fn find_table(&self, phrase: &Phrase) -> Result<Option<usize>> {
+        if let [one] = phrase.words.as_slice()
+            && let Some((schema, name)) = one.split_once('.')
+        {
+            let inner = Phrase { words: vec![name.to_string()], text: name.to_string(), span: phrase.span };
+            let variants: Vec<String> = name_variants(&inner.words).iter().map(|v| squash(v)).collect();
+            return Ok((0..self.schema.tables.len()).find(|&i| {
+                let t = &self.schema.tables[i];
+                t.schema.eq_ignore_ascii_case(schema) && variants.contains(&squash(&t.name))
+            }));
+        }
+        let variants: Vec<String> = name_variants(&phrase.words).iter().map(|v| squash(v)).collect();
+        let rank = |i: usize| variants.iter().position(|v| *v == squash(&self.schema.tables[i].name));
+        let mut found: Vec<usize> = (0..self.schema.tables.len()).filter(|&i| rank(i).is_some()).collect();
+        found.sort_by_key(|&i| rank(i));
+        let Some(&best) = found.first() else { return Ok(None) };
+        let same: Vec<usize> = found.iter().copied().filter(|&i| squash(&self.schema.tables[i].name) == squash(&self.schema.tables[best].name)).collect();
+        if same.len() > 1 {
+            let names: Vec<String> = same.iter().map(|&i| format!("{}.{}", self.schema.tables[i].schema, self.schema.tables[i].name)).collect();
+            let mut e = self.err(phrase.span, format!("`{}` is ambiguous: {} tables have this name", phrase.text, same.len()));
+            e.expected = names.iter().map(|n| format!("`{n}`")).collect();
+            return Err(e.help(format!("name the schema, as in `{}`", names[0])).into());
+        }
+        Ok(Some(best))
     }
 
     /// Tables with a foreign key to `parent` whose name matches the phrase
@@ -259,8 +336,16 @@ impl<'a> Resolver<'a> {
             return exact;
         }
         let first = singular(&phrase.words[0]);
-        (0..t.columns.len())
+        let direct: Vec<usize> = (0..t.columns.len())
             .filter(|&c| !t.columns[c].generated && t.columns[c].name.to_lowercase().split('_').any(|part| singular(part) == first))
+            .collect();
+        if !direct.is_empty() {
+            return direct;
+        }
+        // `priced` names `price`, `shipped` names `shipped_at`.
+        let stems = word_stems(&phrase.words[0]);
+        (0..t.columns.len())
+            .filter(|&c| !t.columns[c].generated && t.columns[c].name.to_lowercase().split('_').any(|part| stems.iter().any(|s| squash(part).starts_with(s.as_str()) || s.starts_with(&squash(part)) && part.len() >= 4)))
             .collect()
     }
 
@@ -272,9 +357,10 @@ impl<'a> Resolver<'a> {
         let t = &self.schema.tables[table];
         let mut e = self.err(phrase.span, format!("unknown column `{}` in table `{}`", phrase.text, t.display_name()));
         e.expected = t.columns.iter().map(|c| format!("`{}`", c.name)).collect();
-        if let Some(best) = closest(&phrase.words.join("_"), t.columns.iter().map(|c| c.name.as_str())) {
-            e = e.help(format!("did you mean `{best}`?"));
-        }
+        e = match closest(&phrase.words.join("_"), t.columns.iter().map(|c| c.name.as_str())) {
+            Some(best) => e.help(format!("did you mean `{best}`?")),
+            None => e.help("name one of the columns above, in its words (`first names` for `first_name`)"),
+        };
         Error::Scope(e)
     }
 
@@ -320,14 +406,392 @@ impl<'a> Resolver<'a> {
         Rows::PerParent { fk, min, max }
     }
 
+
+    // ---- explaining --------------------------------------------------------
+
+    fn bind(&mut self, span: Span, meaning: String) {
+        let phrase = self.slice(span).to_string();
+        self.bindings.push(Binding { phrase, meaning });
+    }
+
+    /// What the plans say, to tell what a clause changed.
+    fn snapshot(&self) -> Vec<(usize, Rows, Vec<(usize, String)>, Option<(DateTime<Utc>, DateTime<Utc>)>, Vec<usize>)> {
+        self.plans
+            .iter()
+            .map(|p| (p.table, p.rows.clone(), p.rules.iter().map(|(c, r)| (*c, format!("{r:?}"))).collect(), p.window, p.fill.clone()))
+            .collect()
+    }
+
+    /// One binding per thing a clause changed: a table's rows, a column's
+    /// rule, a window, a column to fill.
+    fn explain_change(&mut self, before: &[(usize, Rows, Vec<(usize, String)>, Option<(DateTime<Utc>, DateTime<Utc>)>, Vec<usize>)], span: Span) {
+        let mut meanings = Vec::new();
+        for p in &self.plans {
+            let t = &self.schema.tables[p.table];
+            let old = before.iter().find(|b| b.0 == p.table);
+            if old.is_none_or(|o| o.1 != p.rows) {
+                meanings.push(format!("{} {}", t.display_name(), rows_text(self.schema, p)));
+            }
+            for (c, rule) in &p.rules {
+                if old.is_none_or(|o| !o.2.iter().any(|(oc, or)| oc == c && *or == format!("{rule:?}"))) {
+                    meanings.push(format!("{}.{} {}", t.display_name(), t.columns[*c].name, rule_text(rule)));
+                }
+            }
+            if let Some((a, b)) = p.window
+                && old.is_none_or(|o| o.3 != p.window)
+            {
+                meanings.push(format!("{} times in [{}, {}]", t.display_name(), a.to_rfc3339(), b.to_rfc3339()));
+            }
+            for c in &p.fill {
+                if old.is_none_or(|o| !o.4.contains(c)) && !p.rules.contains_key(c) {
+                    meanings.push(format!("{}.{} filled (never NULL)", t.display_name(), t.columns[*c].name));
+                }
+            }
+        }
+        if meanings.is_empty() {
+            meanings.push("documents the scope, shapes nothing".into());
+        }
+        for m in meanings {
+            self.bind(span, m);
+        }
+    }
+
+    // ---- words as values -----------------------------------------------------
+
+    /// The subject table, and the leading words that are values of its
+    /// columns (`gold members`, `archived projects`, `delivered parcels`).
+    fn subject_table(&self, phrase: &Phrase) -> Result<(usize, Vec<(usize, String, Span)>)> {
+        if let Some(t) = self.find_table(phrase)? {
+            return Ok((t, Vec::new()));
+        }
+        for n in 1..phrase.words.len() {
+            let tail = Phrase { words: phrase.words[n..].to_vec(), text: phrase.words[n..].join(" "), span: phrase.span };
+            let Some(table) = self.find_table(&tail)? else { continue };
+            let mut found = Vec::new();
+            for word in &phrase.words[..n] {
+                match self.value_column(table, word) {
+                    Some((col, value)) => found.push((col, value, phrase.span)),
+                    None => {
+                        let t = &self.schema.tables[table];
+                        let at = self.slice(phrase.span).to_lowercase().find(word.as_str()).map_or(phrase.span, |o| Span::new(phrase.span.start + o, phrase.span.start + o + word.len()));
+                        let mut e = self.err(at, format!("`{word}` is neither a value of a column of `{}` nor part of a table name", t.display_name()));
+                        let values: Vec<String> = (0..t.columns.len()).flat_map(|c| allowed_values(t, c)).map(|v| format!("`{v}`")).take(12).collect();
+                        e.expected = values;
+                        return Err(e.help(format!("write `{}` alone, or use a value of its enum or CHECK lists", tail.text)).into());
+                    }
+                }
+            }
+            return Ok((table, found));
+        }
+        // `10 owners`, `5 admins`: only values, of one table's column.
+        let holders: Vec<(usize, usize, String)> = (0..self.schema.tables.len())
+            .filter_map(|t| {
+                let words = phrase.words.join(" ");
+                (0..self.schema.tables[t].columns.len()).find_map(|c| match_value(&words, &allowed_values(&self.schema.tables[t], c)).map(|v| (t, c, v.clone())))
+            })
+            .collect();
+        if let [(table, col, value)] = holders.as_slice() {
+            return Ok((*table, vec![(*col, value.clone(), phrase.span)]));
+        }
+        Err(self.unknown_table(phrase))
+    }
+
+    /// The column whose closed set of values holds `word` (an enum, a CHECK
+    /// IN list), or the boolean column named by it (`archived`, `is_active`).
+    fn value_column(&self, table: usize, word: &str) -> Option<(usize, String)> {
+        let t = &self.schema.tables[table];
+        for c in 0..t.columns.len() {
+            let allowed = allowed_values(t, c);
+            if let Some(v) = match_value(word, &allowed) {
+                return Some((c, v.clone()));
+            }
+        }
+        let w = squash(word);
+        (0..t.columns.len())
+            .find(|&c| {
+                let name = squash(&t.columns[c].name);
+                matches!(t.columns[c].ty.base(), SqlType::Bool) && [w.clone(), format!("is{w}"), format!("has{w}")].contains(&name)
+            })
+            .map(|c| (c, "true".to_string()))
+    }
+
+    /// Every row of `table` takes `value` in `col`; a state such as
+    /// `delivered` also fills the columns a delivered row has (`delivered_at`).
+    fn fixed(&mut self, table: usize, col: usize, value: String, span: Span) -> Result<()> {
+        self.set_rule(table, col, Rule::Mix(vec![value.clone()]), span)?;
+        let t = &self.schema.tables[table];
+        let stem = squash(value.trim_end_matches("ed").trim_end_matches('e'));
+        let implied: Vec<usize> = (0..t.columns.len())
+            .filter(|&c| c != col && stem.len() >= 3 && !t.columns[c].not_null && squash(&t.columns[c].name).starts_with(&stem) && is_time(t, c))
+            .collect();
+        let plan = self.plan_mut(table, Why::Mentioned);
+        for c in implied {
+            if !plan.fill.contains(&c) {
+                plan.fill.push(c);
+            }
+        }
+        Ok(())
+    }
+
+    /// Shares without a column, or not all percentages: `7 of them
+    /// discontinued`, `a third done, the rest open`, `30% are urgent and the
+    /// rest normal`. Each share's value names the column (an enum or CHECK
+    /// value, or a boolean column); shares of one column form one rule.
+    fn parts(&mut self, subject: usize, shares: &[Share], span: Span) -> Result<()> {
+        let rows = match self.planned(subject).map(|p| p.rows.clone()) {
+            Some(Rows::Exactly(_)) => self.scope.count.map(|c| c.value),
+            _ => None,
+        };
+        let mut by_column: Vec<((usize, usize), Vec<(String, u64, u64)>, Option<String>, bool)> = Vec::new();
+        let mut pending_rest: Option<&Share> = None;
+        for share in shares {
+            // The subject's columns first, then those of the tables planned so far.
+            let mut tables = vec![subject];
+            tables.extend(self.plans.iter().map(|p| p.table).filter(|&t| t != subject));
+            let found = tables.iter().find_map(|&table| {
+                self.value_column(table, &share.value.text).or_else(|| self.value_column(table, &share.value.words.join("_"))).map(|(c, v)| (table, c, v))
+            });
+            let table = found.as_ref().map_or(subject, |f| f.0);
+            let Some((col, value)) = found.map(|(_, c, v)| (c, v)) else {
+                let t = &self.schema.tables[table];
+                // A free-text status-like column takes any value as written.
+                if let Some(col) = (0..t.columns.len()).find(|&c| ["status", "state", "type", "kind", "priority"].contains(&t.columns[c].name.as_str()) && matches!(t.columns[c].ty.base(), SqlType::Text | SqlType::Varchar(_)) && allowed_values(t, c).is_empty()) {
+                    push_part(&mut by_column, (table, col), share.value.text.clone(), share, rows, &mut pending_rest, false).map_err(|m| self.err(share.percent.span, m))?;
+                    continue;
+                }
+                // `two thirds of them resolved`: a state that is its time column being set.
+                let stems = word_stems(&share.value.words.join(""));
+                let state = (0..t.columns.len()).find(|&c| is_time(t, c) && !t.columns[c].not_null && stems.iter().any(|st| st.len() >= 4 && squash(&t.columns[c].name).starts_with(st.as_str())));
+                let share_of = match share.portion {
+                    Portion::Percent(h) => Some((h as u64, 10_000)),
+                    Portion::Fraction { num, den } => Some((num, den)),
+                    Portion::Rows(k) => rows.filter(|n| k <= *n).map(|n| (k, n.max(1))),
+                    Portion::Rest => None,
+                };
+                if let (Some(col), Some((num, den))) = (state, share_of) {
+                    self.set_rule(table, col, Rule::Nulls { num: den - num.min(den), den }, span)?;
+                    let plan = self.plan_mut(table, Why::Mentioned);
+                    if !plan.fill.contains(&col) {
+                        plan.fill.push(col);
+                    }
+                    continue;
+                }
+                let mut e = self.err(share.value.span, format!("`{}` is not a value of any column of `{}`", share.value.text, t.display_name()));
+                e.expected = (0..t.columns.len()).flat_map(|c| allowed_values(t, c)).map(|v| format!("`{v}`")).take(12).collect();
+                if let Some(best) = closest(&share.value.text, (0..t.columns.len()).flat_map(|c| allowed_values(t, c)).collect::<Vec<_>>().iter().map(String::as_str)) {
+                    e = e.help(format!("did you mean `{best}`?"));
+                } else {
+                    e = e.help("use a value of the table's enum or CHECK lists, or the name of a boolean column");
+                }
+                return Err(e.into());
+            };
+            let boolean = matches!(self.schema.tables[table].columns[col].ty.base(), SqlType::Bool);
+            let rows = if table == subject { rows } else { None };
+            push_part(&mut by_column, (table, col), value, share, rows, &mut pending_rest, boolean).map_err(|m| self.err(share.value.span, m))?;
+        }
+        if let Some(rest) = pending_rest {
+            return Err(self
+                .err(rest.value.span, format!("`the rest` has no column: `{}` names no value", rest.value.text))
+                .help("put `the rest` after a share of the same column, as in `30% urgent and the rest normal`")
+                .into());
+        }
+        for ((table, col), parts, rest, boolean) in by_column {
+            let rest = rest.or_else(|| boolean.then(|| "false".to_string()));
+            let all_percent = parts.iter().all(|(_, _, d)| *d == 10_000) && rest.is_none();
+            let rule = if all_percent {
+                Rule::Shares(parts.into_iter().map(|(v, n, _)| (v, n as u32)).collect())
+            } else {
+                Rule::Parts { parts, rest }
+            };
+            self.set_rule(table, col, rule, span)?;
+        }
+        Ok(())
+    }
+
+    fn nulls(&mut self, subject: usize, portion: Portion, column: &Phrase, span: Span) -> Result<()> {
+        let (table, col) = self.column_near(subject, column)?;
+        let t = &self.schema.tables[table];
+        if t.columns[col].not_null {
+            return Err(self
+                .err(column.span, format!("`{}.{}` is NOT NULL: no row can be without it", t.display_name(), t.columns[col].name))
+                .help("drop the clause, or make the column nullable")
+                .into());
+        }
+        let (num, den) = match portion {
+            Portion::Percent(h) => (h as u64, 10_000),
+            Portion::Fraction { num, den } => (num, den),
+            Portion::Rows(k) => match self.scope.count {
+                Some(c) if table == subject && k <= c.value => (k, c.value.max(1)),
+                _ => return Err(self.err(span, "a count of rows without a value needs the table's count").help("write a percentage, as in `40% without email addresses`").into()),
+            },
+            Portion::Rest => return Err(self.err(span, "`the rest` cannot be without a value on its own").help("write a percentage").into()),
+        };
+        self.set_rule(table, col, Rule::Nulls { num, den }, span)?;
+        let plan = self.plan_mut(table, Why::Mentioned);
+        if !plan.fill.contains(&col) {
+            plan.fill.push(col);
+        }
+        Ok(())
+    }
+
+    /// `named Bob`: a first-name column is Bob, else the name starts with
+    /// it; `emails at example.org`: the addresses' domain.
+    fn affix(&mut self, subject: usize, column: Option<&Phrase>, value: &Phrase, affix: Affix, span: Span) -> Result<()> {
+        let t = &self.schema.tables[subject];
+        match affix {
+            Affix::Prefix => {
+                let first = t.columns.iter().position(|c| ["first_name", "firstname", "given_name", "forename"].contains(&c.name.to_lowercase().as_str()));
+                if let Some(col) = first {
+                    return self.set_rule(subject, col, Rule::Mix(vec![value.text.clone()]), span);
+                }
+                let name = column.map(|c| self.column_in(subject, c)).transpose()?.or_else(|| label_column(t)).ok_or_else(|| {
+                    self.err(value.span, format!("`{}` has no name column to hold `{}`", t.display_name(), value.text)).help("add a `name` or `first_name` column")
+                })?;
+                self.set_rule(subject, name, Rule::Prefix(value.text.clone()), span)?;
+                let plan = self.plan_mut(subject, Why::Requested);
+                if !plan.fill.contains(&name) {
+                    plan.fill.push(name);
+                }
+                Ok(())
+            }
+            Affix::Domain => {
+                let (table, col) = match column {
+                    Some(c) => self.column_near(subject, c)?,
+                    None => (subject, t.columns.iter().position(|c| c.name.contains("email")).ok_or_else(|| self.err(span, format!("`{}` has no email column", t.display_name())))?),
+                };
+                self.set_rule(table, col, Rule::EmailDomain(value.text.to_lowercase()), span)?;
+                let plan = self.plan_mut(table, Why::Mentioned);
+                if !plan.fill.contains(&col) {
+                    plan.fill.push(col);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    // ---- time ------------------------------------------------------------------
+
+    fn period(&mut self, subject: usize, column: Option<&Phrase>, period: Period, span: Span) -> Result<()> {
+        let (start, end) = self.period_bounds(period, span)?;
+        let Some(column) = column else {
+            self.plan_mut(subject, Why::Requested).window = Some((start, end));
+            return Ok(());
+        };
+        let col = self.time_column_named(subject, column)?;
+        self.set_rule(subject, col, Rule::Window { start, end }, span)
+    }
+
+    fn period_bounds(&self, period: Period, span: Span) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
+        let now = self.options.now;
+        let day = |d: Date| -> Result<DateTime<Utc>> {
+            NaiveDate::from_ymd_opt(d.year, d.month, d.day)
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|t| t.and_utc())
+                .ok_or_else(|| self.err(span, "not a calendar date").into())
+        };
+        let next_month = |y: i32, m: u32| if m == 12 { Date { year: y + 1, month: 1, day: 1 } } else { Date { year: y, month: m + 1, day: 1 } };
+        let (start, end) = match period {
+            Period::Last { amount, unit } => (window_start(self.options, amount, unit).ok_or_else(|| self.err(span, "time window reaches before year 0").help("use a shorter window"))?, now),
+            Period::Between { from, to } => (day(from)?, day(to)? + Duration::days(1)),
+            Period::Year(y) => (day(Date { year: y, month: 1, day: 1 })?, day(Date { year: y + 1, month: 1, day: 1 })?),
+            Period::Month { year, month } => (day(Date { year, month, day: 1 })?, day(next_month(year, month))?),
+            Period::Since(d) => (day(d)?, now),
+            Period::Before(d) => (day(d)? - Duration::days(365), day(d)?),
+        };
+        if start >= end {
+            return Err(self
+                .err(span, format!("the period is empty: it starts {} and ends {} (now is {})", start.date_naive(), end.date_naive(), now.date_naive()))
+                .help("give a start before the end; `since` needs a date before now (`--now` sets it)")
+                .into());
+        }
+        Ok((start, end))
+    }
+
+    /// The time column a verb or noun names: `placed` is `placed_at`,
+    /// `completion times` is `completed_at`. Several or none: an error that
+    /// lists the candidates, never a silent pick.
+    fn time_column_named(&self, table: usize, phrase: &Phrase) -> Result<usize> {
+        let t = &self.schema.tables[table];
+        let times: Vec<usize> = (0..t.columns.len()).filter(|&c| is_time(t, c) && !t.columns[c].generated).collect();
+        let stems: Vec<String> = phrase.words.iter().filter(|w| !["time", "times", "date", "dates", "timestamp", "timestamps", "at", "on"].contains(&w.as_str())).flat_map(|w| word_stems(w)).collect();
+        let hits: Vec<usize> = times.iter().copied().filter(|&c| stems.iter().any(|s| squash(&t.columns[c].name).starts_with(s.as_str()))).collect();
+        match hits.as_slice() {
+            [one] => Ok(*one),
+            _ => {
+                let mut e = self.err(phrase.span, if hits.is_empty() {
+                    format!("no time column of `{}` matches `{}`", t.display_name(), phrase.text)
+                } else {
+                    format!("`{}` matches several time columns of `{}`", phrase.text, t.display_name())
+                });
+                let listed = if hits.is_empty() { &times } else { &hits };
+                e.expected = listed.iter().map(|&c| format!("`{}`", t.columns[c].name)).collect();
+                Err(e.help("name the column with a verb or noun from its name, as in `placed in 2025` for `placed_at`").into())
+            }
+        }
+    }
+
+    // ---- bounds ----------------------------------------------------------------
+
+    /// `under 100 dollars`, `built 2018 or later`: one side of a range, the
+    /// other from the column's meaning (a year runs to now, money from 0).
+    fn bound(&mut self, subject: usize, column: Option<&Phrase>, lower: Option<f64>, upper: Option<f64>, span: Span) -> Result<()> {
+        let t = &self.schema.tables[subject];
+        let numeric = |c: usize| matches!(t.columns[c].ty.base(), SqlType::Int2 | SqlType::Int4 | SqlType::Int8 | SqlType::Numeric { .. } | SqlType::Float4 | SqlType::Float8);
+        let col = match column {
+            Some(phrase) => {
+                let stems: Vec<String> = phrase.words.iter().flat_map(|w| word_stems(w)).collect();
+                let hits: Vec<usize> = (0..t.columns.len()).filter(|&c| numeric(c) && t.columns[c].name.to_lowercase().split('_').any(|part| stems.iter().any(|s| squash(part).starts_with(s.as_str())))).collect();
+                match hits.as_slice() {
+                    [one] => *one,
+                    _ => {
+                        let mut e = self.err(phrase.span, format!("no single number column of `{}` matches `{}`", t.display_name(), phrase.text));
+                        e.expected = (0..t.columns.len()).filter(|&c| numeric(c)).map(|c| format!("`{}`", t.columns[c].name)).collect();
+                        return Err(e.help("name the column, as in `priced under $20` for `price`").into());
+                    }
+                }
+            }
+            None => {
+                let money: Vec<usize> = (0..t.columns.len()).filter(|&c| numeric(c) && ["price", "amount", "cost", "total", "fee"].iter().any(|m| t.columns[c].name.contains(m))).collect();
+                match money.as_slice() {
+                    [one] => *one,
+                    _ => {
+                        let mut e = self.err(span, format!("which column of `{}` is this bound about?", t.display_name()));
+                        e.expected = (0..t.columns.len()).filter(|&c| numeric(c)).map(|c| format!("`{}`", t.columns[c].name)).collect();
+                        return Err(e.help("name it, as in `priced under $20`").into());
+                    }
+                }
+            }
+        };
+        let integer = t.columns[col].ty.is_integer();
+        let step = if integer { 1.0 } else { 0.01 };
+        let year_like = t.columns[col].name.contains("year") || column.is_some_and(|c| c.words.iter().any(|w| w == "built" || w == "founded" || w == "born"));
+        let (min, max) = match (lower, upper) {
+            (Some(lo), None) if year_like => (lo, self.options.now.year() as f64),
+            (Some(lo), None) => (lo, (lo * 10.0).max(lo + 100.0)),
+            (None, Some(hi)) => (if year_like { hi - 50.0 } else { 0.0f64.min(hi - step) }, hi - step),
+            (Some(lo), Some(hi)) => (lo, hi),
+            (None, None) => return Ok(()),
+        };
+        if min > max {
+            return Err(self.err(span, format!("no value of `{}` lies in this bound", t.columns[col].name)).help("widen the bound").into());
+        }
+        self.set_rule(subject, col, Rule::Range { min, max }, span)
+    }
+
     /// `with addresses`, `with 1-5 items per order`, `with names`.
     fn with(&mut self, subject: usize, target: &Phrase, count: Option<(u64, u64)>, per: Option<&Phrase>) -> Result<()> {
+        let mut subject = subject;
         if let Some(per) = per {
             let per_table = self.table(per)?;
             if per_table != subject {
-                return Err(self
-                    .err(per.span, format!("`per {}` must name the scope's subject `{}`", per.text, self.scope.subject.text))
-                    .into());
+                // `every order with 1-5 lines`: children of a planned child.
+                if self.planned(per_table).is_none() {
+                    return Err(self
+                        .err(per.span, format!("`{}` is not in the plan, so it has no rows to give {} to", per.text, target.text))
+                        .help(format!("ask for {} first, as in `with 1-3 {} each, every {} with ...`", per.text, per.text, per.text))
+                        .into());
+                }
+                subject = per_table;
             }
         }
         if let Some((child, fk)) = self.find_child(subject, target) {
@@ -350,6 +814,11 @@ impl<'a> Resolver<'a> {
             self.plan_mut(child, Why::Mentioned).rows = rows;
             return Ok(());
         }
+        if let Some((min, max)) = count
+            && self.qualified_children(subject, target, min, max)?
+        {
+            return Ok(());
+        }
         if count.is_some() {
             // A counted `with` must be a table: `with 3 tags` on a column is meaningless.
             let mut e = self.err(target.span, format!("no table `{}` refers to `{}`", target.text, self.schema.tables[subject].display_name()));
@@ -362,6 +831,18 @@ impl<'a> Resolver<'a> {
                 .collect();
             e.expected = children;
             return Err(e.into());
+        }
+        // `with status paid`: a column, then one of its values.
+        for n in 1..target.words.len() {
+            let column = Phrase { words: target.words[..n].to_vec(), text: target.words[..n].join(" "), span: target.span };
+            let t = &self.schema.tables[subject];
+            let variants: Vec<String> = name_variants(&column.words).iter().map(|v| squash(v)).collect();
+            let Some(col) = (0..t.columns.len()).find(|&c| variants.contains(&squash(&t.columns[c].name))) else { continue };
+            let written: Vec<&str> = target.text.split(' ').skip(n).filter(|w| !["of", "=", "is"].contains(&w.to_lowercase().as_str())).collect();
+            let value_phrase = Phrase { words: written.iter().map(|w| w.to_lowercase()).collect(), text: written.join(" "), span: target.span };
+            let allowed = allowed_values(t, col);
+            let value = self.allowed_value(subject, col, &allowed, &value_phrase)?;
+            return self.fixed(subject, col, value, target.span);
         }
         // A column of the subject to populate (`with names`, `with pricing tiers`).
         let columns = self.find_columns(subject, target);
@@ -436,6 +917,62 @@ impl<'a> Resolver<'a> {
         }
         e.expected = expected;
         Err(e.into())
+    }
+
+    /// `a home and a work address` (each counted): children qualified by a
+    /// value of one of their columns; each parent gets its counts of each
+    /// value, in order.
+    fn qualified_children(&mut self, subject: usize, target: &Phrase, min: u64, max: u64) -> Result<bool> {
+        for n in 1..target.words.len() {
+            let tail = Phrase { words: target.words[n..].to_vec(), text: target.words[n..].join(" "), span: target.span };
+            let Some((child, fk)) = self.find_child(subject, &tail) else { continue };
+            let qualifier = target.words[..n].join(" ");
+            let t = &self.schema.tables[child];
+            let Some((col, value)) = (0..t.columns.len()).find_map(|c| match_value(&qualifier, &allowed_values(t, c)).map(|v| (c, v.clone()))) else {
+                return Err(self
+                    .err(target.span, format!("`{qualifier}` is not a value of any column of `{}`", t.display_name()))
+                    .help(format!("write `with {} {}` alone, or use a value its enum or CHECK allows", if min == max { min.to_string() } else { format!("{min}-{max}") }, tail.text))
+                    .into());
+            };
+            let plan = self.plan_mut(child, Why::Mentioned);
+            let (old_min, old_max, values) = match (&plan.rows, plan.rules.get(&col)) {
+                (Rows::PerParent { min, max, .. }, Some(Rule::Cycle(values))) => (*min, *max, values.clone()),
+                _ => (0, 0, Vec::new()),
+            };
+            plan.rows = Rows::PerParent { fk, min: old_min + min, max: old_max + max };
+            let mut values = values;
+            values.extend(std::iter::repeat_n(value, max.max(1) as usize));
+            plan.rules.insert(col, Rule::Cycle(values));
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// `refunds for failed payments`: the reference takes only parents with
+    /// that value; a parent table not yet planned is planned with it.
+    fn narrowed_reference(&mut self, subject: usize, target: &Phrase, span: Span) -> Result<Option<(usize, usize)>> {
+        for n in 1..target.words.len() {
+            let tail = Phrase { words: target.words[n..].to_vec(), text: target.words[n..].join(" "), span: target.span };
+            let Ok((table, column)) = self.reference_column(subject, &tail) else { continue };
+            let t = &self.schema.tables[table];
+            let Some(fk) = t.foreign_keys.iter().find(|fk| fk.columns == [column]) else { continue };
+            let parent = fk.ref_table;
+            let mut wanted = Vec::new();
+            for word in &target.words[..n] {
+                let Some((pcol, value)) = self.value_column(parent, word) else { return Ok(None) };
+                wanted.push((pcol, value));
+            }
+            if self.planned(parent).is_none() {
+                self.plan_mut(parent, Why::Required { by: t.display_name() }).rows = Rows::Exactly(REQUIRED_PARENT_ROWS);
+                for (pcol, value) in &wanted {
+                    self.set_rule(parent, *pcol, Rule::Mix(vec![value.clone()]), span)?;
+                }
+            }
+            let (pcol, value) = wanted.swap_remove(0);
+            self.set_rule(table, column, Rule::ParentIs { column: pcol, value }, span)?;
+            return Ok(Some((table, column)));
+        }
+        Ok(None)
     }
 
     /// `across 15 categories including electronics, clothing`.
@@ -655,7 +1192,8 @@ impl<'a> Resolver<'a> {
     /// A value the column accepts; a closed set must contain it.
     fn allowed_value(&self, table: usize, column: usize, allowed: &[String], value: &Phrase) -> Result<String> {
         if allowed.is_empty() {
-            return Ok(value.words.join("_"));
+            // A free-text column keeps the value as written (`Gold Plus`).
+            return Ok(value.text.clone());
         }
         match_value(&value.text, allowed).cloned().ok_or_else(|| {
             let t = &self.schema.tables[table];
@@ -672,6 +1210,10 @@ impl<'a> Resolver<'a> {
         let t = &self.schema.tables[table];
         if let Ok(col) = self.column_in(table, phrase) {
             return Ok(col);
+        }
+        if phrase.words.iter().any(|w| !TIME_WORDS.contains(&w.as_str())) {
+            // `charge times` must name a column; never the first timestamp.
+            return self.time_column_named(table, phrase);
         }
         // `timestamps`: the table's one NOT NULL timestamp column.
         t.columns
@@ -849,6 +1391,14 @@ fn pick_upstream_column(names: &[&str], words: &[String], time: bool) -> Option<
         return Some(exact.to_string());
     }
     if time {
+        // `trip completion times` names `completed_at`; words that name no
+        // column are an error, never the table's first timestamp.
+        let naming: Vec<&String> = words.iter().filter(|w| !TIME_WORDS.contains(&w.as_str())).collect();
+        if !naming.is_empty() {
+            let stems: Vec<String> = naming.iter().flat_map(|w| word_stems(w)).filter(|s| s.len() >= 4).collect();
+            let hits: Vec<&&str> = names.iter().filter(|n| stems.iter().any(|s| squash(n).starts_with(s.as_str()))).collect();
+            return (hits.len() == 1).then(|| hits[0].to_string());
+        }
         for preferred in ["created_at", "placed_at", "ordered_at", "occurred_at"] {
             if names.contains(&preferred) {
                 return Some(preferred.to_string());
@@ -918,4 +1468,137 @@ pub fn allowed_values(t: &Table, col: usize) -> Vec<String> {
         }
     }
     Vec::new()
+}
+
+/// Words that say "a time" without naming which.
+const TIME_WORDS: &[&str] = &["time", "times", "timestamp", "timestamps", "date", "dates", "datetime", "moment", "moments"];
+
+fn is_time(t: &Table, c: usize) -> bool {
+    matches!(t.columns[c].ty.base(), SqlType::Timestamptz | SqlType::Timestamp | SqlType::Date)
+}
+
+/// The forms a verb or noun may take at the start of a column name:
+/// `placed` -> `plac`, `shipped` -> `ship`, `completion` -> `complet`.
+fn word_stems(word: &str) -> Vec<String> {
+    let w = squash(word);
+    let mut out = vec![w.clone(), squash(&singular(&w))];
+    for suffix in ["ied", "ed", "d", "ion", "ions", "ing", "s"] {
+        if let Some(stem) = w.strip_suffix(suffix).filter(|s| s.len() >= 3) {
+            out.push(stem.to_string());
+            // `shipped` -> `shipp` -> `ship`
+            let b = stem.as_bytes();
+            if b.len() >= 2 && b[b.len() - 1] == b[b.len() - 2] {
+                out.push(stem[..stem.len() - 1].to_string());
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Adds one share to the rule of its column; `the rest` joins the column
+/// of the share before it.
+fn push_part<'s>(
+    by_column: &mut Vec<((usize, usize), Vec<(String, u64, u64)>, Option<String>, bool)>,
+    col: (usize, usize),
+    value: String,
+    share: &'s Share,
+    rows: Option<u64>,
+    pending_rest: &mut Option<&'s Share>,
+    boolean: bool,
+) -> std::result::Result<(), String> {
+    let entry = match by_column.iter().position(|e| e.0 == col) {
+        Some(i) => &mut by_column[i],
+        None => {
+            by_column.push((col, Vec::new(), None, boolean));
+            by_column.last_mut().expect("just pushed")
+        }
+    };
+    match share.portion {
+        Portion::Rest => {
+            entry.2 = Some(value);
+            *pending_rest = None;
+            return Ok(());
+        }
+        Portion::Percent(h) => entry.1.push((value, h as u64, 10_000)),
+        Portion::Fraction { num, den } => entry.1.push((value, num, den)),
+        Portion::Rows(k) => match rows {
+            Some(n) if k <= n => entry.1.push((value, k, n.max(1))),
+            Some(n) => return Err(format!("{k} of them, but there are only {n}")),
+            None => return Err("a count of rows needs the table's own count; write a percentage".to_string()),
+        },
+    }
+    Ok(())
+}
+
+fn why_text(why: &Why) -> String {
+    match why {
+        Why::Requested => "asked for".into(),
+        Why::Mentioned => "named in the scope".into(),
+        Why::Required { by } => format!("required by {by} (a NOT NULL foreign key)"),
+    }
+}
+
+fn rows_text(schema: &Schema, p: &TablePlan) -> String {
+    match &p.rows {
+        Rows::Exactly(n) => format!("{n} rows"),
+        Rows::PerParent { fk, min, max } => {
+            let parent = singular(&schema.tables[schema.tables[p.table].foreign_keys[*fk].ref_table].name);
+            if min == max { format!("{min} per {parent}") } else { format!("{min}-{max} per {parent}") }
+        }
+    }
+}
+
+
+fn rule_text(rule: &Rule) -> String {
+    let pct = |h: u64, d: u64| if d == 10_000 { format!("{}%", h as f64 / 100.0) } else { format!("{h}/{d}") };
+    match rule {
+        Rule::Shares(s) => format!("= {}", s.iter().map(|(v, h)| format!("'{v}' {}", pct(*h as u64, 10_000))).collect::<Vec<_>>().join(", ")),
+        Rule::Weighted(w) => format!("weighted {}", w.iter().map(|(v, n)| format!("'{v}' {n}")).collect::<Vec<_>>().join(", ")),
+        Rule::Mix(v) if v.len() == 1 => format!("= '{}'", v[0]),
+        Rule::Mix(v) => format!("evenly one of {}", v.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ")),
+        Rule::NamedFirst(v) => format!("first rows named {}", v.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ")),
+        Rule::Range { min, max } => format!("in [{min}, {max}]"),
+        Rule::Ids(set) => format!("from {}", set_text(set)),
+        Rule::OnePerId(set) => format!("one row per ID of {}", set_text(set)),
+        Rule::Derived { from, after, .. } if *after => format!("after the referenced row's {from}"),
+        Rule::Derived { from, .. } => format!("= the referenced row's {from}"),
+        Rule::Parts { parts, rest } => {
+            let mut out: Vec<String> = parts.iter().map(|(v, n, d)| format!("'{v}' {}", pct(*n, *d))).collect();
+            if let Some(r) = rest {
+                out.push(format!("'{r}' for the rest"));
+            }
+            format!("= {}", out.join(", "))
+        }
+        Rule::Nulls { num, den } => format!("NULL in {} of the rows", pct(*num, *den)),
+        Rule::Prefix(p) => format!("starts with '{p}'"),
+        Rule::EmailDomain(d) => format!("at '@{d}'"),
+        Rule::Window { start, end } => format!("in [{}, {})", start.to_rfc3339(), end.to_rfc3339()),
+        Rule::ParentIs { value, .. } => format!("only rows whose parent is '{value}'"),
+        Rule::Cycle(v) => format!("one of each per parent: {}", v.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ")),
+    }
+}
+
+fn set_text(set: &IdSet) -> String {
+    match set {
+        IdSet::Range { start, end } => format!("IDs {start}-{end}"),
+        IdSet::List(items) => format!("IDs {}", items.join(", ")),
+        IdSet::Values(v) => format!("the {} values upstream", v.len()),
+    }
+}
+
+#[cfg(test)]
+mod should {
+    use super::*;
+
+    #[test]
+    fn pick_the_upstream_time_column_the_words_name() {
+        let names = ["id", "requested_at", "completed_at", "created_at"];
+        let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(pick_upstream_column(&names, &words(&["completion", "times"]), true).as_deref(), Some("completed_at"));
+        assert_eq!(pick_upstream_column(&names, &words(&["dates"]), true).as_deref(), Some("created_at"));
+        // Words that name no column are not bound to the first timestamp.
+        assert_eq!(pick_upstream_column(&names, &words(&["arrival", "times"]), true), None);
+    }
 }

@@ -11,6 +11,7 @@
 
 mod args;
 mod progress;
+mod plan;
 mod project;
 mod seed;
 mod seed_all;
@@ -27,6 +28,7 @@ commands:
   seed      seed one database (SEEDFAST_DSN) from a scope
   seed-all  seed every service of a project file in phases, then verify its contracts
   verify    check the contracts of a project file across the services' databases
+  plan      show how a scope is read against a database's schema, writing nothing
 
 `seedfast <command> --help` shows a command's options.";
 
@@ -91,8 +93,9 @@ fn main() -> ExitCode {
         Some("seed") => seed::run(&argv[1..]),
         Some("seed-all") => seed_all::run(&argv[1..]),
         Some("verify") => verify::run(&argv[1..]),
+        Some("plan") => plan::run(&argv[1..]),
         Some("-h" | "--help" | "help") | None => Err(Failure { code: exit::USAGE, message: USAGE.into() }),
-        Some(other) => Err(Failure::usage(format!("unknown command `{other}`; expected `seed`, `seed-all` or `verify`"), USAGE)),
+        Some(other) => Err(Failure::usage(format!("unknown command `{other}`; expected `seed`, `seed-all`, `verify` or `plan`"), USAGE)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -43,7 +43,7 @@ pub fn run(argv: &[String]) -> Result<(), Failure> {
 
 /// SEEDFAST_DSN first, so seedfast does not collide with other tools that
 /// read DATABASE_URL in the same CI job.
-fn dsn() -> Result<String, String> {
+pub fn dsn() -> Result<String, String> {
     for var in ["SEEDFAST_DSN", "DATABASE_URL"] {
         if let Ok(v) = std::env::var(var)
             && !v.trim().is_empty()

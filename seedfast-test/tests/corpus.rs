@@ -1,0 +1,82 @@
+//! The phrasing corpus (tests/corpus/phrasings.txt): every sentence is
+//! seeded into a fresh database of its schema and checked with its SQL.
+//! Reports how many are seeded as meant and holds a floor, so a change that
+//! makes the tool understand fewer sentences fails here.
+
+mod support;
+
+use seedfast_test::SeedOptions;
+use sqlx::AssertSqlSafe;
+use support::{conn, database_with_sql};
+
+const CORPUS: &str = include_str!("corpus/phrasings.txt");
+
+/// At least this share of the corpus, in percent, is seeded as meant.
+const FLOOR_PERCENT: usize = 90;
+
+fn schema(name: &str) -> &'static str {
+    match name {
+        "helpdesk" => include_str!("schemas/words_helpdesk.sql"),
+        "library" => include_str!("schemas/words_library.sql"),
+        other => panic!("corpus names unknown schema `{other}`"),
+    }
+}
+
+#[tokio::test]
+async fn the_corpus_is_seeded_as_meant() {
+    let lines: Vec<(&str, &str, &str)> = CORPUS
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| {
+            let parts: Vec<&str> = l.splitn(3, " | ").collect();
+            assert_eq!(
+                parts.len(),
+                3,
+                "corpus line `{l}` is not `schema | scope | check`"
+            );
+            (parts[0].trim(), parts[1].trim(), parts[2].trim())
+        })
+        .collect();
+    assert!(
+        lines.len() >= 60,
+        "the corpus has {} sentences, fewer than 60",
+        lines.len()
+    );
+    let mut misread = Vec::new();
+    for (schema_name, scope, check) in &lines {
+        let db = database_with_sql("corpus", &[schema(schema_name).to_string()]).await;
+        let mut c = conn(&db).await;
+        let outcome = match seedfast_test::seed(&mut c, scope, SeedOptions::default()).await {
+            Err(e) => Err(format!(
+                "refused: {}",
+                e.to_string().lines().next().unwrap_or_default()
+            )),
+            Ok(_) => match sqlx::query_scalar::<_, Option<bool>>(AssertSqlSafe(check.to_string()))
+                .fetch_one(&mut c)
+                .await
+            {
+                Ok(Some(true)) => Ok(()),
+                Ok(_) => Err("seeded, but the rows are not what the sentence means".to_string()),
+                Err(e) => panic!("corpus check `{check}` does not run: {e}"),
+            },
+        };
+        if let Err(why) = outcome {
+            misread.push(format!("{schema_name}: {scope}\n    {why}"));
+        }
+    }
+    let meant = lines.len() - misread.len();
+    println!(
+        "corpus: {meant} of {} sentences seeded as meant ({}%)",
+        lines.len(),
+        meant * 100 / lines.len()
+    );
+    for m in &misread {
+        println!("  not understood: {m}");
+    }
+    assert!(
+        meant * 100 >= FLOOR_PERCENT * lines.len(),
+        "only {meant} of {} seeded as meant:\n{}",
+        lines.len(),
+        misread.join("\n")
+    );
+}
