@@ -5,6 +5,7 @@
 
 pub mod names;
 mod order;
+mod parents;
 mod resolve;
 
 use std::collections::BTreeMap;

@@ -13,10 +13,6 @@ use crate::generate::Value;
 use crate::schema::{CheckExpr, Literal, Operand, Schema, SqlType, Table};
 use crate::upstream::{Upstream, UpstreamRef, check_contract_side};
 
-/// Rows given to a table that a NOT NULL foreign key needs but the scope
-/// does not mention: enough for variety, small enough to stay out of the way.
-pub const REQUIRED_PARENT_ROWS: u64 = 5;
-
 /// `with addresses` without a count: this many per parent (one for 1:1).
 const DEFAULT_CHILDREN: (u64, u64) = (1, 3);
 
@@ -114,7 +110,7 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
     }
     r.finish_event_log(subject)?;
     r.apply_upstream()?;
-    r.add_required_parents()?;
+    super::parents::add_required_parents(schema, &mut r.plans)?;
     r.orphan_counts()?;
     let tables = super::order::insertion_order(schema, r.plans)?;
     Ok(Plan { options, tables })
@@ -750,31 +746,6 @@ impl<'a> Resolver<'a> {
                 // Percent in hundredths: exact when it divides, rounded half up otherwise.
                 o.count = (rows * o.count + 5000) / 10_000;
             }
-        }
-        Ok(())
-    }
-
-    /// Adds rows to tables that NOT NULL foreign keys need, recursively.
-    fn add_required_parents(&mut self) -> Result<()> {
-        let mut i = 0;
-        while i < self.plans.len() {
-            let table = self.plans[i].table;
-            let t = &self.schema.tables[table];
-            for fk in &t.foreign_keys {
-                let required = fk.columns.iter().any(|&c| t.columns[c].not_null);
-                if !required || fk.ref_table == table || self.planned(fk.ref_table).is_some() {
-                    continue;
-                }
-                let child_rows = match self.plans[i].rows {
-                    Rows::Exactly(n) => n,
-                    Rows::PerParent { .. } => REQUIRED_PARENT_ROWS,
-                };
-                // A 1:1 key needs a parent per child row.
-                let rows = if t.is_unique_set(&fk.columns) { child_rows } else { REQUIRED_PARENT_ROWS.min(child_rows.max(1)) };
-                let by = t.display_name();
-                self.plan_mut(fk.ref_table, Why::Required { by }).rows = Rows::Exactly(rows);
-            }
-            i += 1;
         }
         Ok(())
     }
