@@ -3,6 +3,7 @@
 //! generated, so every error about the scope or the schema's constraints is
 //! raised before anything is written.
 
+mod junction;
 pub mod names;
 mod order;
 mod parents;

@@ -1,7 +1,7 @@
 //! Resolves a parsed scope against a schema: nouns to tables and columns,
 //! counts to row numbers, percentages to exact shares.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::{Duration, Months};
 use seedfast_scope::{Clause, IdSelection, Phrase, Scope, ScopeError, Span, TimeUnit};
@@ -165,18 +165,7 @@ impl<'a> Resolver<'a> {
         if let Some(i) = self.plans.iter().position(|p| p.table == table) {
             return &mut self.plans[i];
         }
-        self.plans.push(TablePlan {
-            table,
-            why,
-            rows: Rows::Exactly(0),
-            rules: BTreeMap::new(),
-            fill: Vec::new(),
-            orphans: Vec::new(),
-            window: None,
-            event_log: None,
-            fixup_fks: Vec::new(),
-            deferred_fks: Vec::new(),
-        });
+        self.plans.push(TablePlan::empty(table, why));
         self.plans.last_mut().expect("just pushed")
     }
 
@@ -334,6 +323,11 @@ impl<'a> Resolver<'a> {
             self.plan_mut(child, Why::Mentioned).rows = rows;
             return Ok(());
         }
+        // `with 3-8 actors per film`: linked through a junction table.
+        if let Some(j) = self.find_table(target).and_then(|other| super::junction::find(self.schema, subject, other)) {
+            self.plan_mut(j.table, Why::Mentioned).rows = super::junction::links(j, count, None);
+            return Ok(());
+        }
         if count.is_some() {
             // A counted `with` must be a table: `with 3 tags` on a column is meaningless.
             let mut e = self.err(target.span, format!("no table `{}` refers to `{}`", target.text, self.schema.tables[subject].display_name()));
@@ -427,10 +421,16 @@ impl<'a> Resolver<'a> {
         let parent = self.table(target)?;
         let t = &self.schema.tables[subject];
         if !t.foreign_keys.iter().any(|fk| fk.ref_table == parent) {
-            return Err(self
-                .err(target.span, format!("`{}` has no foreign key to `{}`", t.display_name(), self.schema.tables[parent].display_name()))
-                .help("`across N <table>` spreads rows over a table they reference")
-                .into());
+            // Many-to-many: the rows link to the parent through a junction table.
+            let Some(j) = super::junction::find(self.schema, subject, parent) else {
+                return Err(self
+                    .err(target.span, format!("`{}` has no foreign key to `{}`, and no junction table links them", t.display_name(), self.schema.tables[parent].display_name()))
+                    .help("`across N <table>` spreads rows over a table they reference, directly or through a table keyed by both")
+                    .into());
+            };
+            if self.planned(j.table).is_none() {
+                self.plan_mut(j.table, Why::Mentioned).rows = super::junction::links(j, None, Some(count));
+            }
         }
         if named.len() as u64 > count {
             return Err(self
