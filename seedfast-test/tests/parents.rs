@@ -497,6 +497,32 @@ async fn junction_seeds_are_deterministic() {
 
 // ---- every table of each schema seeds on the first try ----
 
+/// Foreign key columns (`table.column`) of tables with rows that hold no
+/// value at all: a reference left empty that real data would fill.
+async fn all_null_references(c: &mut PgConnection) -> Vec<String> {
+    let columns: Vec<(String, String)> = sqlx::query_as(
+        "SELECT DISTINCT c.conrelid::regclass::text, a.attname::text
+           FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY (c.conkey)
+          WHERE c.contype = 'f' AND c.conrelid <> c.confrelid
+          ORDER BY 1, 2",
+    )
+    .fetch_all(&mut *c)
+    .await
+    .unwrap();
+    let mut out = Vec::new();
+    for (table, column) in columns {
+        let q = format!("SELECT count(*) > 0 AND count({column}) = 0 FROM {table}");
+        let empty: bool = sqlx::query_scalar(sqlx::AssertSqlSafe(q))
+            .fetch_one(&mut *c)
+            .await
+            .unwrap();
+        if empty {
+            out.push(format!("{table}.{column}"));
+        }
+    }
+    out
+}
+
 async fn every_table_seeds(name: &str) {
     let tables: Vec<String> = {
         let db = database_with_sql(name, &schema(name)).await;
@@ -518,6 +544,12 @@ async fn every_table_seeds(name: &str) {
                 if n != 50 {
                     failures.push(format!("{scope}: {n} rows"));
                 }
+                failures.extend(
+                    all_null_references(&mut c)
+                        .await
+                        .into_iter()
+                        .map(|r| format!("{scope}: {r} is NULL in every row")),
+                );
             }
             Err(e) => failures.push(format!("{scope}: {e}")),
         }
