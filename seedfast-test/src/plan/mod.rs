@@ -3,9 +3,11 @@
 //! generated, so every error about the scope or the schema's constraints is
 //! raised before anything is written.
 
+mod junction;
 mod limits;
 pub mod names;
 mod order;
+mod parents;
 mod resolve;
 
 use std::collections::BTreeMap;

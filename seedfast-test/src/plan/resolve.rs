@@ -1,7 +1,7 @@
 //! Resolves a parsed scope against a schema: nouns to tables and columns,
 //! counts to row numbers, percentages to exact shares.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::{Duration, Months};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
@@ -14,9 +14,9 @@ use crate::generate::Value;
 use crate::schema::{CheckExpr, Literal, Operand, Schema, SqlType, Table};
 use crate::upstream::{Upstream, UpstreamRef, check_contract_side};
 
-/// Rows given to a table that a NOT NULL foreign key needs but the scope
-/// does not mention: enough for variety, small enough to stay out of the way.
-pub const REQUIRED_PARENT_ROWS: u64 = 5;
+/// Rows of a parent planned because a phrase follows it (`for all orders`,
+/// `refunds for failed payments`) when the scope gives it no count.
+const REQUIRED_PARENT_ROWS: u64 = 5;
 
 /// `with addresses` without a count: this many per parent (one for 1:1).
 const DEFAULT_CHILDREN: (u64, u64) = (1, 3);
@@ -159,7 +159,7 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
     }
     r.finish_event_log(subject)?;
     r.apply_upstream()?;
-    r.add_required_parents()?;
+    super::parents::add_required_parents(schema, &mut r.plans)?;
     r.orphan_counts()?;
     let tables = super::order::insertion_order(schema, r.plans)?;
     let shown = tables.iter().map(|p| PlannedTable { table: schema.tables[p.table].display_name(), rows: rows_text(schema, p), why: why_text(&p.why) }).collect();
@@ -220,18 +220,7 @@ impl<'a> Resolver<'a> {
         if let Some(i) = self.plans.iter().position(|p| p.table == table) {
             return &mut self.plans[i];
         }
-        self.plans.push(TablePlan {
-            table,
-            why,
-            rows: Rows::Exactly(0),
-            rules: BTreeMap::new(),
-            fill: Vec::new(),
-            orphans: Vec::new(),
-            window: None,
-            event_log: None,
-            fixup_fks: Vec::new(),
-            deferred_fks: Vec::new(),
-        });
+        self.plans.push(TablePlan::empty(table, why));
         self.plans.last_mut().expect("just pushed")
     }
 
@@ -819,6 +808,11 @@ impl<'a> Resolver<'a> {
         {
             return Ok(());
         }
+        // `with 3-8 actors per film`: linked through a junction table.
+        if let Some(j) = self.find_table(target)?.and_then(|other| super::junction::find(self.schema, subject, other)) {
+            self.plan_mut(j.table, Why::Mentioned).rows = super::junction::links(j, count, None);
+            return Ok(());
+        }
         if count.is_some() {
             // A counted `with` must be a table: `with 3 tags` on a column is meaningless.
             let mut e = self.err(target.span, format!("no table `{}` refers to `{}`", target.text, self.schema.tables[subject].display_name()));
@@ -980,10 +974,16 @@ impl<'a> Resolver<'a> {
         let parent = self.table(target)?;
         let t = &self.schema.tables[subject];
         if !t.foreign_keys.iter().any(|fk| fk.ref_table == parent) {
-            return Err(self
-                .err(target.span, format!("`{}` has no foreign key to `{}`", t.display_name(), self.schema.tables[parent].display_name()))
-                .help("`across N <table>` spreads rows over a table they reference")
-                .into());
+            // Many-to-many: the rows link to the parent through a junction table.
+            let Some(j) = super::junction::find(self.schema, subject, parent) else {
+                return Err(self
+                    .err(target.span, format!("`{}` has no foreign key to `{}`, and no junction table links them", t.display_name(), self.schema.tables[parent].display_name()))
+                    .help("`across N <table>` spreads rows over a table they reference, directly or through a table keyed by both")
+                    .into());
+            };
+            if self.planned(j.table).is_none() {
+                self.plan_mut(j.table, Why::Mentioned).rows = super::junction::links(j, None, Some(count));
+            }
         }
         if named.len() as u64 > count {
             return Err(self
@@ -1304,31 +1304,6 @@ impl<'a> Resolver<'a> {
                 // Percent in hundredths: exact when it divides, rounded half up otherwise.
                 o.count = (rows * o.count + 5000) / 10_000;
             }
-        }
-        Ok(())
-    }
-
-    /// Adds rows to tables that NOT NULL foreign keys need, recursively.
-    fn add_required_parents(&mut self) -> Result<()> {
-        let mut i = 0;
-        while i < self.plans.len() {
-            let table = self.plans[i].table;
-            let t = &self.schema.tables[table];
-            for fk in &t.foreign_keys {
-                let required = fk.columns.iter().any(|&c| t.columns[c].not_null);
-                if !required || fk.ref_table == table || self.planned(fk.ref_table).is_some() {
-                    continue;
-                }
-                let child_rows = match self.plans[i].rows {
-                    Rows::Exactly(n) => n,
-                    Rows::PerParent { .. } => REQUIRED_PARENT_ROWS,
-                };
-                // A 1:1 key needs a parent per child row.
-                let rows = if t.is_unique_set(&fk.columns) { child_rows } else { REQUIRED_PARENT_ROWS.min(child_rows.max(1)) };
-                let by = t.display_name();
-                self.plan_mut(fk.ref_table, Why::Required { by }).rows = Rows::Exactly(rows);
-            }
-            i += 1;
         }
         Ok(())
     }

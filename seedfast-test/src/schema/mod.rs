@@ -268,6 +268,25 @@ impl Table {
                     && covers(&u.parts.iter().filter_map(|p| match p { UniquePart::Column(c) => Some(*c), _ => None }).collect::<Vec<_>>())
             })
     }
+
+    /// The primary key and every full (non-partial) unique key made of
+    /// plain columns: the keys a row's column values alone must keep unique.
+    pub fn plain_keys(&self) -> Vec<Vec<usize>> {
+        let uniques = self.uniques.iter().filter(|u| u.predicate.is_none()).filter_map(|u| {
+            u.parts.iter().map(|p| if let UniquePart::Column(c) = p { Some(*c) } else { None }).collect::<Option<Vec<usize>>>()
+        });
+        std::iter::once(self.primary_key.clone()).chain(uniques).filter(|k| !k.is_empty()).collect()
+    }
+
+    /// The keys that foreign key `fk` shares with other foreign keys, and
+    /// nothing else: `(playlist_id, track_id)` of a junction table. Each
+    /// pair of parents may be linked once, so the parents must offer more
+    /// combinations than there are rows.
+    pub fn link_keys(&self, fk: usize) -> Vec<Vec<usize>> {
+        let own = &self.foreign_keys[fk].columns;
+        let in_fk = |c: &usize| self.foreign_keys.iter().any(|f| f.columns.contains(c));
+        self.plain_keys().into_iter().filter(|k| k.len() > own.len() && own.iter().all(|c| k.contains(c)) && k.iter().all(in_fk)).collect()
+    }
 }
 
 pub fn quote_ident(ident: &str) -> String {
