@@ -119,7 +119,7 @@ async fn a_rejected_row_is_named_by_its_table_and_row_not_the_servers_source_lin
     assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
-        err.starts_with("error: writing 5 rows into tickets: ticket quota exceeded (row 3)"),
+        err.starts_with("error: writing 5 rows into tickets: trigger `tickets_quota` (function `tickets_quota`) raised: ticket quota exceeded (row 3)"),
         "{err}"
     );
     assert!(
@@ -204,7 +204,8 @@ async fn a_server_lost_while_generating_is_unreachable_exit_5_within_seconds() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(status.code(), Some(5), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.starts_with("error: checking the connection while generating rows: the connection to the server was lost"), "{err}");
+    // Lost while generating, or between the seed's reads just before: either way, at once.
+    assert!(err.starts_with("error: ") && err.contains(": the connection to the server was lost"), "{err}");
     assert!(err.contains("nothing was committed"), "{err}");
     assert!(
         noticed < Duration::from_secs(5),

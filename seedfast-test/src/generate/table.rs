@@ -332,9 +332,10 @@ impl<'a> TableGen<'a> {
             let mut missing = Vec::new();
             keys = Vec::new();
             let ids = self.id_values(fk.columns[0], set)?;
-            // More IDs than the parent can hold: some are missing, without listing them all.
-            let limit = ids.len().min(seeded.len() + before.max(0) as usize + 1);
-            for v in (0..limit).map(|i| ids.get(i)) {
+            // A range far wider than the parent is read only as far as the
+            // parent could match it; the rest is counted, not listed.
+            let scan = if ids.len() <= SHUFFLED_RANGE { ids.len() } else { ids.len().min(seeded.len() + before.max(0) as usize + 1) };
+            for v in (0..scan).map(|i| ids.get(i)) {
                 if !seen.insert(v.key()) {
                     continue;
                 }
@@ -344,15 +345,16 @@ impl<'a> TableGen<'a> {
                     None => missing.push(v.key()),
                 }
             }
-            if !missing.is_empty() {
+            let unread = ids.len() - scan;
+            if !missing.is_empty() || unread > 0 {
                 let parent = self.schema.tables[rt].display_name();
                 return Err(self.unsatisfiable(
                     fk.columns[0],
                     format!("foreign key {}", fk.name),
                     format!(
                         "{} of the {} IDs the scope names are not among the {} rows of `{parent}` (e.g. {})",
-                        missing.len(),
-                        seen.len(),
+                        missing.len() + unread,
+                        seen.len() + unread,
                         seeded.len() as i64 + before,
                         missing.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
                     ),
