@@ -15,6 +15,9 @@ fn on_terminal(dsn: &str, args: &str) -> Option<String> {
     let out = Command::new("script")
         .args(["-qec", &command, "/dev/null"])
         .env("SEEDFAST_DSN", dsn)
+        // A terminal has a type; without one (`env -i`, some CI runners)
+        // the progress crate treats it as dumb and draws nothing.
+        .env("TERM", "xterm")
         .env_remove("SEEDFAST_SCALE")
         .output()
         .ok()?;
