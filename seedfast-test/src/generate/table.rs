@@ -145,6 +145,11 @@ struct TableGen<'a> {
     /// How many values the unique loop has refused for the current cell: a
     /// code derived from the row's name varies more with each refusal.
     attempt: std::cell::Cell<usize>,
+    /// Per column, decided once: whether it is a text key spelled from the
+    /// row's name, and the numeric range its name implies. `value` runs per
+    /// row and must not re-read the names.
+    label_codes: Vec<bool>,
+    measured: Vec<Option<(f64, f64)>>,
 }
 
 impl<'a> TableGen<'a> {
@@ -169,6 +174,8 @@ impl<'a> TableGen<'a> {
             shrink: 0,
             toward_high: false,
             attempt: std::cell::Cell::new(0),
+            label_codes: Vec::new(),
+            measured: t.columns.iter().map(|col| realistic::measure_range(realistic::measure_of(&t.name, &col.name, &col.ty), now.year())).collect(),
             window: tp.window.unwrap_or((now - Duration::days(365), now)),
         };
         match tp.rows {
@@ -188,6 +195,7 @@ impl<'a> TableGen<'a> {
                 g.parents = Some((fk, parents));
             }
         }
+        g.label_codes = (0..t.columns.len()).map(|c| g.spelled_from_label(c)).collect();
         Ok(g)
     }
 
@@ -286,6 +294,10 @@ impl<'a> TableGen<'a> {
     /// A short text key (`customer_id char(5)`) of a table with a name
     /// column: real sample data spells such keys from the name (`ALFKI`).
     fn is_label_code(&self, c: usize) -> bool {
+        self.label_codes[c]
+    }
+
+    fn spelled_from_label(&self, c: usize) -> bool {
         let col = &self.t.columns[c];
         let short = matches!(col.ty.base(), SqlType::Char(n) | SqlType::Varchar(Some(n)) if *n <= 12);
         let keyish = self.t.primary_key == [c] || self.specs[c].unique.is_some();
@@ -383,8 +395,7 @@ impl<'a> TableGen<'a> {
         Ok(match col.ty.base() {
             SqlType::Bool => Value::Bool(rng.random_bool(0.5)),
             SqlType::Int2 | SqlType::Int4 | SqlType::Int8 | SqlType::Numeric { .. } | SqlType::Float4 | SqlType::Float8 => {
-                let measure = realistic::measure_of(&self.t.name, &col.name, &col.ty);
-                let (dlo, dhi) = realistic::measure_range(measure, self.plan.options.now.year()).unwrap_or_else(|| realistic::default_range(kind, &col.name));
+                let (dlo, dhi) = self.measured[c].unwrap_or_else(|| realistic::default_range(kind, &col.name));
                 let (lo, hi) = fit_range(dlo, dhi, spec.min, spec.max);
                 let (lo, hi) = self.relate_numbers(c, row, lo, hi);
                 let part = (hi - lo) / 2f64.powi(self.shrink as i32);
