@@ -136,8 +136,11 @@ pub struct Date {
 /// A stretch of time rows fall in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Period {
-    /// `in the last 3 days`, `over the past 2 weeks`: up to "now".
+    /// `in the last 3 days`, `over the past 2 weeks`, `last month`: up to "now".
     Last { amount: u64, unit: TimeUnit },
+    /// `in the next 3 days`, `next week`, `over the coming 2 months`: from
+    /// "now" on (appointments, deadlines, expiry dates).
+    Next { amount: u64, unit: TimeUnit },
     /// `between 2024-05-01 and 2024-05-31`: both days included.
     Between { from: Date, to: Date },
     /// `in 2025`: the whole year.
@@ -210,8 +213,11 @@ pub enum Clause {
     /// (`statuses`, `types`) when given.
     Values { column: Option<Phrase>, values: Vec<Phrase>, span: Span },
 
-    /// `prices ranging from 5 to 500 dollars`, `quantities between 1 and 10`.
-    Range { column: Phrase, min: Number, max: Number, unit: Option<String>, span: Span },
+    /// `prices ranging from 5 to 500 dollars`, `quantities between 1 and 10`,
+    /// `between $100 and $500` (`column: None`: the unit or the currency
+    /// picks the column). `unit` is the word after the bound, or the
+    /// currency sign (`$`, `€`, `£`) when no word follows.
+    Range { column: Option<Phrase>, min: Number, max: Number, unit: Option<String>, span: Span },
 
     /// `10% with user IDs that don't exist in the user service`: exactly that
     /// share of rows references values absent upstream.
@@ -245,8 +251,9 @@ pub enum Clause {
     Affix { column: Option<Phrase>, value: Phrase, affix: Affix, span: Span },
 
     /// `priced under $20`, `built 2018 or later`, `at least 3 seats`: one
-    /// side of a range (the other follows from the column).
-    Bound { column: Option<Phrase>, lower: Option<Number>, upper: Option<Number>, span: Span },
+    /// side of a range (the other follows from the column). `unit` as in
+    /// `Range`: `longer than 10 km` names the column by `km`.
+    Bound { column: Option<Phrase>, lower: Option<Number>, upper: Option<Number>, unit: Option<String>, span: Span },
 }
 
 impl Clause {

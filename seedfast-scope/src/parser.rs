@@ -50,7 +50,7 @@ type Result<T> = std::result::Result<T, ScopeError>;
 /// backwards, distribution shares over 100%).
 pub fn parse(text: &str) -> Result<Scope> {
     let tokens = tokenize(text)?;
-    Parser { text, tokens, pos: 0, clauses: Vec::new(), bare_ids: false }.scope()
+    Parser { text, tokens, pos: 0, clauses: Vec::new(), bare_ids: false, bare_rows: false }.scope()
 }
 
 /// Dropped from the start of a phrase: they colour the data, they do not
@@ -101,6 +101,9 @@ const STOP: &[&str] = &[
     "where",
     "whose",
     "without",
+    "who",
+    "never",
+    "on",
     "named",
     "called",
     "in",
@@ -220,7 +223,10 @@ const MONTHS: &[&str] =
 
 /// Participles that do not end in `-ed` but name a time or value column
 /// (`sent in 2025`, `built 2018 or later`).
-const IRREGULAR_PARTICIPLES: &[&str] = &["made", "sent", "paid", "built", "born", "done", "held", "sold", "won", "begun"];
+const IRREGULAR_PARTICIPLES: &[&str] = &[
+    "made", "sent", "paid", "built", "born", "done", "held", "sold", "won", "begun", "due", "written", "taken", "given",
+    "bought", "spent", "run", "seen", "drawn", "grown",
+];
 
 /// Words read as "rows of a share have this value": `30% are urgent`.
 const SHARE_VERBS: &[&str] = &["are", "is", "were", "being", "be"];
@@ -268,6 +274,9 @@ struct Parser<'a> {
     clauses: Vec<Clause>,
     /// Inside an ID list opened by `IDs:`, where bare upper-case codes are IDs.
     bare_ids: bool,
+    /// Reading `, 5 revoked`: a bare count before a value is a share of
+    /// that many rows (elsewhere `5 revoked` could be a count of a table).
+    bare_rows: bool,
 }
 
 impl Parser<'_> {
@@ -313,7 +322,14 @@ impl Parser<'_> {
                 return Ok(());
             }
             let start = self.peek().span;
-            if self.natural_clause(start)? {
+            if separator.is_some() && continues != Some(Continues::With) && self.bare_rows_ahead(self.pos) {
+                // `40 api keys, 5 revoked`: that many rows take the value.
+                self.bare_rows = true;
+                let shares = self.shares();
+                self.bare_rows = false;
+                self.clauses.push(Clause::Distribution { column: None, shares: shares?, span: start.to(self.prev_span()) });
+                continues = None;
+            } else if self.natural_clause(start)? {
                 continues = match self.clauses.last() {
                     Some(Clause::With { .. }) => Some(Continues::With),
                     _ => None,
@@ -501,6 +517,37 @@ impl Parser<'_> {
             "without" => {
                 return self.nulls(start, Portion::Percent(10_000)).map(|()| true);
             }
+            "not" | "never" | "who" | "that" if self.never_ahead(self.pos) => {
+                // `not yet reported`, `who never logged in`: the column is unset.
+                while self.word(self.pos).is_some_and(|w| ["not", "yet", "never", "who", "that", "have", "has", "had", "been", "were", "was"].contains(&w)) {
+                    self.pos += 1;
+                }
+                let column = self.required_phrase(&word, &["a column, such as `reported`"])?;
+                let particle = self.word(self.pos).is_some_and(|w| ["in", "on", "out", "up", "off"].contains(&w))
+                    && (self.kind(self.pos + 1) == TokenKind::Comma || self.is_word(self.pos + 1, "and") || self.kind(self.pos + 1) == TokenKind::Eof);
+                if particle {
+                    self.pos += 1;
+                }
+                self.clauses.push(Clause::Nulls { portion: Portion::Percent(10_000), column, span: start.to(self.prev_span()) });
+                return Ok(true);
+            }
+            "on" if self.phrase_word(self.pos + 1).is_some() => {
+                // `on the pro plan`: a value, then the column it is a value of.
+                self.pos += 1;
+                let words = self.words()?.expect("a phrase word is ahead");
+                let column = (words.spans.len() >= 2).then(|| self.to_phrase(&words.spans[words.spans.len() - 1..]));
+                let value_spans = if column.is_some() { &words.spans[..words.spans.len() - 1] } else { &words.spans[..] };
+                let value = self.to_phrase(value_spans);
+                self.clauses.push(Clause::Values { column, values: vec![value], span: start.to(self.prev_span()) });
+                return Ok(true);
+            }
+            "in" if !self.count_ahead(self.pos + 1) && self.period_at(self.pos).is_none() && self.phrase_word(self.pos + 1).is_some() => {
+                // `trips in Berlin`, `invoices in EUR`: a value of some column.
+                self.pos += 1;
+                let value = self.required_phrase("in", &["a value, such as `Berlin`"])?;
+                self.clauses.push(Clause::Values { column: None, values: vec![value], span: start.to(self.prev_span()) });
+                return Ok(true);
+            }
             "in" if self.count_ahead(self.pos + 1) && self.period_at(self.pos).is_none() => {
                 // `in 3 categories: books, games and music`
                 self.pos += 1;
@@ -527,6 +574,20 @@ impl Parser<'_> {
             self.clauses.push(Clause::Distribution { column: None, shares, span: start.to(self.prev_span()) });
             return Ok(true);
         }
+        if word == "of" && self.number_ahead(self.pos + 1) && self.word(self.after_number(self.pos + 1)).is_some() {
+            // `20 appointments of 60 minutes`, `30 prescriptions of 500 mg`:
+            // one value, the column named by its unit.
+            self.pos += 1;
+            let sign = self.currency_at(self.pos);
+            let number = self.decimal()?;
+            let unit = self.unit_after(sign);
+            if unit.is_some() {
+                let span = start.to(self.prev_span());
+                self.clauses.push(Clause::Range { column: None, min: number.clone(), max: number, unit, span });
+                return Ok(true);
+            }
+            return Err(self.unexpected_after(&number.text, &["a unit, such as `minutes`"]));
+        }
         if word == "of" && self.bound_ahead(self.pos + 1) {
             // `15 payments of at least $20`
             self.pos += 1;
@@ -550,6 +611,19 @@ impl Parser<'_> {
             }
         }
         Ok(false)
+    }
+
+    /// `not yet X`, `never X`, `who never X`, `that have never been X`.
+    fn never_ahead(&self, i: usize) -> bool {
+        let mut j = i;
+        if self.word(j).is_some_and(|w| w == "who" || w == "that") {
+            j += 1;
+            while self.word(j).is_some_and(|w| ["have", "has", "had", "were", "was"].contains(&w)) {
+                j += 1;
+            }
+        }
+        let negation = (self.is_word(j, "not") && self.is_word(j + 1, "yet")) || self.is_word(j, "never");
+        negation && self.kind(j + if self.is_word(j, "never") { 1 } else { 2 }) == TokenKind::Word
     }
 
     /// `half of them without phone numbers`: a NULL share; `false`, with the
@@ -578,7 +652,11 @@ impl Parser<'_> {
     /// $20`, `built 2018 or later`. It names the column the clause is about.
     fn is_hint_verb(&self, i: usize) -> bool {
         let Some(word) = self.word(i) else { return false };
-        let participle = (word.len() > 4 && word.ends_with("ed")) || IRREGULAR_PARTICIPLES.contains(&word);
+        // `expiring in 2026`, `starting next week`: a present participle
+        // names its column as well (`expires_on`, `starts_at`); the words
+        // that end a range or a derived value keep their own meaning.
+        let present = word.len() > 5 && word.ends_with("ing") && !TAIL.contains(&word);
+        let participle = (word.len() > 4 && word.ends_with("ed")) || present || IRREGULAR_PARTICIPLES.contains(&word);
         participle && self.column_clause_ahead(i + 1)
     }
 
@@ -607,11 +685,11 @@ impl Parser<'_> {
         }
         let between = self.word(self.pos).is_some_and(|w| w == "between" || w == "from") && self.number_ahead(self.pos + 1);
         if between || self.plain_range_ahead(self.pos) {
-            let Some(column) = column else {
+            if column.is_none() && !self.range_names_its_column(self.pos + usize::from(between)) {
                 return Err(self
                     .error(self.peek().span, "a range needs the column it is about", &["a column name"])
                     .help("name the column, as in `priced between 5 and 50`"));
-            };
+            }
             let tail = if between {
                 let tail = self.word(self.pos).expect("checked").to_string();
                 self.pos += 1;
@@ -664,6 +742,8 @@ impl Parser<'_> {
             ("above", _) => (true, i + 1),
             ("over", _) if self.time_unit(self.after_number(i + 1)).is_none() => (true, i + 1),
             ("more", Some("than")) => (true, i + 2),
+            ("longer" | "larger" | "bigger" | "heavier" | "greater" | "higher" | "taller" | "wider", Some("than")) => (true, i + 2),
+            ("shorter" | "smaller" | "lighter" | "lower" | "cheaper" | "narrower", Some("than")) => (false, i + 2),
             ("at", Some("least")) => (true, i + 2),
             _ => return None,
         };
@@ -705,15 +785,43 @@ impl Parser<'_> {
         } else {
             self.or_bound(self.after_number(self.pos)).expect("bound_ahead checked")
         };
+        let sign = self.currency_at(self.pos);
         let number = self.decimal()?;
-        if self.word(self.pos).is_some_and(is_unit_word) {
-            self.pos += 1;
-        }
+        let unit = self.unit_after(sign);
         if self.or_bound(self.pos).is_some() {
             self.pos += 2;
         }
         let (lower, upper) = if lower { (Some(number), None) } else { (None, Some(number)) };
-        Ok(Clause::Bound { column, lower, upper, span: start.to(self.prev_span()) })
+        Ok(Clause::Bound { column, lower, upper, unit, span: start.to(self.prev_span()) })
+    }
+
+    /// The currency sign at `i` (`$5`) or right after the number there (`5€`).
+    fn currency_at(&self, i: usize) -> Option<String> {
+        if self.kind(i) == TokenKind::Currency {
+            return Some(self.src(self.tokens[i].span).to_string());
+        }
+        let j = if self.kind(i) == TokenKind::Number { self.whole_end(i) } else { return None };
+        (self.kind(j) == TokenKind::Currency && self.touches(j)).then(|| self.src(self.tokens[j].span).to_string())
+    }
+
+    /// The unit word right after a bound (`dollars`, `km`, `minutes`),
+    /// consumed; else the currency sign seen before it.
+    fn unit_after(&mut self, sign: Option<String>) -> Option<String> {
+        let word = self.word(self.pos).map(str::to_string);
+        let unit_word = word.filter(|w| {
+            is_unit_word(w)
+                || (self.phrase_word(self.pos).is_some()
+                    && !self.starts_tail(self.pos)
+                    && !["or", "each", "per", "and"].contains(&w.as_str())
+                    && self.time_unit(self.pos).is_none())
+        });
+        match unit_word {
+            Some(w) => {
+                self.pos += 1;
+                Some(w)
+            }
+            None => sign,
+        }
     }
 
     // ---- dates and periods ---------------------------------------------------
@@ -746,25 +854,14 @@ impl Parser<'_> {
     fn period_at(&self, i: usize) -> Option<(Period, usize)> {
         let word = self.word(i)?;
         match word {
-            "in" | "during" | "within" | "over" | "across" => {
+            "last" | "past" | "next" | "coming" | "this" => self.relative_period(i),
+            "in" | "during" | "within" | "over" | "across" | "for" => {
                 let mut j = i + 1;
                 if self.is_word(j, "the") {
                     j += 1;
                 }
-                if self.is_word(j, "last") || self.is_word(j, "past") {
-                    j += 1;
-                    let (amount, j) = match self.kind(j) {
-                        TokenKind::Number => (self.src(self.tokens[j].span).parse().ok()?, j + 1),
-                        _ => match self.number_word(j) {
-                            Some((v, end)) => (v, end),
-                            None => (1, j),
-                        },
-                    };
-                    let (unit, plural) = self.time_unit(j)?;
-                    if amount == 0 || (amount == 1 && plural && self.kind(j - 1) != TokenKind::Number) {
-                        return None;
-                    }
-                    return Some((Period::Last { amount, unit }, j + 1));
+                if self.word(j).is_some_and(|w| ["last", "past", "next", "coming"].contains(&w)) {
+                    return self.relative_period(j);
                 }
                 if !["in", "during"].contains(&word) {
                     return None;
@@ -784,17 +881,71 @@ impl Parser<'_> {
                     return None;
                 }
                 let (to, end) = self.date_at(j + 1)?;
-                Some((Period::Between { from, to }, end))
+                // `between 1950 and 1970` includes all of 1970.
+                Some((Period::Between { from, to: self.last_day(j + 1, to, end) }, end))
             }
-            "since" | "after" => {
+            "since" => {
                 let (date, end) = self.date_at(i + 1)?;
                 Some((Period::Since(date), end))
+            }
+            "after" => {
+                // `after 1990` starts in 1991; `after March 2025` in April.
+                let (date, end) = self.date_at(i + 1)?;
+                let last = self.last_day(i + 1, date, end);
+                let next = if valid_date(last.year, last.month, last.day + 1) {
+                    Date { day: last.day + 1, ..last }
+                } else if last.month < 12 {
+                    Date { year: last.year, month: last.month + 1, day: 1 }
+                } else {
+                    Date { year: last.year + 1, month: 1, day: 1 }
+                };
+                Some((Period::Since(next), end))
             }
             "before" => {
                 let (date, end) = self.date_at(i + 1)?;
                 Some((Period::Before(date), end))
             }
             _ => None,
+        }
+    }
+
+    /// `last month`, `the past 3 days`, `next week`, `this year` at `i`
+    /// (the word `last`/`next`/...): a window ending or starting now.
+    fn relative_period(&self, i: usize) -> Option<(Period, usize)> {
+        let word = self.word(i)?;
+        let j = i + 1;
+        let (amount, j) = match self.kind(j) {
+            TokenKind::Number => (self.src(self.tokens[j].span).parse().ok()?, j + 1),
+            _ => match self.number_word(j) {
+                Some((v, end)) => (v, end),
+                None => (1, j),
+            },
+        };
+        let (unit, plural) = self.time_unit(j)?;
+        if amount == 0 || (amount == 1 && plural && self.kind(j - 1) != TokenKind::Number) {
+            return None;
+        }
+        let period = match word {
+            "next" | "coming" => Period::Next { amount, unit },
+            _ => Period::Last { amount, unit },
+        };
+        Some((period, j + 1))
+    }
+
+    /// The last day a date as written covers: a bare year is its 31
+    /// December, a month its last day, a full date itself. `start` is the
+    /// date's first token and `end` the index past it.
+    fn last_day(&self, start: usize, date: Date, end: usize) -> Date {
+        let bare_year = end == start + 1 && self.kind(start) == TokenKind::Number;
+        let month_only = (self.kind(start) == TokenKind::Word && end == start + 2)
+            || (self.kind(start + 1) == TokenKind::Dash && end == start + 3);
+        if bare_year {
+            Date { year: date.year, month: 12, day: 31 }
+        } else if month_only {
+            let day = (28..=31).rev().find(|&d| valid_date(date.year, date.month, d)).unwrap_or(28);
+            Date { day, ..date }
+        } else {
+            date
         }
     }
 
@@ -960,7 +1111,7 @@ impl Parser<'_> {
                     self.required_phrase("after", &["a column of the referenced rows, such as `order dates`"])?;
                 Clause::After { column, source, span: start.to(self.prev_span()) }
             }
-            _ => self.range(start, column, &tail)?,
+            _ => self.range(start, Some(column), &tail)?,
         };
         Ok(Segment::Clause(clause))
     }
@@ -983,7 +1134,25 @@ impl Parser<'_> {
 
     /// `ranging from 5 to 500 dollars`, `between 1 and 10`, `from 1 to 9`;
     /// the tail word has been consumed.
-    fn range(&mut self, start: Span, column: Phrase, tail: &str) -> Result<Clause> {
+    /// `between $100 and $500`, `between 10 and 20 celsius`: a range whose
+    /// currency or unit word can pick the column when none is named.
+    fn range_names_its_column(&self, i: usize) -> bool {
+        if self.currency_at(i).is_some() {
+            return true;
+        }
+        let mut j = self.after_number(i);
+        if !(self.is_word(j, "and") || self.is_word(j, "to") || self.kind(j) == TokenKind::Dash) {
+            return false;
+        }
+        j += 1;
+        if self.currency_at(j).is_some() {
+            return true;
+        }
+        let end = self.after_number(j);
+        end > j + 1 || self.word(end).is_some_and(|w| self.phrase_word(end).is_some() && !self.starts_tail(end) && !["each", "per", "or"].contains(&w) && self.time_unit(end).is_none())
+    }
+
+    fn range(&mut self, start: Span, column: Option<Phrase>, tail: &str) -> Result<Clause> {
         let mut joiner = if tail == "between" { "and" } else { "to" };
         if tail == "ranging" {
             if self.is_word(self.pos, "from") {
@@ -995,22 +1164,27 @@ impl Parser<'_> {
                 return Err(self.unexpected_after("ranging", &["`from`", "`between`"]));
             }
         }
+        let sign = self.currency_at(self.pos);
         let min = self.decimal()?;
         let dash = joiner == "to" && self.kind(self.pos) == TokenKind::Dash;
         if !self.is_word(self.pos, joiner) && !dash {
             return Err(self.unexpected_after(&min.text, &[format!("`{joiner}`").as_str()]));
         }
         self.pos += 1;
+        let sign = sign.or_else(|| self.currency_at(self.pos));
         let max = self.decimal()?;
         if min.value > max.value {
             let message = format!("range start {} is greater than range end {}", min.text, max.text);
             return Err(self.error(min.span.to(max.span), message, &[]));
         }
         // One plain word right after the bound is its unit: `500 dollars`.
-        let unit = self.phrase_word(self.pos).filter(|_| !self.starts_tail(self.pos) && !self.is_word(self.pos, "each")).map(|(next, span)| {
-            self.pos = next;
-            normalize_word(self.src(span))
-        });
+        let unit = self.phrase_word(self.pos)
+            .filter(|_| !self.starts_tail(self.pos) && !self.is_word(self.pos, "each"))
+            .map(|(next, span)| {
+                self.pos = next;
+                normalize_word(self.src(span))
+            })
+            .or(sign);
         Ok(Clause::Range { column, min, max, unit, span: start.to(self.prev_span()) })
     }
 
@@ -1353,7 +1527,15 @@ impl Parser<'_> {
             let after = self.src(start.to(self.prev_span())).to_string();
             let value = if self.kind(self.pos) == TokenKind::Number {
                 let (text, span) = self.number_text();
-                Phrase { words: vec![text.clone()], text, span }
+                // `half of them 5 stars`: the unit names the column.
+                match self.phrase_word(self.pos).filter(|_| !self.portion_ahead(self.pos)) {
+                    Some((next, unit)) => {
+                        self.pos = next;
+                        let unit_text = self.src(unit).to_string();
+                        Phrase { words: vec![text.clone(), normalize_word(&unit_text)], text: format!("{text} {unit_text}"), span: span.to(unit) }
+                    }
+                    None => Phrase { words: vec![text.clone()], text, span },
+                }
             } else {
                 self.required_phrase(&after, &["a value, such as `completed`"])?
             };
@@ -1622,6 +1804,9 @@ impl Parser<'_> {
                 j
             }
         };
+        if let Some(found) = self.one_in(i) {
+            return Some(found);
+        }
         let mut j = i;
         if self.is_word(j, "the") && self.word(j + 1).is_some_and(|w| ["rest", "remainder", "others"].contains(&w)) {
             return Some((Portion::Rest, of_them(j + 2)));
@@ -1650,6 +1835,10 @@ impl Parser<'_> {
                     let value = self.src(self.tokens[j].span).parse().ok()?;
                     return Some((Portion::Rows(value), of_them(j + 1)));
                 }
+                if self.bare_rows && self.bare_rows_ahead(j) {
+                    let value = self.src(self.tokens[j].span).parse().ok()?;
+                    return Some((Portion::Rows(value), j + 1));
+                }
                 return None;
             }
         };
@@ -1663,6 +1852,42 @@ impl Parser<'_> {
         None
     }
 
+    /// A bare count then a value at `i` (`5 revoked`, `2 not accepting
+    /// patients`): not a number of time units, money or a unit.
+    fn bare_rows_ahead(&self, i: usize) -> bool {
+        let next = i + 1;
+        self.kind(i) == TokenKind::Number
+            && !self.src(self.tokens[i].span).contains('.')
+            && self.kind(next) == TokenKind::Word
+            && (self.phrase_word(next).is_some() || self.is_word(next, "not"))
+            && self.time_unit(next).is_none()
+            && !self.word(next).is_some_and(is_unit_word)
+    }
+
+    /// `one in ten`, `1 in 4`, `one out of five` at `i`: a fraction, and
+    /// the index past it.
+    fn one_in(&self, i: usize) -> Option<(Portion, usize)> {
+        let small = |j: usize| -> Option<u64> {
+            match self.kind(j) {
+                TokenKind::Number => self.src(self.tokens[j].span).parse().ok(),
+                _ => match self.word(j)? {
+                    "a" | "an" | "one" => Some(1),
+                    w => NUMBER_WORDS.iter().find(|(n, _)| *n == w).map(|(_, v)| *v),
+                },
+            }
+        };
+        let num = small(i)?;
+        let j = if self.is_word(i + 1, "in") {
+            i + 2
+        } else if self.is_word(i + 1, "out") && self.is_word(i + 2, "of") {
+            i + 3
+        } else {
+            return None;
+        };
+        let den = small(j).filter(|&d| d > 0 && num <= d)?;
+        Some((Portion::Fraction { num, den }, j + 1))
+    }
+
     /// A portion at `i`: a percentage or words.
     fn portion_ahead(&self, i: usize) -> bool {
         matches!(self.kind(i), TokenKind::Percent(_)) || self.portion_word(i).is_some()
@@ -1674,7 +1899,14 @@ impl Parser<'_> {
     /// (`high-value`): the index after it and its span. `None` at a keyword
     /// or anything that is not a word.
     fn phrase_word(&self, i: usize) -> Option<(usize, Span)> {
-        if self.kind(i) != TokenKind::Word || self.is_stop(i) || self.is_hint_verb(i) || (self.is_word(i, "of") && self.bound_ahead(i + 1)) {
+        if self.kind(i) != TokenKind::Word
+            || self.is_stop(i)
+            || self.is_hint_verb(i)
+            || (self.is_word(i, "of") && (self.bound_ahead(i + 1) || (self.number_ahead(i + 1) && self.word(self.after_number(i + 1)).is_some_and(|w| !["them", "those", "these", "which"].contains(&w)))))
+            || self.bound_words(i).is_some()
+            || self.never_ahead(i)
+            || (self.word(i).is_some_and(|w| ["last", "past", "next", "coming", "this"].contains(&w)) && self.relative_period(i).is_some())
+        {
             return None;
         }
         let end = self.glued_end(i);

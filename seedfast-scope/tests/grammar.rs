@@ -79,7 +79,8 @@ fn clause(c: &Clause) -> String {
         }
         Clause::Range { column, min, max, unit, .. } => {
             let unit = unit.as_ref().map(|u| format!(" {u}")).unwrap_or_default();
-            format!("range({} {}..{}{unit})", phrase(column), min.text, max.text)
+            let column = column.as_ref().map_or_else(|| "-".into(), phrase);
+            format!("range({column} {}..{}{unit})", min.text, max.text)
         }
         Clause::Orphans { percent: p, target, service, .. } => {
             let service = service.as_ref().map(|s| format!(" in {}", phrase(s))).unwrap_or_default();
@@ -97,11 +98,12 @@ fn clause(c: &Clause) -> String {
         Clause::Affix { column, value, affix, .. } => {
             format!("affix({}{affix:?} {})", column.as_ref().map(|c| format!("{} ", phrase(c))).unwrap_or_default(), value.text)
         }
-        Clause::Bound { column, lower, upper, .. } => format!(
-            "bound({}{}..{})",
+        Clause::Bound { column, lower, upper, unit, .. } => format!(
+            "bound({}{}..{}{})",
             column.as_ref().map(|c| format!("{} ", phrase(c))).unwrap_or_default(),
             lower.as_ref().map(|n| n.text.as_str()).unwrap_or(""),
-            upper.as_ref().map(|n| n.text.as_str()).unwrap_or("")
+            upper.as_ref().map(|n| n.text.as_str()).unwrap_or(""),
+            unit.as_ref().map(|u| format!(" {u}")).unwrap_or_default()
         ),
     }
 }

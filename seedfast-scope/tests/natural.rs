@@ -242,12 +242,25 @@ fn money_and_bounds() {
         bound("15 payments of at least $20"),
         (None, Some("20".into()), None)
     );
+    let unit = |text: &str| match clauses(text).into_iter().next() {
+        Some(Clause::Bound { unit, .. } | Clause::Range { unit, .. }) => unit,
+        other => panic!("`{text}`: {other:?}"),
+    };
+    // The unit word or the currency sign travels with the bound: it can
+    // name the column (`km` for `distance_km`, `$` for the money column).
+    assert_eq!(unit("30 trips longer than 10 km"), Some("km".into()));
+    assert_eq!(unit("15 payments of at least $20"), Some("$".into()));
+    assert_eq!(unit("30 products under 10 dollars"), Some("dollars".into()));
+    assert_eq!(unit("15 bills between $100 and $500"), Some("$".into()));
+    assert_eq!(unit("25 readings between 10 and 20 celsius"), Some("celsius".into()));
+    assert!(matches!(&clauses("15 bills between $100 and $500")[0], Clause::Range { column: None, .. }));
+    assert!(seedfast_scope::parse("15 bills between 100 and 500").is_err(), "a bare range names no column");
     for text in [
         "50 products priced between €5 and €50",
         "50 books priced $15 to $30",
     ] {
         assert!(
-            matches!(&clauses(text)[0], Clause::Range { column, .. } if column.text == "priced"),
+            matches!(&clauses(text)[0], Clause::Range { column: Some(column), .. } if column.text == "priced"),
             "{text}"
         );
     }

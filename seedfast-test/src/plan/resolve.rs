@@ -14,6 +14,8 @@ use crate::generate::Value;
 use crate::schema::{CheckExpr, Literal, Operand, Schema, SqlType, Table};
 use crate::upstream::{Upstream, UpstreamRef, check_contract_side};
 
+mod measures;
+
 /// Rows of a parent planned because a phrase follows it (`for all orders`,
 /// `refunds for failed payments`) when the scope gives it no count.
 const REQUIRED_PARENT_ROWS: u64 = 5;
@@ -116,16 +118,21 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                 let mapped = values.iter().map(|v| r.allowed_value(table, col, &allowed, v)).collect::<Result<Vec<_>>>()?;
                 r.set_rule(table, col, Rule::Mix(mapped), *span)?;
             }
-            Clause::Range { column, min, max, span, .. } => {
-                let (table, col) = r.column_near(subject, column)?;
+            Clause::Range { column, min, max, unit, span } => {
+                let (table, col) = match column {
+                    Some(column) => r.column_near(subject, column)?,
+                    None => (subject, r.column_by_unit(subject, unit.as_deref(), *span)?),
+                };
+                let named = column.as_ref().map_or(*span, |c| c.span);
                 let ty = r.schema.tables[table].columns[col].ty.base().clone();
-                if !matches!(ty, SqlType::Int2 | SqlType::Int4 | SqlType::Int8 | SqlType::Numeric { .. } | SqlType::Float4 | SqlType::Float8) {
-                    return Err(ScopeError::new(&scope.text, column.span, format!(
+                if !measures::is_numeric(&r.schema.tables[table], col) {
+                    return Err(ScopeError::new(&scope.text, named, format!(
                         "`{}` is {} in {}, not a number: a range needs a numeric column",
                         r.schema.tables[table].columns[col].name, ty.sql_name(), r.schema.tables[table].display_name()
                     )).into());
                 }
-                r.set_rule(table, col, Rule::Range { min: min.value, max: max.value }, *span)?;
+                let k = r.money_scale(table, col, unit.as_deref());
+                r.set_rule(table, col, Rule::Range { min: min.value * k, max: max.value * k }, *span)?;
             }
             Clause::Orphans { percent, target, span, .. } => {
                 let (table, column) = r.reference_column(subject, target)?;
@@ -145,8 +152,8 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
             Clause::Period { column, period, span } => r.period(subject, column.as_ref(), *period, *span)?,
             Clause::Nulls { portion, column, span } => r.nulls(subject, *portion, column, *span)?,
             Clause::Affix { column, value, affix, span } => r.affix(subject, column.as_ref(), value, *affix, *span)?,
-            Clause::Bound { column, lower, upper, span } => {
-                r.bound(subject, column.as_ref(), lower.as_ref().map(|n| n.value), upper.as_ref().map(|n| n.value), *span)?
+            Clause::Bound { column, lower, upper, unit, span } => {
+                r.bound(subject, column.as_ref(), lower.as_ref().map(|n| n.value), upper.as_ref().map(|n| n.value), unit.as_deref(), *span)?
             }
         }
         r.explain_change(&before, clause.span());
@@ -177,6 +184,18 @@ fn window_start(options: SeedOptions, amount: u64, unit: TimeUnit) -> Option<chr
         TimeUnit::Weeks => now.checked_sub_signed(Duration::try_weeks(amount as i64)?),
         TimeUnit::Months => now.checked_sub_months(Months::new(amount32)),
         TimeUnit::Years => now.checked_sub_months(Months::new(amount32.checked_mul(12)?)),
+    }
+}
+
+fn window_end(options: SeedOptions, amount: u64, unit: TimeUnit) -> Option<chrono::DateTime<chrono::Utc>> {
+    let now = options.now;
+    let amount32 = u32::try_from(amount).ok()?;
+    match unit {
+        TimeUnit::Hours => now.checked_add_signed(Duration::try_hours(amount as i64)?),
+        TimeUnit::Days => now.checked_add_signed(Duration::try_days(amount as i64)?),
+        TimeUnit::Weeks => now.checked_add_signed(Duration::try_weeks(amount as i64)?),
+        TimeUnit::Months => now.checked_add_months(Months::new(amount32)),
+        TimeUnit::Years => now.checked_add_months(Months::new(amount32.checked_mul(12)?)),
     }
 }
 
@@ -495,13 +514,39 @@ impl<'a> Resolver<'a> {
                 return Some((c, v.clone()));
             }
         }
+        if let Some(found) = self.boolean_column(table, word) {
+            return Some(found);
+        }
+        // `female` for 'F': a one- or two-letter code the word starts with,
+        // the only such code of its column.
         let w = squash(word);
-        (0..t.columns.len())
-            .find(|&c| {
+        (0..t.columns.len()).find_map(|c| {
+            let allowed = allowed_values(t, c);
+            let codes: Vec<&String> = allowed.iter().filter(|a| a.len() <= 2 && w.len() > a.len() + 2 && w.starts_with(&squash(a))).collect();
+            match codes.as_slice() {
+                [one] => Some((c, (*one).clone())),
+                _ => None,
+            }
+        })
+    }
+
+    /// The boolean column a word names (`archived`, `is_verified`), or
+    /// denies (`unverified`, `unpaid`, `inactive`, `not accepting patients`).
+    fn boolean_column(&self, table: usize, word: &str) -> Option<(usize, String)> {
+        let t = &self.schema.tables[table];
+        let named = |w: &str| {
+            let w = squash(w);
+            (0..t.columns.len()).find(|&c| {
                 let name = squash(&t.columns[c].name);
-                matches!(t.columns[c].ty.base(), SqlType::Bool) && [w.clone(), format!("is{w}"), format!("has{w}")].contains(&name)
+                matches!(t.columns[c].ty.base(), SqlType::Bool) && [w.clone(), format!("is{w}"), format!("has{w}"), format!("can{w}")].contains(&name)
             })
-            .map(|c| (c, "true".to_string()))
+        };
+        if let Some(c) = named(word) {
+            return Some((c, "true".to_string()));
+        }
+        let lower = word.to_lowercase();
+        let denied = ["not ", "not_", "non-", "non_", "non", "un", "in", "dis"].iter().find_map(|p| lower.strip_prefix(p).filter(|rest| rest.len() >= 3));
+        denied.and_then(named).map(|c| (c, "false".to_string()))
     }
 
     /// Every row of `table` takes `value` in `col`; a state such as
@@ -548,6 +593,14 @@ impl<'a> Resolver<'a> {
                     push_part(&mut by_column, (table, col), share.value.text.clone(), share, rows, &mut pending_rest, false).map_err(|m| self.err(share.percent.span, m))?;
                     continue;
                 }
+                // `half of them 5 stars`: a number, its unit naming the column.
+                if let [number, unit] = share.value.words.as_slice()
+                    && number.parse::<f64>().is_ok()
+                    && let Ok(col) = self.measure_by_word(table, unit, share.value.span)
+                {
+                    push_part(&mut by_column, (table, col), number.clone(), share, rows, &mut pending_rest, false).map_err(|m| self.err(share.percent.span, m))?;
+                    continue;
+                }
                 // `two thirds of them resolved`: a state that is its time column being set.
                 let stems = word_stems(&share.value.words.join(""));
                 let state = (0..t.columns.len()).find(|&c| is_time(t, c) && !t.columns[c].not_null && stems.iter().any(|st| st.len() >= 4 && squash(&t.columns[c].name).starts_with(st.as_str())));
@@ -585,7 +638,10 @@ impl<'a> Resolver<'a> {
                 .into());
         }
         for ((table, col), parts, rest, boolean) in by_column {
-            let rest = rest.or_else(|| boolean.then(|| "false".to_string()));
+            // A boolean's other rows take the other value: `2 not accepting
+            // patients` leaves the rest accepting.
+            let denied = parts.iter().all(|(v, _, _)| v == "false");
+            let rest = rest.or_else(|| boolean.then(|| if denied { "true" } else { "false" }.to_string()));
             let all_percent = parts.iter().all(|(_, _, d)| *d == 10_000) && rest.is_none();
             let rule = if all_percent {
                 Rule::Shares(parts.into_iter().map(|(v, n, _)| (v, n as u32)).collect())
@@ -598,7 +654,11 @@ impl<'a> Resolver<'a> {
     }
 
     fn nulls(&mut self, subject: usize, portion: Portion, column: &Phrase, span: Span) -> Result<()> {
-        let (table, col) = self.column_near(subject, column)?;
+        // `never logged in`: no column is named `logged`, a time column's verb is.
+        let (table, col) = match self.column_near(subject, column) {
+            Ok(found) => found,
+            Err(e) => (subject, self.time_column_named(subject, column).map_err(|_| e)?),
+        };
         let t = &self.schema.tables[table];
         if t.columns[col].not_null {
             return Err(self
@@ -681,6 +741,7 @@ impl<'a> Resolver<'a> {
         let next_month = |y: i32, m: u32| if m == 12 { Date { year: y + 1, month: 1, day: 1 } } else { Date { year: y, month: m + 1, day: 1 } };
         let (start, end) = match period {
             Period::Last { amount, unit } => (window_start(self.options, amount, unit).ok_or_else(|| self.err(span, "time window reaches before year 0").help("use a shorter window"))?, now),
+            Period::Next { amount, unit } => (now, window_end(self.options, amount, unit).ok_or_else(|| self.err(span, "time window reaches past year 9999").help("use a shorter window"))?),
             Period::Between { from, to } => (day(from)?, day(to)? + Duration::days(1)),
             Period::Year(y) => (day(Date { year: y, month: 1, day: 1 })?, day(Date { year: y + 1, month: 1, day: 1 })?),
             Period::Month { year, month } => (day(Date { year, month, day: 1 })?, day(next_month(year, month))?),
@@ -704,6 +765,23 @@ impl<'a> Resolver<'a> {
         let times: Vec<usize> = (0..t.columns.len()).filter(|&c| is_time(t, c) && !t.columns[c].generated).collect();
         let stems: Vec<String> = phrase.words.iter().filter(|w| !["time", "times", "date", "dates", "timestamp", "timestamps", "at", "on"].contains(&w.as_str())).flat_map(|w| word_stems(w)).collect();
         let hits: Vec<usize> = times.iter().copied().filter(|&c| stems.iter().any(|s| squash(&t.columns[c].name).starts_with(s.as_str()))).collect();
+        // A verb whose column is named by its noun: `born` is `date_of_birth`,
+        // `died` is `death_date`; `logged in` is `last_login_at`.
+        let hits = if hits.is_empty() {
+            let nouns: Vec<&str> = phrase.words.iter().flat_map(|w| match w.as_str() {
+                "born" => vec!["birth", "dob", "birthday"],
+                "died" => vec!["death", "died"],
+                "logged" => vec!["login", "signin"],
+                "signed" => vec!["signup", "signin"],
+                "hired" => vec!["hire"],
+                "joined" => vec!["join"],
+                "due" => vec!["due", "deadline"],
+                _ => vec![],
+            }).collect();
+            times.iter().copied().filter(|&c| t.columns[c].name.to_lowercase().split('_').any(|part| nouns.iter().any(|n| part.starts_with(n)))).collect()
+        } else {
+            hits
+        };
         match hits.as_slice() {
             [one] => Ok(*one),
             _ => {
@@ -723,15 +801,18 @@ impl<'a> Resolver<'a> {
 
     /// `under 100 dollars`, `built 2018 or later`: one side of a range, the
     /// other from the column's meaning (a year runs to now, money from 0).
-    fn bound(&mut self, subject: usize, column: Option<&Phrase>, lower: Option<f64>, upper: Option<f64>, span: Span) -> Result<()> {
+    fn bound(&mut self, subject: usize, column: Option<&Phrase>, lower: Option<f64>, upper: Option<f64>, unit: Option<&str>, span: Span) -> Result<()> {
         let t = &self.schema.tables[subject];
-        let numeric = |c: usize| matches!(t.columns[c].ty.base(), SqlType::Int2 | SqlType::Int4 | SqlType::Int8 | SqlType::Numeric { .. } | SqlType::Float4 | SqlType::Float8);
+        let numeric = |c: usize| measures::is_numeric(t, c);
+        let value = lower.or(upper).unwrap_or_default();
         let col = match column {
             Some(phrase) => {
                 let stems: Vec<String> = phrase.words.iter().flat_map(|w| word_stems(w)).collect();
                 let hits: Vec<usize> = (0..t.columns.len()).filter(|&c| numeric(c) && t.columns[c].name.to_lowercase().split('_').any(|part| stems.iter().any(|s| squash(part).starts_with(s.as_str())))).collect();
-                match hits.as_slice() {
-                    [one] => *one,
+                let by_unit = || unit.and_then(|u| self.column_by_unit(subject, Some(u), span).ok());
+                match (hits.as_slice(), by_unit(), self.year_column(subject, value)) {
+                    ([one], _, _) => *one,
+                    ([], Some(c), _) | ([], None, Some(c)) => c,
                     _ => {
                         let mut e = self.err(phrase.span, format!("no single number column of `{}` matches `{}`", t.display_name(), phrase.text));
                         e.expected = (0..t.columns.len()).filter(|&c| numeric(c)).map(|c| format!("`{}`", t.columns[c].name)).collect();
@@ -739,18 +820,18 @@ impl<'a> Resolver<'a> {
                     }
                 }
             }
-            None => {
-                let money: Vec<usize> = (0..t.columns.len()).filter(|&c| numeric(c) && ["price", "amount", "cost", "total", "fee"].iter().any(|m| t.columns[c].name.contains(m))).collect();
-                match money.as_slice() {
-                    [one] => *one,
-                    _ => {
-                        let mut e = self.err(span, format!("which column of `{}` is this bound about?", t.display_name()));
-                        e.expected = (0..t.columns.len()).filter(|&c| numeric(c)).map(|c| format!("`{}`", t.columns[c].name)).collect();
-                        return Err(e.help("name it, as in `priced under $20`").into());
-                    }
-                }
-            }
+            None => match unit {
+                Some(u) => self.column_by_unit(subject, Some(u), span)?,
+                // No unit: money first (`of at least 20`), then a year, then
+                // the table's only measure.
+                None => match self.column_by_unit(subject, Some("$"), span) {
+                    Ok(c) => c,
+                    Err(e) => self.year_column(subject, value).or_else(|| self.column_by_unit(subject, None, span).ok()).ok_or(e)?,
+                },
+            },
         };
+        let k = self.money_scale(subject, col, unit);
+        let (lower, upper) = (lower.map(|v| v * k), upper.map(|v| v * k));
         let integer = t.columns[col].ty.is_integer();
         let step = if integer { 1.0 } else { 0.01 };
         let year_like = t.columns[col].name.contains("year") || column.is_some_and(|c| c.words.iter().any(|w| w == "built" || w == "founded" || w == "born"));
@@ -811,6 +892,11 @@ impl<'a> Resolver<'a> {
         // `with 3-8 actors per film`: linked through a junction table.
         if let Some(j) = self.find_table(target)?.and_then(|other| super::junction::find(self.schema, subject, other)) {
             self.plan_mut(j.table, Why::Mentioned).rows = super::junction::links(j, count, None);
+            return Ok(());
+        }
+        if let Some((min, max)) = count
+            && self.counted_column(subject, target, min, max)?
+        {
             return Ok(());
         }
         if count.is_some() {
@@ -911,6 +997,50 @@ impl<'a> Resolver<'a> {
         }
         e.expected = expected;
         Err(e.into())
+    }
+
+    /// A counted `with` that names no table but a column of the subject:
+    /// `with 7 seats`, `with 5 to 50 seats` (a measure takes the count),
+    /// `with a primary doctor` (a nullable reference is always set), `, 3
+    /// admins` after another `with` (that many rows take the value).
+    fn counted_column(&mut self, subject: usize, target: &Phrase, min: u64, max: u64) -> Result<bool> {
+        let t = &self.schema.tables[subject];
+        let variants: Vec<String> = name_variants(&target.words).iter().map(|v| squash(v)).collect();
+        let last = singular(target.words.last().map(String::as_str).unwrap_or(""));
+        let measures: Vec<usize> = (0..t.columns.len()).filter(|&c| measures::is_numeric(t, c) && !t.primary_key.contains(&c) && !t.foreign_keys.iter().any(|fk| fk.columns.contains(&c))).collect();
+        let exact: Vec<usize> = measures.iter().copied().filter(|&c| variants.contains(&squash(&t.columns[c].name))).collect();
+        let by_part: Vec<usize> = measures.iter().copied().filter(|&c| t.columns[c].name.to_lowercase().split('_').any(|p| singular(p) == last)).collect();
+        if let [col] = if exact.is_empty() { by_part.as_slice() } else { exact.as_slice() } {
+            let col = *col;
+            self.set_rule(subject, col, Rule::Range { min: min as f64, max: max as f64 }, target.span)?;
+            return Ok(true);
+        }
+        if (min, max) == (1, 1) {
+            let refs: Vec<usize> = t
+                .foreign_keys
+                .iter()
+                .filter(|fk| fk.columns.len() == 1 && !t.columns[fk.columns[0]].not_null)
+                .filter(|fk| {
+                    let name = squash(t.columns[fk.columns[0]].name.trim_end_matches("_id"));
+                    variants.contains(&name) || variants.contains(&squash(&self.schema.tables[fk.ref_table].name))
+                })
+                .map(|fk| fk.columns[0])
+                .collect();
+            if let [col] = refs.as_slice() {
+                let col = *col;
+                let plan = self.plan_mut(subject, Why::Requested);
+                if !plan.fill.contains(&col) {
+                    plan.fill.push(col);
+                }
+                return Ok(true);
+            }
+        }
+        if min == max && self.value_column(subject, &target.text).is_some() {
+            let share = Share { percent: seedfast_scope::Percent { hundredths: 0, span: target.span }, value: target.clone(), portion: Portion::Rows(min) };
+            self.parts(subject, &[share], target.span)?;
+            return Ok(true);
+        }
+        Ok(false)
     }
 
     /// `a home and a work address` (each counted): children qualified by a
@@ -1178,6 +1308,12 @@ impl<'a> Resolver<'a> {
                 }
             }
         }
+        // `in Berlin`, `in EUR`: the one free-text column such a value belongs in.
+        if let [one] = values
+            && let Some(col) = self.place_column(subject, one)
+        {
+            return Ok((subject, col, Vec::new()));
+        }
         // A free-text status column takes the values as written.
         let t = &self.schema.tables[subject];
         if let Some(col) = t.columns.iter().position(|c| ["status", "state", "type", "kind"].contains(&c.name.as_str())) {
@@ -1187,6 +1323,32 @@ impl<'a> Resolver<'a> {
             .err(span, format!("no column of `{}` takes the values {}", t.display_name(), values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")))
             .help("name the column (`status distribution of ...`) or use values its enum or CHECK allows")
             .into())
+    }
+
+    /// The free-text column a bare value such as `Berlin` or `EUR` is a
+    /// value of: a capitalised word goes to the table's one place column
+    /// (city, country, region, ...), three capitals to its currency or
+    /// country code; anything else, or several candidates, is no match.
+    fn place_column(&self, table: usize, value: &str) -> Option<usize> {
+        let t = &self.schema.tables[table];
+        let text = |c: usize| matches!(t.columns[c].ty.base(), SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_)) && allowed_values(t, c).is_empty();
+        let named = |words: &[&str]| -> Vec<usize> {
+            (0..t.columns.len()).filter(|&c| text(c) && t.columns[c].name.to_lowercase().split('_').any(|p| words.contains(&p))).collect()
+        };
+        let code = value.len() == 3 && value.chars().all(|ch| ch.is_ascii_uppercase());
+        let capitalised = value.chars().next().is_some_and(char::is_uppercase);
+        let found = if code {
+            let currency = named(&["currency", "ccy"]);
+            if currency.is_empty() { named(&["country", "language", "lang"]) } else { currency }
+        } else if capitalised {
+            named(&["city", "town", "country", "region", "state", "province", "location", "place", "county", "district", "area", "neighborhood", "neighbourhood"])
+        } else {
+            Vec::new()
+        };
+        match found.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
     }
 
     /// A value the column accepts; a closed set must contain it.

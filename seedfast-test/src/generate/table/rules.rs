@@ -212,6 +212,26 @@ impl TableGen<'_> {
         }
         // Shares under 100%: the rest from the column's other values.
         let others: Vec<String> = self.specs[c].allowed.iter().filter(|a| !shares.iter().any(|(v, _, _)| v == *a)).cloned().collect();
+        if others.is_empty() && self.t.columns[c].ty.is_integer() {
+            // `half of them 5 stars` on a plain number: the rest are the
+            // column's other numbers, never the shares' own.
+            let spec = &self.specs[c];
+            let lo = spec.min.unwrap_or(0.0).ceil() as i64;
+            let hi = spec.max.unwrap_or(lo as f64 + 100.0).floor() as i64;
+            let taken: Vec<i64> = shares.iter().filter_map(|(v, _, _)| v.parse().ok()).collect();
+            let small = lo <= hi && hi.saturating_sub(lo) <= 10_000;
+            let free: Vec<i64> = if small { (lo..=hi).filter(|v| !taken.contains(v)).collect() } else { Vec::new() };
+            while out.len() < self.n && !free.is_empty() {
+                out.push(Value::Int(free[rng.random_range(0..free.len())]));
+            }
+            // A wide range: a draw hits a share's value almost never.
+            while out.len() < self.n && lo < hi && !small {
+                let v = rng.random_range(lo..=hi);
+                if !taken.contains(&v) {
+                    out.push(Value::Int(v));
+                }
+            }
+        }
         let pool = if others.is_empty() { shares.iter().map(|(v, _, _)| v.clone()).collect() } else { others };
         while out.len() < self.n {
             out.push(self.typed_text(c, &pool[rng.random_range(0..pool.len())]));
