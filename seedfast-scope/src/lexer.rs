@@ -56,6 +56,11 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, ScopeError> {
                 continue;
             }
             c if c.is_ascii_digit() && is_all_digits(&text[start..word_end(text, start)]) => number(text, start)?,
+            // `@example.org`: a domain written as the end of an address.
+            '@' if text[start + 1..].chars().next().is_some_and(is_word_char) => {
+                let end = word_end(text, start + 1);
+                Token { kind: TokenKind::Word, span: Span::new(start, end), lower: normalize_word(&text[start..end]) }
+            }
             c if is_word_char(c) => {
                 let end = word_end(text, start);
                 Token { kind: TokenKind::Word, span: Span::new(start, end), lower: normalize_word(&text[start..end]) }

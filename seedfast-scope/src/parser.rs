@@ -98,6 +98,15 @@ const STOP: &[&str] = &[
     "after",
     "each",
     "every",
+    "apiece",
+    "worth",
+    "lasting",
+    "weighing",
+    "belonging",
+    "having",
+    "holding",
+    "containing",
+    "which",
     "where",
     "whose",
     "without",
@@ -150,6 +159,9 @@ const COLUMN_NOUNS: &[&str] = &[
     "plan",
     "plans",
 ];
+
+/// What a price is per (`€200 a night`, `$9 per month`).
+const PER_UNIT: &[&str] = &["night", "day", "hour", "week", "month", "year", "person", "head", "seat", "user", "unit", "piece", "item"];
 
 /// Keywords a misspelt word is compared with, to report `wiht` instead of
 /// silently reading `users wiht addresses` as one table name.
@@ -321,8 +333,19 @@ impl Parser<'_> {
                 }
                 return Ok(());
             }
+            // `18 refunds, all for cancelled bookings`
+            if self.is_word(self.pos, "all") && self.keyword(self.pos + 1) == Some(Keyword::Reference) {
+                self.pos += 1;
+            }
             let start = self.peek().span;
-            if separator.is_some() && continues != Some(Continues::With) && self.bare_rows_ahead(self.pos) {
+            if self.relative_ahead(self.pos) {
+                // `who joined in 2025`, `that have been delivered`
+                self.relative(start)?;
+                continues = match self.clauses.last() {
+                    Some(Clause::With { .. }) => Some(Continues::With),
+                    _ => None,
+                };
+            } else if separator.is_some() && continues != Some(Continues::With) && self.bare_rows_ahead(self.pos) {
                 // `40 api keys, 5 revoked`: that many rows take the value.
                 self.bare_rows = true;
                 let shares = self.shares();
@@ -380,9 +403,10 @@ impl Parser<'_> {
 
     fn keyword(&self, i: usize) -> Option<Keyword> {
         let keyword = match self.word(i)? {
-            "with" => Keyword::With,
+            "with" | "having" | "holding" | "containing" => Keyword::With,
             "for" | "about" | "referencing" | "references" => Keyword::Reference,
             "across" => Keyword::Across,
+            "spread" | "distributed" | "split" if self.word(i + 1).is_some_and(|w| ["across", "over", "among"].contains(&w)) && self.count_ahead(i + 2) => Keyword::SpreadAcross,
             "spread" if self.is_word(i + 1, "across") => Keyword::SpreadAcross,
             "over" => Keyword::Over,
             "including" => Keyword::Including,
@@ -400,6 +424,20 @@ impl Parser<'_> {
             Keyword::With if matches!(self.kind(self.pos), TokenKind::Percent(_)) => {
                 // `with 5% referencing customer IDs that don't exist`
                 self.percent_clause(start)?;
+                Ok(None)
+            }
+            Keyword::With if self.portion_word(self.pos).is_some() => {
+                // `with a third delayed and the rest in transit`
+                if !self.portion_then_without()? {
+                    let shares = self.shares()?;
+                    self.clauses.push(Clause::Distribution { column: None, shares, span: start.to(self.prev_span()) });
+                }
+                Ok(None)
+            }
+            Keyword::With if self.is_word(self.pos, "no") => {
+                // `guests with no email address`
+                self.pos -= 1;
+                self.nulls(start, Portion::Percent(10_000))?;
                 Ok(None)
             }
             Keyword::With => {
@@ -473,8 +511,53 @@ impl Parser<'_> {
             }
             return Ok(false);
         };
+        if let Some(at) = self.measure_ahead(self.pos) {
+            // `lasting 45 minutes`, `worth 6 credits`, `running for two
+            // hours`: one value, the column named by its unit.
+            self.pos = at;
+            let number = match self.number_word(self.pos) {
+                Some((value, end)) => {
+                    let span = self.peek().span.to(self.tokens[end - 1].span);
+                    self.pos = end;
+                    Number { text: value.to_string(), value: value as f64, span }
+                }
+                None => self.decimal()?,
+            };
+            let unit = self.word(self.pos).map(str::to_string);
+            self.pos += 1;
+            let span = start.to(self.prev_span());
+            self.clauses.push(Clause::Range { column: None, min: number.clone(), max: number, unit, span });
+            return Ok(true);
+        }
         match word.as_str() {
-            "each" | "every" if self.is_word(self.pos + 1, "with") => {
+            "each" | "every" if self.column_clause_ahead(self.pos + 1) => {
+                // `each between €50 and €500`: every row's value.
+                self.pos += 1;
+                let clause = self.column_clause(start, None)?.expect("checked ahead");
+                self.clauses.push(clause);
+                return Ok(true);
+            }
+            "split" | "divided" | "evenly" if self.split_ahead(self.pos) => {
+                // `split evenly between express and overnight`
+                while self.word(self.pos).is_some_and(|w| ["split", "divided", "evenly", "equally", "between", "among", "across"].contains(&w)) {
+                    self.pos += 1;
+                }
+                self.values(start)?;
+                return Ok(true);
+            }
+            "belonging" if self.is_word(self.pos + 1, "to") => {
+                // `enrolments belonging to suspended students`
+                self.pos += 2;
+                self.reference(start)?;
+                return Ok(true);
+            }
+            "a" | "per" if self.word(self.pos + 1).is_some_and(|w| PER_UNIT.contains(&w)) => {
+                // `€200 a night`, `$5 per month`: the rate's unit colours the
+                // number, it names no column.
+                self.pos += 2;
+                return Ok(true);
+            }
+            "each" | "every" if self.is_with(self.pos + 1) => {
                 // `8 customers, each with a home and a work address`
                 self.pos += 2;
                 self.with_item(start)?;
@@ -484,7 +567,7 @@ impl Parser<'_> {
                 // `every order with 1-5 lines`: children of a child.
                 self.pos += 1;
                 let per = self.required_phrase(&word, &["a table name, such as `order`"])?;
-                if !self.is_word(self.pos, "with") {
+                if !self.is_with(self.pos) {
                     return Err(self.unexpected_after(&per.text, &["`with`"]));
                 }
                 self.pos += 1;
@@ -495,6 +578,23 @@ impl Parser<'_> {
                         *p = Some(per.clone());
                     }
                 }
+                return Ok(true);
+            }
+            "whose" if !self.portion_ahead(self.pos + 1) => {
+                // `whose email addresses end in @example.org`
+                self.pos += 1;
+                let column = self.required_phrase("whose", &["a column, such as `email addresses`"])?;
+                while self.word(self.pos).is_some_and(|w| ["end", "ends", "ending", "in", "with", "at", "are", "is", "on"].contains(&w)) {
+                    self.pos += 1;
+                }
+                let value = self.required_phrase(&column.text, &["a domain, such as `example.org`"])?;
+                if !value.text.contains('.') {
+                    return Err(self
+                        .error(value.span, format!("`{}` is not a domain", value.text), &["a domain, such as `example.org`"])
+                        .help("write the end of the addresses, as in `whose emails end in @example.org`"));
+                }
+                let value = Phrase { text: value.text.trim_start_matches('@').to_string(), words: value.words.iter().map(|w| w.trim_start_matches('@').to_string()).collect(), span: value.span };
+                self.clauses.push(Clause::Affix { column: Some(column), value, affix: Affix::Domain, span: start.to(self.prev_span()) });
                 return Ok(true);
             }
             "where" | "whose" | "of" if word != "of" || self.is_word(self.pos + 1, "which") => {
@@ -574,7 +674,11 @@ impl Parser<'_> {
             self.clauses.push(Clause::Distribution { column: None, shares, span: start.to(self.prev_span()) });
             return Ok(true);
         }
-        if word == "of" && self.number_ahead(self.pos + 1) && self.word(self.after_number(self.pos + 1)).is_some() {
+        if word == "of"
+            && self.number_ahead(self.pos + 1)
+            && self.word(self.after_number(self.pos + 1)).is_some()
+            && self.or_bound(self.after_number(self.pos + 1)).is_none()
+        {
             // `20 appointments of 60 minutes`, `30 prescriptions of 500 mg`:
             // one value, the column named by its unit.
             self.pos += 1;
@@ -596,9 +700,13 @@ impl Parser<'_> {
             return Ok(true);
         }
         if self.is_hint_verb(self.pos) {
-            let span = self.peek().span;
+            let mut spans = vec![self.peek().span];
             self.pos += 1;
-            let column = self.to_phrase(&[span]);
+            if self.particle_clause_ahead(self.pos) {
+                spans.push(self.peek().span);
+                self.pos += 1;
+            }
+            let column = self.to_phrase(&spans);
             let clause = self.column_clause(start, Some(column))?.expect("a hint verb has a clause after it");
             self.clauses.push(clause);
             return Ok(true);
@@ -611,6 +719,119 @@ impl Parser<'_> {
             }
         }
         Ok(false)
+    }
+
+    /// `with`, or a verb that means it before children: `having 2-4
+    /// shipments`, `every shipment holding 1 to 6 items`.
+    fn is_with(&self, i: usize) -> bool {
+        self.word(i).is_some_and(|w| ["with", "having", "holding", "containing"].contains(&w))
+    }
+
+    /// `who`, `that` or `which` opening a relative clause about the
+    /// subject's rows (`who never ...` is a NULL clause of its own).
+    fn relative_ahead(&self, i: usize) -> bool {
+        self.word(i).is_some_and(|w| ["who", "that", "which"].contains(&w)) && !self.never_ahead(i) && self.kind(i + 1) == TokenKind::Word
+    }
+
+    /// A relative clause: its auxiliaries dropped, `each have` read as `each
+    /// with`, `have` as `with`, then an everyday clause or a value of some
+    /// column (`that are overdue`, `that have been delivered`).
+    fn relative(&mut self, start: Span) -> Result<()> {
+        let opener = self.src(self.peek().span).to_string();
+        self.pos += 1;
+        let each = self.is_word(self.pos, "each");
+        if each {
+            self.pos += 1;
+        }
+        let mut possessive = false;
+        while let Some(w) = self.word(self.pos) {
+            match w {
+                "have" | "has" | "had" if !self.is_word(self.pos + 1, "been") => {
+                    possessive = true;
+                    self.pos += 1;
+                    break;
+                }
+                "are" | "is" | "were" | "was" | "be" | "been" | "being" | "will" | "already" | "currently" | "still" | "all" | "have"
+                | "has" | "had" | "got" | "get" => self.pos += 1,
+                _ => break,
+            }
+        }
+        if possessive || (each && self.is_with(self.pos)) {
+            if self.is_with(self.pos) {
+                self.pos += 1;
+            }
+            if self.word(self.pos).is_some_and(|w| w == "no") {
+                // `that have no notes`
+                self.pos -= 1;
+                return self.nulls(start, Portion::Percent(10_000));
+            }
+            return self.with_item(start);
+        }
+        let inner = self.peek().span;
+        if self.natural_clause(inner)? {
+            return Ok(());
+        }
+        if let Some(keyword) = self.keyword(self.pos) {
+            return self.keyword_clause(keyword, inner).map(|_| ());
+        }
+        let value = self.required_phrase(&opener, &["a value, such as `delivered`"])?;
+        self.clauses.push(Clause::Values { column: None, values: vec![value], span: start.to(self.prev_span()) });
+        Ok(())
+    }
+
+    /// The words that say a column is unset, at `i`: `without`, `with no`,
+    /// `have no`, `having no`, `lacking`, `missing`. The index past them.
+    fn no_words(&self, i: usize) -> Option<usize> {
+        match self.word(i)? {
+            "without" | "lacking" | "missing" => Some(i + 1),
+            "with" | "have" | "has" | "having" if self.is_word(i + 1, "no") => Some(i + 2),
+            "no" => Some(i + 1),
+            _ => None,
+        }
+    }
+
+    /// `split evenly between`, `evenly split among`, `divided equally across`.
+    fn split_ahead(&self, i: usize) -> bool {
+        let mut j = i;
+        let mut verb = false;
+        while let Some(w) = self.word(j) {
+            match w {
+                "split" | "divided" => verb = true,
+                "evenly" | "equally" => {}
+                "between" | "among" | "across" => return verb && self.phrase_word(j + 1).is_some() && !self.number_ahead(j + 1),
+                _ => return false,
+            }
+            j += 1;
+        }
+        false
+    }
+
+    /// A verb of measure and its value at `i` (`lasting 45 minutes`, `worth 6
+    /// credits`, `run for two hours`, `each weighing 2 kg`): the index of the
+    /// number, which a unit word follows.
+    fn measure_ahead(&self, i: usize) -> Option<usize> {
+        const VERBS: &[&str] = &[
+            "lasting", "lasts", "last", "run", "runs", "running", "worth", "weighing", "weighs", "taking", "takes", "measuring",
+            "spanning", "sized",
+        ];
+        let mut j = i;
+        if self.is_word(j, "each") {
+            j += 1;
+        }
+        if !self.word(j).is_some_and(|w| VERBS.contains(&w)) {
+            return None;
+        }
+        j += 1;
+        if self.word(j).is_some_and(|w| ["for", "about", "around", "roughly", "exactly", "of"].contains(&w)) {
+            j += 1;
+        }
+        let end = match self.number_word(j) {
+            Some((_, end)) => end,
+            None if self.kind(j) == TokenKind::Number => self.whole_end(j),
+            None => return None,
+        };
+        let unit = self.word(end)?;
+        (!STOP.contains(&unit) && !FILLER.contains(&unit)).then_some(j)
     }
 
     /// `not yet X`, `never X`, `who never X`, `that have never been X`.
@@ -631,7 +852,10 @@ impl Parser<'_> {
     fn portion_then_without(&mut self) -> Result<bool> {
         let (save, start) = (self.pos, self.peek().span);
         let (portion, _) = self.portion()?;
-        if self.is_word(self.pos, "without") {
+        while self.word(self.pos).is_some_and(|w| SHARE_VERBS.contains(&w)) {
+            self.pos += 1;
+        }
+        if self.no_words(self.pos).is_some() {
             self.nulls(start, portion)?;
             return Ok(true);
         }
@@ -641,8 +865,10 @@ impl Parser<'_> {
 
     /// `40% without email addresses`, `without phone numbers` (all NULL).
     fn nulls(&mut self, start: Span, portion: Portion) -> Result<()> {
-        self.pos += 1; // `without`
-        let column = self.required_phrase("without", &["a column, such as `email addresses`"])?;
+        let after = self.no_words(self.pos).unwrap_or(self.pos + 1);
+        let words = self.src(self.peek().span.to(self.tokens[after - 1].span)).to_string();
+        self.pos = after;
+        let column = self.required_phrase(&words, &["a column, such as `email addresses`"])?;
         self.clauses.push(Clause::Nulls { portion, column, span: start.to(self.prev_span()) });
         Ok(())
     }
@@ -652,12 +878,21 @@ impl Parser<'_> {
     /// $20`, `built 2018 or later`. It names the column the clause is about.
     fn is_hint_verb(&self, i: usize) -> bool {
         let Some(word) = self.word(i) else { return false };
+        if self.is_with(i) {
+            return false;
+        }
         // `expiring in 2026`, `starting next week`: a present participle
         // names its column as well (`expires_on`, `starts_at`); the words
         // that end a range or a derived value keep their own meaning.
         let present = word.len() > 5 && word.ends_with("ing") && !TAIL.contains(&word);
-        let participle = (word.len() > 4 && word.ends_with("ed")) || present || IRREGULAR_PARTICIPLES.contains(&word);
-        participle && self.column_clause_ahead(i + 1)
+        let participle = (word.len() > 3 && word.ends_with("ed")) || present || IRREGULAR_PARTICIPLES.contains(&word);
+        participle && (self.column_clause_ahead(i + 1) || self.particle_clause_ahead(i + 1))
+    }
+
+    /// `checked in last month`, `handed in during the past week`: a verb's
+    /// particle, then the clause; the particle is part of the column's name.
+    fn particle_clause_ahead(&self, i: usize) -> bool {
+        self.word(i).is_some_and(|w| ["in", "out", "up", "off", "down", "back"].contains(&w)) && self.column_clause_ahead(i + 1)
     }
 
     /// Whether a time, bound, range or domain clause starts at `i`.
@@ -681,6 +916,7 @@ impl Parser<'_> {
         if self.is_word(self.pos, "at") && self.word(self.pos + 1).is_some_and(|w| w.contains('.')) {
             self.pos += 1;
             let value = self.required_phrase("at", &["a domain, such as `example.org`"])?;
+            let value = Phrase { text: value.text.trim_start_matches('@').to_string(), words: value.words.iter().map(|w| w.trim_start_matches('@').to_string()).collect(), span: value.span };
             return Ok(Some(Clause::Affix { column, value, affix: Affix::Domain, span: start.to(self.prev_span()) }));
         }
         let between = self.word(self.pos).is_some_and(|w| w == "between" || w == "from") && self.number_ahead(self.pos + 1);
@@ -812,7 +1048,7 @@ impl Parser<'_> {
             is_unit_word(w)
                 || (self.phrase_word(self.pos).is_some()
                     && !self.starts_tail(self.pos)
-                    && !["or", "each", "per", "and"].contains(&w.as_str())
+                    && !["or", "each", "per", "and", "a", "an", "the"].contains(&w.as_str())
                     && self.time_unit(self.pos).is_none())
         });
         match unit_word {
@@ -952,7 +1188,8 @@ impl Parser<'_> {
     // ---- with --------------------------------------------------------------
 
     fn with_item(&mut self, start: Span) -> Result<()> {
-        if self.kind(self.pos) == TokenKind::Number || (self.number_word(self.pos).is_some() && !self.portion_ahead(self.pos)) {
+        let counted_between = self.counted_between_ahead(self.pos);
+        if counted_between || self.kind(self.pos) == TokenKind::Number || (self.number_word(self.pos).is_some() && !self.portion_ahead(self.pos)) {
             let count = self.count_range()?;
             let Some(target) = self.phrase()? else {
                 return Err(self.dangling_number(count.span, &["what to count, such as `items`"]));
@@ -999,6 +1236,18 @@ impl Parser<'_> {
         Ok(())
     }
 
+    /// `between 4 and 12 rooms`: a count range of children, not a range of
+    /// values (`between 5 and 50 euros`, `between 2 and 4 hours`).
+    fn counted_between_ahead(&self, i: usize) -> bool {
+        self.is_word(i, "between")
+            && self.kind(i + 1) == TokenKind::Number
+            && self.is_word(i + 2, "and")
+            && self.kind(i + 3) == TokenKind::Number
+            && self.phrase_word(i + 4).is_some()
+            && !self.word(i + 4).is_some_and(is_unit_word)
+            && self.time_unit(i + 4).is_none()
+    }
+
     /// `billing and shipping addresses`: a lone modifier before `and` shares
     /// the head noun of what follows. A plural before `and` (`profiles and
     /// addresses`) is an item of its own, so only a single word not ending in
@@ -1039,7 +1288,7 @@ impl Parser<'_> {
 
     /// `2 books each`: per row of the subject, which a counted `with` means anyway.
     fn each(&mut self) {
-        if self.is_word(self.pos, "each") && !self.is_word(self.pos + 1, "with") {
+        if (self.is_word(self.pos, "each") && !self.is_with(self.pos + 1)) || self.is_word(self.pos, "apiece") {
             self.pos += 1;
         }
     }
@@ -1073,8 +1322,19 @@ impl Parser<'_> {
         }
         let words = self.words()?;
         if let Some(words) = &words {
+            // `with a build year of 2019 or newer`
+            if self.is_word(self.pos, "of") && self.column_clause_ahead(self.pos + 1) {
+                self.pos += 1;
+            }
             if let Some(clause) = self.column_clause(start, Some(self.to_phrase(&words.spans)))? {
                 return Ok(Segment::Clause(clause));
+            }
+            // `with gmail.com email addresses`: a domain, then its column.
+            let first = self.src(words.spans[0]).trim_start_matches('@').to_string();
+            if words.spans.len() >= 2 && !words.quoted && first.contains('.') && first.split('.').all(|p| !p.is_empty()) {
+                let value = Phrase { words: vec![first.to_lowercase()], text: first, span: words.spans[0] };
+                let column = self.to_phrase(&words.spans[1..]);
+                return Ok(Segment::Clause(Clause::Affix { column: Some(column), value, affix: Affix::Domain, span: start.to(self.prev_span()) }));
             }
         }
         let tail = self.word(self.pos).filter(|w| TAIL.contains(w)).map(str::to_string);
@@ -1179,7 +1439,7 @@ impl Parser<'_> {
         }
         // One plain word right after the bound is its unit: `500 dollars`.
         let unit = self.phrase_word(self.pos)
-            .filter(|_| !self.starts_tail(self.pos) && !self.is_word(self.pos, "each"))
+            .filter(|_| !self.starts_tail(self.pos) && !self.word(self.pos).is_some_and(|w| ["each", "a", "an", "the", "per"].contains(&w)))
             .map(|(next, span)| {
                 self.pos = next;
                 normalize_word(self.src(span))
@@ -1192,6 +1452,10 @@ impl Parser<'_> {
 
     fn reference(&mut self, start: Span) -> Result<()> {
         let keyword = self.src(self.prev_span()).to_string();
+        if self.count_ahead(self.pos) && !self.id_range_ahead() {
+            // `drivers working for 4 carriers`: spread over that many parents.
+            return self.across(start, &keyword);
+        }
         let Some(target) = self.phrase()? else {
             return Err(self.unexpected_after(&keyword, &["a table name"]));
         };
@@ -1336,7 +1600,7 @@ impl Parser<'_> {
             self.clauses.push(clause);
             return Ok(());
         }
-        if self.kind(self.pos) != TokenKind::Number {
+        if !self.count_ahead(self.pos) {
             let message = format!("expected a count or a time window after `{keyword}`");
             return Err(self.error(self.peek().span, message, &["a count", "`the last`"]));
         }
@@ -1344,8 +1608,15 @@ impl Parser<'_> {
         let Some(target) = self.phrase()? else {
             return Err(self.dangling_number(count.span, &["a table name, such as `categories`"]));
         };
+        // `across 3 departments: MATH, PHYS and CHEM`
+        let named = if self.kind(self.pos) == TokenKind::Colon {
+            self.pos += 1;
+            self.items()?.iter().map(|w| self.to_phrase(&w.spans)).collect()
+        } else {
+            Vec::new()
+        };
         let span = start.to(self.prev_span());
-        self.clauses.push(Clause::Across { count, target, named: Vec::new(), span });
+        self.clauses.push(Clause::Across { count, target, named, span });
         Ok(())
     }
 
@@ -1465,7 +1736,8 @@ impl Parser<'_> {
     // ---- percentages -----------------------------------------------------------
 
     fn percent_clause(&mut self, start: Span) -> Result<()> {
-        if self.is_word(self.pos + 1, "with") || self.is_word(self.pos + 1, "referencing") {
+        let no = self.no_words(self.pos + 1).is_some();
+        if !no && (self.is_word(self.pos + 1, "with") || self.is_word(self.pos + 1, "referencing")) {
             return self.orphans(start);
         }
         if self.portion_then_without()? {
@@ -1536,6 +1808,19 @@ impl Parser<'_> {
                     }
                     None => Phrase { words: vec![text.clone()], text, span },
                 }
+            } else if self.is_word(self.pos, "in") && self.period_at(self.pos).is_none() && self.phrase_word(self.pos + 1).is_some() {
+                // `the rest in transit`: the value `in_transit`.
+                let mut spans = vec![self.peek().span];
+                self.pos += 1;
+                spans.extend(self.words()?.expect("a phrase word is ahead").spans);
+                self.to_phrase(&spans)
+            } else if self.word(self.pos).is_some_and(|w| w.len() > 3 && w.ends_with("ed")) && self.kind(self.pos + 1) == TokenKind::Number {
+                // `60% rated 5`: a number, the verb naming its column.
+                let verb = self.peek().span;
+                self.pos += 1;
+                let (text, span) = self.number_text();
+                let verb_text = self.src(verb).to_string();
+                Phrase { words: vec![text.clone(), normalize_word(&verb_text)], text: format!("{verb_text} {text}"), span: verb.to(span) }
             } else {
                 self.required_phrase(&after, &["a value, such as `completed`"])?
             };
@@ -1594,7 +1879,7 @@ impl Parser<'_> {
         if let TokenKind::Percent(hundredths) = self.kind(self.pos) {
             let percent = self.percent()?;
             // `30% of them paid`
-            if self.is_word(self.pos, "of") && self.word(self.pos + 1).is_some_and(|w| ["them", "those", "these"].contains(&w)) {
+            if self.is_word(self.pos, "of") && self.word(self.pos + 1).is_some_and(|w| ["them", "those", "these", "which"].contains(&w)) {
                 self.pos += 2;
             }
             return Ok((Portion::Percent(hundredths), percent));
@@ -1706,8 +1991,17 @@ impl Parser<'_> {
 
     /// `1-5` or `1 to 5` or `3`.
     fn count_range(&mut self) -> Result<CountRange> {
+        // `between 4 and 12 rooms`
+        let between = self.is_word(self.pos, "between") && self.count_ahead(self.pos + 1);
+        if between {
+            self.pos += 1;
+        }
         let min = self.count()?;
-        let joined = self.kind(self.pos) == TokenKind::Dash || self.is_word(self.pos, "to");
+        // `one or two guardians`: a range when a count follows `or`.
+        let joined = self.kind(self.pos) == TokenKind::Dash
+            || self.is_word(self.pos, "to")
+            || self.is_word(self.pos, "or")
+            || (between && self.is_word(self.pos, "and"));
         if !joined || !self.count_ahead(self.pos + 1) {
             return Ok(CountRange { min: min.value, max: min.value, span: min.span });
         }
@@ -1905,6 +2199,8 @@ impl Parser<'_> {
             || (self.is_word(i, "of") && (self.bound_ahead(i + 1) || (self.number_ahead(i + 1) && self.word(self.after_number(i + 1)).is_some_and(|w| !["them", "those", "these", "which"].contains(&w)))))
             || self.bound_words(i).is_some()
             || self.never_ahead(i)
+            || self.split_ahead(i)
+            || self.measure_ahead(i).is_some()
             || (self.word(i).is_some_and(|w| ["last", "past", "next", "coming", "this"].contains(&w)) && self.relative_period(i).is_some())
         {
             return None;

@@ -52,7 +52,7 @@ async fn the_corpus_is_seeded_as_meant() {
         })
         .collect();
     assert!(
-        lines.len() >= 60,
+        external.is_some() || lines.len() >= 60,
         "the corpus has {} sentences, fewer than 60",
         lines.len()
     );

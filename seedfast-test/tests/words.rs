@@ -6,7 +6,7 @@ mod support;
 
 use seedfast_test::{Error, SeedOptions, plan_scope, schema};
 use sqlx::PgConnection;
-use support::{conn, count, database_with_sql};
+use support::{conn, count, database_with_sql, refused};
 
 const SCHEMA: &str = include_str!("schemas/words_helpdesk.sql");
 
@@ -18,13 +18,6 @@ async fn seed(c: &mut PgConnection, scope: &str) {
     seedfast_test::seed(c, scope, SeedOptions::default())
         .await
         .unwrap_or_else(|e| panic!("seeding `{scope}` failed: {e}"));
-}
-
-async fn refused(c: &mut PgConnection, scope: &str) -> String {
-    match seedfast_test::seed(c, scope, SeedOptions::default()).await {
-        Ok(_) => panic!("`{scope}` should be refused"),
-        Err(e) => e.to_string(),
-    }
 }
 
 async fn pairs(c: &mut PgConnection, sql: &'static str) -> Vec<(String, i64)> {

@@ -17,6 +17,7 @@ mod redraw;
 mod references;
 mod rows;
 mod rules;
+mod states;
 mod uniques;
 
 pub use redraw::{Rejected, redraw};
@@ -223,6 +224,7 @@ impl<'a> TableGen<'a> {
         self.event_log()?;
         self.rules()?;
         self.remaining()?;
+        self.states();
         self.reshape()?;
         self.row_rules()?;
         self.composite_uniques()?;

@@ -131,6 +131,19 @@ pub struct TablePlan {
     /// Foreign keys checked at commit (`DEFERRABLE`), so their targets may be
     /// inserted later in the same transaction.
     pub deferred_fks: Vec<usize>,
+    /// States with a time of their own (`completed` and `completed_at`).
+    pub states: Vec<StateLink>,
+}
+
+/// Rows whose `status` column is `value` have a `time`; rows in a state
+/// `order` lists before it have none (a pending booking was not checked in).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateLink {
+    pub status: usize,
+    pub value: String,
+    pub time: usize,
+    /// The column's states in declared order (enum labels, CHECK list).
+    pub order: Vec<String>,
 }
 
 /// Why a table gets rows: shown in reports so auto-added tables are visible.

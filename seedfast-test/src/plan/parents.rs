@@ -41,6 +41,7 @@ impl TablePlan {
             event_log: None,
             fixup_fks: Vec::new(),
             deferred_fks: Vec::new(),
+            states: Vec::new(),
         }
     }
 }

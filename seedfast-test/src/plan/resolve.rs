@@ -8,7 +8,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use seedfast_scope::{Affix, Clause, Date, IdSelection, Period, Phrase, Portion, Scope, ScopeError, Share, Span, TimeUnit};
 
 use super::names::{closest, match_value, name_variants, singular, squash};
-use super::{Binding, EventLog, IdSet, OrphanRule, Plan, PlannedTable, Rows, Rule, SeedOptions, TablePlan, Why};
+use super::{Binding, EventLog, IdSet, OrphanRule, Plan, PlannedTable, Rows, Rule, SeedOptions, StateLink, TablePlan, Why};
 use crate::error::{Error, Result};
 use crate::generate::Value;
 use crate::schema::{CheckExpr, Literal, Operand, Schema, SqlType, Table};
@@ -40,7 +40,11 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
         r.bind(span, format!("{}.{} = '{value}'", t.display_name(), t.columns[col].name));
     }
     if !scope.subject_values.is_empty() {
-        r.subject_values(subject)?;
+        if r.named_rows(subject)? {
+            one_per_id_pending = false;
+        } else {
+            r.subject_values(subject)?;
+        }
     }
 
     for clause in &scope.clauses {
@@ -115,12 +119,25 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
             Clause::Values { column, values, span } => {
                 let texts: Vec<&str> = values.iter().map(|v| v.text.as_str()).collect();
                 let (table, col, allowed) = r.valued_column(subject, column.as_ref(), &texts, *span)?;
-                let mapped = values.iter().map(|v| r.allowed_value(table, col, &allowed, v)).collect::<Result<Vec<_>>>()?;
-                r.set_rule(table, col, Rule::Mix(mapped), *span)?;
+                let mut mapped = values.iter().map(|v| r.allowed_value(table, col, &allowed, v)).collect::<Result<Vec<_>>>()?;
+                if mapped.len() == 1 {
+                    // `that have been delivered`: a state fills its times.
+                    r.fixed(table, col, mapped.remove(0), *span)?;
+                } else {
+                    r.set_rule(table, col, Rule::Mix(mapped), *span)?;
+                }
             }
             Clause::Range { column, min, max, unit, span } => {
                 let (table, col) = match column {
-                    Some(column) => r.column_near(subject, column)?,
+                    // `costing between $10 and $40`: a verb that names no
+                    // column leaves the unit to name it.
+                    Some(column) => match r.column_near(subject, column) {
+                        Ok(found) => found,
+                        Err(e) => match unit.as_deref().filter(|_| column.words.len() == 1) {
+                            Some(u) => (subject, r.column_by_unit(subject, Some(u), *span).map_err(|_| e)?),
+                            None => return Err(e),
+                        },
+                    },
                     None => (subject, r.column_by_unit(subject, unit.as_deref(), *span)?),
                 };
                 let named = column.as_ref().map_or(*span, |c| c.span);
@@ -131,7 +148,7 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                         r.schema.tables[table].columns[col].name, ty.sql_name(), r.schema.tables[table].display_name()
                     )).into());
                 }
-                let k = r.money_scale(table, col, unit.as_deref());
+                let k = r.unit_scale(table, col, unit.as_deref());
                 r.set_rule(table, col, Rule::Range { min: min.value * k, max: max.value * k }, *span)?;
             }
             Clause::Orphans { percent, target, span, .. } => {
@@ -255,8 +272,41 @@ impl<'a> Resolver<'a> {
                 .help("give each column one distribution, range or ID set")
                 .into());
         }
-        self.plan_mut(table, Why::Mentioned).rules.insert(column, rule);
+        let values: Vec<String> = match &rule {
+            Rule::Shares(v) | Rule::Weighted(v) => v.iter().map(|(v, _)| v.clone()).collect(),
+            Rule::Mix(v) | Rule::Cycle(v) => v.clone(),
+            Rule::Parts { parts, rest } => parts.iter().map(|(v, _, _)| v.clone()).chain(rest.clone()).collect(),
+            _ => Vec::new(),
+        };
+        let links = self.state_links(table, column, &values);
+        let plan = self.plan_mut(table, Why::Mentioned);
+        plan.rules.insert(column, rule);
+        plan.states.extend(links);
         Ok(())
+    }
+
+    /// The states among `values` of a closed-set column that have a time
+    /// column of their own: `completed` → `completed_at`, `shipped` →
+    /// `shipped_on`, `checked_in` → `checked_in_at`.
+    fn state_links(&self, table: usize, column: usize, values: &[String]) -> Vec<StateLink> {
+        let t = &self.schema.tables[table];
+        let order = allowed_values(t, column);
+        if order.is_empty() {
+            return Vec::new();
+        }
+        let mut links = Vec::new();
+        for value in values {
+            let stem = squash(value.trim_end_matches("ed").trim_end_matches('e'));
+            if stem.len() < 3 {
+                continue;
+            }
+            let times: Vec<usize> = (0..t.columns.len()).filter(|&c| c != column && !t.columns[c].not_null && !t.columns[c].generated && is_time(t, c) && squash(&t.columns[c].name).starts_with(&stem)).collect();
+            // The longest name is the closest (`checked_in_at` for `checked_in`).
+            if let Some(&time) = times.iter().max_by_key(|&&c| (common_prefix(&squash(&t.columns[c].name), &squash(value)), std::cmp::Reverse(c))) {
+                links.push(StateLink { status: column, value: value.clone(), time, order: order.clone() });
+            }
+        }
+        links
     }
 
     /// A table by name, anywhere in the schema.
@@ -763,8 +813,17 @@ impl<'a> Resolver<'a> {
     fn time_column_named(&self, table: usize, phrase: &Phrase) -> Result<usize> {
         let t = &self.schema.tables[table];
         let times: Vec<usize> = (0..t.columns.len()).filter(|&c| is_time(t, c) && !t.columns[c].generated).collect();
-        let stems: Vec<String> = phrase.words.iter().filter(|w| !["time", "times", "date", "dates", "timestamp", "timestamps", "at", "on"].contains(&w.as_str())).flat_map(|w| word_stems(w)).collect();
-        let hits: Vec<usize> = times.iter().copied().filter(|&c| stems.iter().any(|s| squash(&t.columns[c].name).starts_with(s.as_str()))).collect();
+        let words: Vec<&str> = phrase.words.iter().map(String::as_str).filter(|w| !["time", "times", "date", "dates", "timestamp", "timestamps", "at", "on"].contains(w)).collect();
+        let mut stems: Vec<String> = words.iter().flat_map(|w| word_stems(w)).collect();
+        // `checked in`: the verb with its particle, `checked_in_at`.
+        if let [verb, particle] = words.as_slice() {
+            stems.extend(word_stems(verb).into_iter().map(|st| format!("{st}{particle}")));
+        }
+        // The column the longest stem names: `checked in` is `checked_in_at`
+        // rather than `check_in_date`; a tie stays ambiguous.
+        let best = |c: usize| stems.iter().filter(|s| squash(&t.columns[c].name).starts_with(s.as_str())).map(String::len).max().unwrap_or(0);
+        let longest = times.iter().map(|&c| best(c)).max().unwrap_or(0);
+        let hits: Vec<usize> = times.iter().copied().filter(|&c| longest > 0 && best(c) == longest).collect();
         // A verb whose column is named by its noun: `born` is `date_of_birth`,
         // `died` is `death_date`; `logged in` is `last_login_at`.
         let hits = if hits.is_empty() {
@@ -776,9 +835,24 @@ impl<'a> Resolver<'a> {
                 "hired" => vec!["hire"],
                 "joined" => vec!["join"],
                 "due" => vec!["due", "deadline"],
+                "handed" | "turned" | "sent" => vec!["submit", "sent", "send"],
+                "began" | "begun" => vec!["start", "begin"],
+                "finished" | "ended" => vec!["finish", "end", "complet"],
                 _ => vec![],
             }).collect();
-            times.iter().copied().filter(|&c| t.columns[c].name.to_lowercase().split('_').any(|part| nouns.iter().any(|n| part.starts_with(n)))).collect()
+            let by_noun: Vec<usize> = times.iter().copied().filter(|&c| t.columns[c].name.to_lowercase().split('_').any(|part| nouns.iter().any(|n| part.starts_with(n)))).collect();
+            // `made`, `placed`, `added`: the verb of a row's creation names
+            // its creation time when no column is named by the verb itself.
+            let creation = ["made", "placed", "created", "added", "registered", "submitted", "booked", "ordered", "recorded", "entered", "inserted", "opened"];
+            if by_noun.is_empty() && words.first().is_some_and(|w| creation.contains(w)) {
+                let created: Vec<usize> = times.iter().copied().filter(|&c| ["created_at", "created_on", "created", "creation_date", "inserted_at", "created_date"].contains(&t.columns[c].name.to_lowercase().as_str())).collect();
+                // A table with one required time (`payments.paid_at`): the
+                // time the row came to be.
+                let required: Vec<usize> = times.iter().copied().filter(|&c| t.columns[c].not_null).collect();
+                if created.is_empty() && required.len() == 1 { required } else { created }
+            } else {
+                by_noun
+            }
         } else {
             hits
         };
@@ -830,7 +904,7 @@ impl<'a> Resolver<'a> {
                 },
             },
         };
-        let k = self.money_scale(subject, col, unit);
+        let k = self.unit_scale(subject, col, unit);
         let (lower, upper) = (lower.map(|v| v * k), upper.map(|v| v * k));
         let integer = t.columns[col].ty.is_integer();
         let step = if integer { 1.0 } else { 0.01 };
@@ -1058,18 +1132,45 @@ impl<'a> Resolver<'a> {
                     .help(format!("write `with {} {}` alone, or use a value its enum or CHECK allows", if min == max { min.to_string() } else { format!("{min}-{max}") }, tail.text))
                     .into());
             };
-            let plan = self.plan_mut(child, Why::Mentioned);
-            let (old_min, old_max, values) = match (&plan.rows, plan.rules.get(&col)) {
-                (Rows::PerParent { min, max, .. }, Some(Rule::Cycle(values))) => (*min, *max, values.clone()),
-                _ => (0, 0, Vec::new()),
-            };
-            plan.rows = Rows::PerParent { fk, min: old_min + min, max: old_max + max };
-            let mut values = values;
-            values.extend(std::iter::repeat_n(value, max.max(1) as usize));
-            plan.rules.insert(col, Rule::Cycle(values));
+            self.add_qualified(child, fk, col, value, min, max);
+            return Ok(true);
+        }
+        // `a hotel with one manager and four receptionists`: the value alone
+        // names the child table whose column holds it (`staff.role`).
+        let spelled = [target.words.join(" "), target.words.iter().map(|w| singular(w)).collect::<Vec<_>>().join(" ")];
+        let mut found = Vec::new();
+        for (child, t) in self.schema.tables.iter().enumerate() {
+            for (fk, key) in t.foreign_keys.iter().enumerate() {
+                if key.ref_table != subject {
+                    continue;
+                }
+                for c in 0..t.columns.len() {
+                    let allowed = allowed_values(t, c);
+                    if let Some(v) = spelled.iter().find_map(|w| match_value(w, &allowed)) {
+                        found.push((child, fk, c, v.clone()));
+                    }
+                }
+            }
+        }
+        if let [(child, fk, col, value)] = found.as_slice() {
+            self.add_qualified(*child, *fk, *col, value.clone(), min, max);
             return Ok(true);
         }
         Ok(false)
+    }
+
+    /// `min..=max` more children per parent through `fk`, their `col` taking
+    /// `value`: the counts of each value add up (`1 owner and 9 members`).
+    fn add_qualified(&mut self, child: usize, fk: usize, col: usize, value: String, min: u64, max: u64) {
+        let plan = self.plan_mut(child, Why::Mentioned);
+        let (old_min, old_max, values) = match (&plan.rows, plan.rules.get(&col)) {
+            (Rows::PerParent { min, max, .. }, Some(Rule::Cycle(values))) => (*min, *max, values.clone()),
+            _ => (0, 0, Vec::new()),
+        };
+        plan.rows = Rows::PerParent { fk, min: old_min + min, max: old_max + max };
+        let mut values = values;
+        values.extend(std::iter::repeat_n(value, max.max(1) as usize));
+        plan.rules.insert(col, Rule::Cycle(values));
     }
 
     /// `refunds for failed payments`: the reference takes only parents with
@@ -1316,7 +1417,7 @@ impl<'a> Resolver<'a> {
         }
         // A free-text status column takes the values as written.
         let t = &self.schema.tables[subject];
-        if let Some(col) = t.columns.iter().position(|c| ["status", "state", "type", "kind"].contains(&c.name.as_str())) {
+        if let Some(col) = (0..t.columns.len()).find(|&c| ["status", "state", "type", "kind"].contains(&t.columns[c].name.as_str()) && allowed_values(t, c).is_empty()) {
             return Ok((subject, col, Vec::new()));
         }
         Err(self
@@ -1331,24 +1432,32 @@ impl<'a> Resolver<'a> {
     /// country code; anything else, or several candidates, is no match.
     fn place_column(&self, table: usize, value: &str) -> Option<usize> {
         let t = &self.schema.tables[table];
-        let text = |c: usize| matches!(t.columns[c].ty.base(), SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_)) && allowed_values(t, c).is_empty();
+        // A column too short for the value cannot hold it: `country_code
+        // char(2)` is no place for `Lisbon`.
+        let fits = |c: usize| match t.columns[c].ty.base() {
+            SqlType::Text | SqlType::Varchar(None) => true,
+            SqlType::Varchar(Some(n)) | SqlType::Char(n) => value.chars().count() <= *n as usize,
+            _ => false,
+        };
+        let text = |c: usize| fits(c) && allowed_values(t, c).is_empty();
         let named = |words: &[&str]| -> Vec<usize> {
             (0..t.columns.len()).filter(|&c| text(c) && t.columns[c].name.to_lowercase().split('_').any(|p| words.contains(&p))).collect()
         };
         let code = value.len() == 3 && value.chars().all(|ch| ch.is_ascii_uppercase());
         let capitalised = value.chars().next().is_some_and(char::is_uppercase);
-        let found = if code {
-            let currency = named(&["currency", "ccy"]);
-            if currency.is_empty() { named(&["country", "language", "lang"]) } else { currency }
+        // Tiers, most specific first: a city is a likelier home for a
+        // capitalised word than a country beside it.
+        let tiers: &[&[&str]] = if code {
+            &[&["currency", "ccy"], &["country", "language", "lang"]]
         } else if capitalised {
-            named(&["city", "town", "country", "region", "state", "province", "location", "place", "county", "district", "area", "neighborhood", "neighbourhood"])
+            &[&["city", "town"], &["region", "state", "province", "county", "district", "area", "neighborhood", "neighbourhood"], &["country", "location", "place"]]
         } else {
-            Vec::new()
+            &[]
         };
-        match found.as_slice() {
+        tiers.iter().map(|words| named(words)).find(|found| !found.is_empty()).and_then(|found| match found.as_slice() {
             [one] => Some(*one),
             _ => None,
-        }
+        })
     }
 
     /// A value the column accepts; a closed set must contain it.
@@ -1391,6 +1500,32 @@ impl<'a> Resolver<'a> {
 
     /// `domain events: OrderCreated, PaymentCaptured`: the listed values go
     /// to the table's type column, in order within each aggregate.
+    /// `amenities: wifi, minibar and sea view`, `warehouses: AMS1, RTM2`: a
+    /// table with no event type column gets rows with these names (or codes,
+    /// when the values are written as codes), at least one per value.
+    fn named_rows(&mut self, subject: usize) -> Result<bool> {
+        let t = &self.schema.tables[subject];
+        let typed = t.columns.iter().any(|c| ["event_type", "event_name"].contains(&c.name.as_str()) || (c.name.contains("aggregate") && c.name.ends_with("id")));
+        if typed {
+            return Ok(false);
+        }
+        let values: Vec<String> = self.scope.subject_values.iter().map(|v| v.text.clone()).collect();
+        let codes = values.iter().all(|v| !v.contains(' ') && v.chars().any(|ch| ch.is_ascii_digit() || ch.is_ascii_uppercase()) && !v.chars().any(char::is_lowercase));
+        let text = |c: usize| matches!(t.columns[c].ty.base(), SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_));
+        let code_column = (0..t.columns.len()).find(|&c| text(c) && (t.columns[c].name == "code" || t.columns[c].name.ends_with("_code") || (t.primary_key == [c])));
+        let Some(col) = (if codes { code_column.or_else(|| label_column(t)) } else { label_column(t).or(code_column) }) else {
+            return Err(self
+                .err(self.scope.subject_values[0].span, format!("`{}` has no name or code column to hold the listed values", t.display_name()))
+                .help("add a `name` column, or write the values as a clause, as in `with status paid`")
+                .into());
+        };
+        let n = self.scope.count.map_or(values.len() as u64, |c| self.options.scaled(c.value).max(values.len() as u64));
+        let span = self.scope.subject_values[0].span;
+        self.plan_mut(subject, Why::Requested).rows = Rows::Exactly(n);
+        self.set_rule(subject, col, Rule::NamedFirst(values), span)?;
+        Ok(true)
+    }
+
     fn subject_values(&mut self, subject: usize) -> Result<()> {
         let t = &self.schema.tables[subject];
         let kind = t
@@ -1616,6 +1751,10 @@ fn is_time(t: &Table, c: usize) -> bool {
 
 /// The forms a verb or noun may take at the start of a column name:
 /// `placed` -> `plac`, `shipped` -> `ship`, `completion` -> `complet`.
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
+}
+
 fn word_stems(word: &str) -> Vec<String> {
     let w = squash(word);
     let mut out = vec![w.clone(), squash(&singular(&w))];

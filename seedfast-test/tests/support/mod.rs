@@ -45,6 +45,14 @@ pub async fn conn(db: &TempDatabase) -> PgConnection {
     PgConnection::connect(db.url()).await.expect("connect")
 }
 
+/// The error seeding `scope` gives; a seed that succeeds fails the test.
+pub async fn refused(c: &mut PgConnection, scope: &str) -> String {
+    match seedfast_test::seed(c, scope, seedfast_test::SeedOptions::default()).await {
+        Ok(_) => panic!("`{scope}` should be refused"),
+        Err(e) => e.to_string(),
+    }
+}
+
 pub async fn count(conn: &mut PgConnection, sql: &'static str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(conn).await.expect(sql)
 }

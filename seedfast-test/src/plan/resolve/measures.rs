@@ -22,6 +22,7 @@ const UNIT_ALIASES: &[(&str, &[&str])] = &[
     ("min", &["min", "mins", "minute", "minutes"]),
     ("sec", &["s", "sec", "secs", "second", "seconds"]),
     ("hour", &["h", "hr", "hrs", "hour", "hours"]),
+    ("day", &["day", "days"]),
     ("ms", &["ms", "millisecond", "milliseconds"]),
     ("mg", &["mg", "milligram", "milligrams"]),
     ("kg", &["kg", "kilo", "kilos", "kilogram", "kilograms"]),
@@ -34,6 +35,40 @@ const UNIT_ALIASES: &[(&str, &[&str])] = &[
     ("byte", &["byte", "bytes"]),
     ("mb", &["mb", "megabyte", "megabytes"]),
 ];
+
+/// Units of one dimension, in that dimension's base unit: `2 hours` on a
+/// `duration_minutes` column is 120, `1.5 kg` on `weight_grams` is 1500.
+const FACTORS: &[(&str, &str, f64)] = &[
+    ("ms", "time", 0.001),
+    ("sec", "time", 1.0),
+    ("min", "time", 60.0),
+    ("hour", "time", 3600.0),
+    ("day", "time", 86_400.0),
+    ("mg", "mass", 0.001),
+    ("g", "mass", 1.0),
+    ("kg", "mass", 1000.0),
+    ("lb", "mass", 453.592_37),
+    ("m", "length", 1.0),
+    ("km", "length", 1000.0),
+    ("mi", "length", 1609.344),
+    ("byte", "data", 1.0),
+    ("mb", "data", 1_048_576.0),
+];
+
+/// The unit a word spells (`minutes` → `min`), by its aliases.
+fn unit_of(word: &str) -> Option<&'static str> {
+    let w = word.to_lowercase();
+    UNIT_ALIASES.iter().find(|(_, all)| all.contains(&w.as_str()) || all.iter().any(|a| singular(a) == singular(&w))).map(|(u, _)| *u)
+}
+
+fn factor(unit: &str) -> Option<(&'static str, f64)> {
+    FACTORS.iter().find(|(u, _, _)| *u == unit).map(|(_, d, f)| (*d, *f))
+}
+
+/// The unit a column's name spells (`duration_minutes` → `min`).
+fn column_unit(t: &Table, c: usize) -> Option<&'static str> {
+    unit_parts(t, c).iter().find_map(|p| unit_of(p))
+}
 
 pub(super) fn is_money_unit(unit: &str) -> bool {
     MONEY_UNITS.contains(&unit.to_lowercase().as_str())
@@ -58,6 +93,13 @@ fn parts(t: &Table, c: usize) -> Vec<String> {
     t.columns[c].name.to_lowercase().split('_').map(singular).collect()
 }
 
+/// The parts of a name that may spell a unit: units come last
+/// (`duration_minutes`, `weight_kg`), so `min_age` is no minutes column.
+fn unit_parts(t: &Table, c: usize) -> Vec<String> {
+    let all = parts(t, c);
+    if all.len() > 1 { all[1..].to_vec() } else { all }
+}
+
 impl Resolver<'_> {
     /// The measure column of `table` a unit names: money for `$`, the
     /// column spelling the unit for `km` (`distance_km`), or the table's one
@@ -74,10 +116,19 @@ impl Resolver<'_> {
                 measures
                     .iter()
                     .copied()
-                    .filter(|&c| parts(t, c).iter().any(|p| *p == singular(&u) || spellings.contains(&p.as_str()) || spellings.iter().any(|s| singular(s) == *p)))
+                    .filter(|&c| unit_parts(t, c).iter().any(|p| *p == singular(&u) || spellings.contains(&p.as_str()) || spellings.iter().any(|s| singular(s) == *p)))
                     .collect()
             }
             None => measures.clone(),
+        };
+        // `lasting 2 hours` on `duration_minutes`: a column in another unit
+        // of the same dimension, converted by `unit_scale`.
+        let dimension = unit.and_then(unit_of).and_then(factor).map(|(d, _)| d);
+        let hits = match dimension {
+            Some(d) if hits.is_empty() => {
+                measures.iter().copied().filter(|&c| column_unit(t, c).and_then(factor).is_some_and(|(cd, _)| cd == d)).collect()
+            }
+            _ => hits,
         };
         if let [one] = hits.as_slice() {
             return Ok(*one);
@@ -104,17 +155,32 @@ impl Resolver<'_> {
         let t = &self.schema.tables[table];
         let w = singular(&word.to_lowercase());
         let named: Vec<usize> = (0..t.columns.len()).filter(|&c| is_numeric(t, c) && !is_key(t, c) && singular(&t.columns[c].name.to_lowercase()) == w).collect();
-        match named.as_slice() {
-            [one] => Ok(*one),
+        if let [one] = named.as_slice() {
+            return Ok(*one);
+        }
+        // `rated 5`: the verb's stem starts the column's name (`rating`).
+        let stems: Vec<String> = word_stems(word).into_iter().filter(|s| s.len() >= 3).collect();
+        let by_verb: Vec<usize> = (0..t.columns.len()).filter(|&c| is_numeric(t, c) && !is_key(t, c) && stems.iter().any(|s| squash(&t.columns[c].name).starts_with(s.as_str()))).collect();
+        match by_verb.as_slice() {
+            [one] if word.ends_with("ed") => Ok(*one),
             _ => self.column_by_unit(table, Some(word), span),
         }
     }
 
     /// What one unit written in the scope is in the column: 100 for money
-    /// in currency units (`$20`) stored in cents, else 1.
-    pub(super) fn money_scale(&self, table: usize, col: usize, unit: Option<&str>) -> f64 {
+    /// in currency units (`$20`) stored in cents, 60 for hours written on a
+    /// minutes column, else 1.
+    pub(super) fn unit_scale(&self, table: usize, col: usize, unit: Option<&str>) -> f64 {
         let t = &self.schema.tables[table];
-        if unit.is_some_and(is_money_unit) && in_cents(t, col) { 100.0 } else { 1.0 }
+        if unit.is_some_and(is_money_unit) {
+            return if in_cents(t, col) { 100.0 } else { 1.0 };
+        }
+        let written = unit.and_then(unit_of).and_then(factor);
+        let stored = column_unit(t, col).and_then(factor);
+        match (written, stored) {
+            (Some((d1, f1)), Some((d2, f2))) if d1 == d2 => f1 / f2,
+            _ => 1.0,
+        }
     }
 
     /// `built 2020 or later` on a table with one `year` column: the verb
