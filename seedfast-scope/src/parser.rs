@@ -2212,6 +2212,7 @@ impl Parser<'_> {
     fn is_stop(&self, i: usize) -> bool {
         let word = self.tokens[i].lower.as_str();
         STOP.contains(&word)
+            || (["spread", "distributed", "split"].contains(&word) && self.keyword(i) == Some(Keyword::SpreadAcross))
             || (word == "spread" && self.is_word(i + 1, "across"))
             || (word == "mix" && self.is_word(i + 1, "of"))
             || (word == "grouped" && self.is_word(i + 1, "by"))

@@ -171,6 +171,11 @@ async fn lists_domains_and_even_splits() {
     assert!(yes(&mut c, "SELECT count(*) = 20 AND bool_and(email LIKE '%@example.org') FROM memberships").await);
     seed(&mut c, "30 trips split evenly between completed and cancelled").await;
     assert!(yes(&mut c, "SELECT count(*) FILTER (WHERE status = 'completed') = 15 AND count(*) FILTER (WHERE status = 'cancelled') = 15 FROM trips").await);
+    seed(&mut c, "12 patients spread over 3 doctors: Ada Lovelace, Grace Hopper and Alan Turing").await;
+    assert!(yes(&mut c, "SELECT count(*) = 3 AND bool_or(full_name = 'Alan Turing') FROM doctors").await);
+    assert_eq!(count(&mut c, "SELECT count(*) FROM patients").await, 12);
+    let e = refused(&mut c, "bills: INV1, INV2 and INV3").await;
+    assert!(e.contains("`bills` has no name or code column to hold the listed values"), "{e}");
     let e = refused(&mut c, "5 memberships whose emails end in example").await;
     assert!(e.contains("`example` is not a domain"), "{e}");
 }
