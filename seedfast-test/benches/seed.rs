@@ -8,10 +8,21 @@
 //!    seeding a 100k-row table with CHECKs with and without that stage;
 //! 4. each table's COPY over TCP against one round trip on the same
 //!    connection (a 41-table foreign-key chain): a fixed per-table latency,
-//!    such as Nagle's algorithm meeting a delayed ACK, shows here.
+//!    such as Nagle's algorithm meeting a delayed ACK, shows here;
+//! 5. a `#[seeded_test]`'s marginal cost (the call its expansion makes, a
+//!    hundred times in a row once the template is seeded) vs. the floor on
+//!    the same server, `CREATE DATABASE ... TEMPLATE` + `DROP` on an open
+//!    connection; and how long a test waits for its database from the warm
+//!    pool, with a trivial body and with one that works for 20 ms.
 //!
-//! Run with `cargo bench -p seedfast-test --bench seed`. Each case runs
-//! `ROUNDS` times on fresh databases; medians are reported.
+//! Run with `cargo bench -p seedfast-test --bench seed`, or name parts to
+//! run only those (`-- per-test copy`): `copy`, `clone`, `oracle`,
+//! `latency`, `per-test`. Each case runs `ROUNDS` times on fresh databases;
+//! medians are reported. The local backend is used throughout, its cluster
+//! under `TMPDIR`.
+
+#[path = "seed/per_test.rs"]
+mod per_test;
 
 use std::time::{Duration, Instant};
 
@@ -74,14 +85,40 @@ async fn insert_rows(c: &mut PgConnection, schema: &Schema, tables: &[GeneratedT
     tx.commit().await.unwrap();
 }
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() {
-    let server = Server::local().await.expect("local postgres");
+fn main() {
+    // Part 5 compares the harness's clones with the floor on one server:
+    // the harness's local backend is the process's shared server.
+    // SAFETY: no other thread runs yet.
+    unsafe { std::env::set_var("SEEDFAST_BACKEND", "local") };
+    let chosen: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let wanted = |part: &str| chosen.is_empty() || chosen.iter().any(|c| c == part);
+    // The harness's own call blocks on a runtime of its own: outside any.
+    if wanted("per-test") {
+        per_test::measure();
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let server = Server::local().await.expect("local postgres");
+        if wanted("copy") {
+            copy_vs_insert(&server).await;
+        }
+        if wanted("clone") {
+            clone_vs_migrate(&server).await;
+        }
+        if wanted("oracle") {
+            oracle_cost(&server).await;
+        }
+        if wanted("latency") {
+            copy_latency(&server).await;
+        }
+    });
+}
+
+/// 1. COPY vs INSERT for the same rows.
+async fn copy_vs_insert(server: &Server) {
     let sql = migrations();
     let options = SeedOptions::default();
-
-    // 1. COPY vs INSERT for the same rows.
-    let probe = migrated(&server, &sql).await;
+    let probe = migrated(server, &sql).await;
     let mut c = PgConnection::connect(probe.url()).await.unwrap();
     let schema = introspect(&mut c).await.unwrap();
     let plan = plan_scope(&schema, SCOPE, options).unwrap();
@@ -94,7 +131,7 @@ async fn main() {
 
     let (mut seedfast, mut baseline) = (Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
-        let db = migrated(&server, &sql).await;
+        let db = migrated(server, &sql).await;
         let mut c = PgConnection::connect(db.url()).await.unwrap();
         let t = Instant::now();
         seedfast_test::seed(&mut c, SCOPE, options).await.unwrap();
@@ -102,7 +139,7 @@ async fn main() {
         c.close().await.unwrap();
         db.close().await.unwrap();
 
-        let db = migrated(&server, &sql).await;
+        let db = migrated(server, &sql).await;
         let mut c = PgConnection::connect(db.url()).await.unwrap();
         let t = Instant::now();
         insert_rows(&mut c, &schema, &tables).await;
@@ -116,9 +153,12 @@ async fn main() {
     println!("  seedfast (generate + COPY)  {:>9.1} ms", s.as_secs_f64() * 1e3);
     println!("  baseline (write with INSERT){:>9.1} ms  (rows already generated)", b.as_secs_f64() * 1e3);
     println!("  ratio baseline / seedfast   {:>9.2}x", b.as_secs_f64() / s.as_secs_f64());
+}
 
-    // 2. A test database: clone a migrated template vs. migrate from scratch.
-    let template = migrated(&server, &sql).await;
+/// 2. A test database: clone a migrated template vs. migrate from scratch.
+async fn clone_vs_migrate(server: &Server) {
+    let sql = migrations();
+    let template = migrated(server, &sql).await;
     let (mut clone, mut fresh) = (Vec::new(), Vec::new());
     for _ in 0..ROUNDS {
         let t = Instant::now();
@@ -126,7 +166,7 @@ async fn main() {
         clone.push(t.elapsed());
         db.close().await.unwrap();
         let t = Instant::now();
-        let db = migrated(&server, &sql).await;
+        let db = migrated(server, &sql).await;
         fresh.push(t.elapsed());
         db.close().await.unwrap();
     }
@@ -136,9 +176,6 @@ async fn main() {
     println!("  clone of migrated template  {:>9.1} ms", c.as_secs_f64() * 1e3);
     println!("  create + run migrations     {:>9.1} ms", f.as_secs_f64() * 1e3);
     println!("  ratio fresh / clone         {:>9.2}x", f.as_secs_f64() / c.as_secs_f64());
-
-    oracle_cost(&server).await;
-    copy_latency(&server).await;
 }
 
 async fn copy_latency(server: &Server) {

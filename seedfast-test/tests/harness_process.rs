@@ -62,6 +62,33 @@ async fn child_dump(users: ServiceDb) {
     println!("@dump={}", rows[0].replace('\n', "|"));
 }
 
+/// Waits for the warm pool to have clones ready besides this test's own
+/// database and prints how many; with `SEEDFAST_TEST_HANG` set it then
+/// waits to be killed.
+#[seeded_test(users = "10 users")]
+#[ignore = "run by the parent tests of this file"]
+async fn child_pooled(users: ServiceDb) {
+    report(&users);
+    let mine = format!("seedfast\\_pool\\_%\\_{}\\_%", std::process::id());
+    let mut pooled = 0i64;
+    for _ in 0..200 {
+        pooled = sqlx::query_scalar("SELECT count(*) FROM pg_database WHERE datname LIKE $1 AND datname <> current_database()")
+            .bind(&mine)
+            .fetch_one(users.pool())
+            .await
+            .unwrap();
+        if pooled > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    println!("@pooled={pooled}");
+    if std::env::var_os("SEEDFAST_TEST_HANG").is_some() {
+        println!("@hang=1");
+        std::future::pending::<()>().await;
+    }
+}
+
 // ---- parents --------------------------------------------------------------
 
 #[test]
@@ -215,20 +242,79 @@ fn the_external_backend_is_used_when_chosen_and_leaves_no_database() {
     let out = child("child_checkout", &[("SEEDFAST_BACKEND", "external"), ("SEEDFAST_EXTERNAL_URL", &url)]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(field(&out, "backend").as_deref(), Some("external"));
-    let left: Vec<String> = runtime.block_on(async {
-        use sqlx::Connection;
-        let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
-        sqlx::query_scalar("SELECT datname::text FROM pg_database WHERE datname LIKE 'seedfast\\_%' AND datname LIKE $1")
-            .bind(format!("%\\_{}\\_%", field(&out, "pid").unwrap()))
-            .fetch_all(&mut c)
-            .await
-            .unwrap()
-    });
+    let left = runtime.block_on(databases_of(&url, &field(&out, "pid").unwrap()));
     assert!(left.is_empty(), "templates and test databases are dropped at exit: {left:?}");
 
     let out = child("child_checkout", &[("SEEDFAST_BACKEND", "external")]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("SEEDFAST_BACKEND=external needs SEEDFAST_EXTERNAL_URL"), "{}", stderr(&out));
+}
+
+/// The `seedfast_` databases of process `pid` on the server of `url`.
+async fn databases_of(url: &str, pid: &str) -> Vec<String> {
+    use sqlx::Connection;
+    let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+    sqlx::query_scalar("SELECT datname::text FROM pg_database WHERE datname LIKE 'seedfast\\_%' AND datname LIKE $1")
+        .bind(format!("%\\_{pid}\\_%"))
+        .fetch_all(&mut c)
+        .await
+        .unwrap()
+}
+
+#[test]
+fn pooled_databases_are_dropped_at_exit_from_an_external_server() {
+    if is_child() {
+        return;
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let server = runtime.block_on(seedfast_test::backend::Server::local()).unwrap();
+    let url = server.url_for("postgres");
+    let out = child("child_pooled", &[("SEEDFAST_BACKEND", "external"), ("SEEDFAST_EXTERNAL_URL", &url)]);
+    assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
+    let pooled: i64 = field(&out, "pooled").unwrap().parse().unwrap();
+    assert!(pooled > 0, "the pool had clones ready: {}", stdout(&out));
+    let left = runtime.block_on(databases_of(&url, &field(&out, "pid").unwrap()));
+    assert!(left.is_empty(), "pooled clones, test databases and templates are dropped at exit: {left:?}");
+}
+
+#[test]
+fn a_killed_processs_pooled_databases_are_swept_by_the_next_run() {
+    use std::io::BufRead;
+    if is_child() {
+        return;
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let server = runtime.block_on(seedfast_test::backend::Server::local()).unwrap();
+    let url = server.url_for("postgres");
+    let mut killed = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "child_pooled", "--ignored", "--nocapture", "--test-threads", "1"])
+        .env(support::CHILD_ENV, "1")
+        .env("SEEDFAST_TEST_HANG", "1")
+        .env("SEEDFAST_BACKEND", "external")
+        .env("SEEDFAST_EXTERNAL_URL", &url)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(killed.stdout.take().unwrap()).lines();
+    let mut printed = String::new();
+    let hung = lines.by_ref().map_while(Result::ok).any(|line| {
+        printed.push_str(&line);
+        printed.push('\n');
+        line.contains("@hang=")
+    });
+    killed.kill().unwrap();
+    killed.wait().unwrap();
+    assert!(hung, "the child waited with its pool full: {printed}");
+    let pid = killed.id().to_string();
+    let left = runtime.block_on(databases_of(&url, &pid));
+    assert!(left.iter().any(|d| d.starts_with("seedfast_pool_")), "SIGKILL left pooled clones behind: {left:?}");
+
+    // The next process on the server sweeps what the dead one left.
+    let out = child("child_checkout", &[("SEEDFAST_BACKEND", "external"), ("SEEDFAST_EXTERNAL_URL", &url)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let left = runtime.block_on(databases_of(&url, &pid));
+    assert!(left.is_empty(), "the next run dropped the killed process's databases: {left:?}");
 }
 
 fn hostname() -> String {

@@ -94,7 +94,10 @@ async fn hold_liveness_lock(url: String, secrets: Vec<String>) -> Result<(), Bac
                 Err(err) => return drop(locked.send(Err(BackendError::io("build a runtime for the liveness lock", err)))),
             };
             runtime.block_on(async move {
-                let mut conn = match super::connect_admin(&url, &secrets).await {
+                // Not named like the other sessions: a sweep that finds it
+                // before the lock is taken must not end it as a dead one's.
+                let name = format!("{} (liveness)", super::session_name(std::process::id()));
+                let mut conn = match super::connect_named(&url, &secrets, &name).await {
                     Ok(conn) => conn,
                     Err(err) => return drop(locked.send(Err(err))),
                 };
@@ -135,21 +138,21 @@ async fn sweep_dead(url: &str, secrets: &[String]) -> Result<(), BackendError> {
     if !sweeping {
         return Ok(());
     }
-    let names: Vec<String> = sqlx::query_scalar(
-        "SELECT datname::text FROM pg_database
-          WHERE datname LIKE 'seedfast\\_%' AND coalesce(shobj_description(oid, 'pg_database'), '') <> $1",
-    )
-    .bind(KEPT_COMMENT)
-    .fetch_all(&mut conn)
-    .await
-    .map_err(failed("list seedfast databases"))?;
-    let mut by_owner: std::collections::BTreeMap<i32, Vec<String>> = Default::default();
-    for name in names {
-        if let Some(pid) = owner_pid(&name).filter(|&pid| pid != std::process::id() as i32) {
-            by_owner.entry(pid).or_default().push(name);
-        }
-    }
-    for (pid, names) in by_owner {
+    let names: Vec<String> = sqlx::query_scalar("SELECT datname::text FROM pg_database WHERE datname LIKE 'seedfast\\_%'")
+        .fetch_all(&mut conn)
+        .await
+        .map_err(failed("list seedfast databases"))?;
+    let sessions: Vec<String> = sqlx::query_scalar("SELECT DISTINCT application_name::text FROM pg_stat_activity WHERE application_name LIKE 'seedfast %'")
+        .fetch_all(&mut conn)
+        .await
+        .map_err(failed("list seedfast sessions"))?;
+    let owners: std::collections::BTreeSet<i32> = names
+        .iter()
+        .filter_map(|name| owner_pid(name))
+        .chain(sessions.iter().filter_map(|s| s.strip_prefix("seedfast ")?.parse().ok()))
+        .filter(|&pid| pid != std::process::id() as i32)
+        .collect();
+    for pid in owners {
         let dead: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1, $2)")
             .bind(LOCK_SPACE)
             .bind(pid)
@@ -159,7 +162,21 @@ async fn sweep_dead(url: &str, secrets: &[String]) -> Result<(), BackendError> {
         if !dead {
             continue;
         }
-        for name in names {
+        // A statement sent just before the owner was killed runs on: a
+        // `CREATE DATABASE` would commit after this sweep. End its sessions
+        // first (a create cut short leaves nothing), then list its databases.
+        end_sessions(&mut conn, pid as u32).await.map_err(failed("end a dead process's sessions"))?;
+        let names: Vec<String> = sqlx::query_scalar(
+            "SELECT datname::text FROM pg_database
+              WHERE datname LIKE 'seedfast\\_%' AND datname LIKE $2
+                AND coalesce(shobj_description(oid, 'pg_database'), '') <> $1",
+        )
+        .bind(KEPT_COMMENT)
+        .bind(format!("%\\_{pid}\\_%"))
+        .fetch_all(&mut conn)
+        .await
+        .map_err(failed("list seedfast databases"))?;
+        for name in names.into_iter().filter(|name| owner_pid(name) == Some(pid)) {
             // Best effort: a database another sweeper or its owner dropped meanwhile is fine.
             if let Err(err) = super::drop_database(url, secrets, &name).await {
                 eprintln!("seedfast: warning: could not drop stale database `{name}`: {err}");
@@ -170,6 +187,28 @@ async fn sweep_dead(url: &str, secrets: &[String]) -> Result<(), BackendError> {
     }
     let _ = sqlx::query("SELECT pg_advisory_unlock($1, $2)").bind(LOCK_SPACE).bind(SWEEP_KEY).execute(&mut conn).await;
     Ok(())
+}
+
+/// How long a sweep waits for a dead process's sessions to end.
+const SESSIONS_END_WITHIN: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Terminates the sessions of dead process `pid` and waits until they are
+/// gone (or [`SESSIONS_END_WITHIN`] has passed).
+async fn end_sessions(conn: &mut sqlx::PgConnection, pid: u32) -> Result<(), sqlx::Error> {
+    let name = super::session_name(pid);
+    let started = std::time::Instant::now();
+    loop {
+        let left: i64 = sqlx::query_scalar(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1 AND pid <> pg_backend_pid()",
+        )
+        .bind(&name)
+        .fetch_one(&mut *conn)
+        .await?;
+        if left == 0 || started.elapsed() > SESSIONS_END_WITHIN {
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }
 
 /// The comment a kept database carries, so sweeps spare it.

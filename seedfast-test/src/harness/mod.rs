@@ -4,10 +4,13 @@
 //! The flow, per test process: [`select`] picks the backend once; each
 //! declared service gets its server once ([`templates`]), its migrations
 //! applied once into a template database, and each (migrations, scope,
-//! seed) seeded once into a template; every test then clones its own
-//! databases from those templates ([`run`]).
+//! seed) seeded once into a template; every test then takes its own
+//! clones of those templates ([`run`]), which a warm [`pool`] has made ahead
+//! of it, and leaves their `DROP` to the [`background`].
 
+mod background;
 mod handle;
+mod pool;
 mod project;
 pub(crate) mod run;
 mod select;

@@ -1,14 +1,17 @@
-//! The one call `#[seeded_test]` expands to: prepare the declared services'
-//! databases, run the test on a runtime of its own, clean up (or keep, on
-//! failure with `SEEDFAST_KEEP=1`), and fail with the test's path.
+//! The one call `#[seeded_test]` expands to: take the declared services'
+//! databases, run the test on a runtime of its own, clean up in the
+//! background (or keep, on failure with `SEEDFAST_KEEP=1`), and fail with
+//! the test's path.
 
 use std::future::Future;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use sqlx::postgres::PgPoolOptions;
+use tokio::sync::OnceCell;
 
+use super::background;
 use super::handle::ServiceDb;
 use super::project::LoadedProject;
 use super::templates::{self, SeededTemplate};
@@ -84,13 +87,11 @@ where
     if !passed && keep_requested() {
         keep(&spec, databases);
     } else {
-        runtime.block_on(async {
-            for (_, db) in databases {
-                if let Err(e) = db.close().await {
-                    eprintln!("seedfast: {}: could not drop a test database: {e}", spec.test);
-                }
-            }
-        });
+        // The next test need not wait for the DROP; the exit waits for it
+        // where the database would otherwise outlive the run.
+        for (_, db) in databases {
+            background::drop_later(db, spec.test.to_string());
+        }
     }
     match outcome {
         Ok(Ok(())) => {}
@@ -104,39 +105,58 @@ fn keep_requested() -> bool {
 }
 
 async fn prepare(spec: &TestSpec) -> Result<(Vec<ServiceDb>, Vec<(String, TempDatabase)>)> {
-    let project = LoadedProject::load(Path::new(spec.project))?;
-    let mut services = Vec::with_capacity(spec.services.len());
-    for (name, scope) in spec.services {
-        project.service(name)?;
-        services.push((name.to_string(), scope.to_string()));
-    }
     let scale = SeedOptions::scale_from_env().map_err(Error::Usage)?;
-    let options = SeedOptions { seed: spec.seed.unwrap_or(SeedOptions::DEFAULT_SEED), scale, ..SeedOptions::default() };
-    let templates = templates::seeded_templates(Arc::new(project), services, options).await?;
-
+    let templates = prepared(spec, scale).await?;
     let mut handles = Vec::with_capacity(templates.len());
     let mut databases = Vec::with_capacity(templates.len());
-    for ((service, _), template) in spec.services.iter().zip(templates) {
-        let (handle, db) = clone_for_test(spec, service, template).await?;
+    for ((service, _), template) in spec.services.iter().zip(templates.iter().cloned()) {
+        let (handle, db) = clone_for_test(service, template).await?;
         handles.push(handle);
         databases.push((service.to_string(), db));
     }
     Ok((handles, databases))
 }
 
-/// This test's own copy of the seeded template.
-async fn clone_for_test(spec: &TestSpec, service: &str, template: SeededTemplate) -> Result<(ServiceDb, TempDatabase)> {
-    let test_name = spec.test.rsplit("::").next().unwrap_or(spec.test);
-    let db = template.server.create_database(&format!("{test_name}_{service}"), Some(&template.database)).await?;
-    // The first connection settles the way the harness's do; the pool then
-    // opens the others lazily.
-    let first = super::templates::connect_settled(db.url())
-        .await
-        .map_err(|e| Error::Backend(crate::backend::connect_failed(e, db.url())))?;
-    let _ = sqlx::Connection::close(first).await;
-    let pool = PgPoolOptions::new()
-        .max_connections(5)
-        .connect(db.url())
+/// The seeded templates of the services `spec` declares (in its order),
+/// prepared by the first test that needs them; later tests with the same
+/// (project, services, scopes, seed, scale) find them here without reading
+/// the project file or hashing the migrations again.
+async fn prepared(spec: &TestSpec, scale: f64) -> Result<Arc<[SeededTemplate]>> {
+    type Key = (&'static str, &'static [(&'static str, &'static str)], Option<u64>, u64);
+    type Templates = Arc<OnceCell<Arc<[SeededTemplate]>>>;
+    static PREPARED: Mutex<Vec<(Key, Templates)>> = Mutex::new(Vec::new());
+    let key: Key = (spec.project, spec.services, spec.seed, scale.to_bits());
+    let cell = {
+        let mut prepared = PREPARED.lock().unwrap_or_else(PoisonError::into_inner);
+        match prepared.iter().find(|(k, _)| *k == key) {
+            Some((_, cell)) => cell.clone(),
+            None => {
+                let cell = Arc::new(OnceCell::new());
+                prepared.push((key, cell.clone()));
+                cell
+            }
+        }
+    };
+    // A failure is not kept: the next test tries again, and reports its own error.
+    cell.get_or_try_init(|| async {
+        let project = LoadedProject::load(Path::new(spec.project))?;
+        let mut services = Vec::with_capacity(spec.services.len());
+        for (name, scope) in spec.services {
+            project.service(name)?;
+            services.push((name.to_string(), scope.to_string()));
+        }
+        let options = SeedOptions { seed: spec.seed.unwrap_or(SeedOptions::DEFAULT_SEED), scale, ..SeedOptions::default() };
+        Ok(templates::seeded_templates(Arc::new(project), services, options).await?.into())
+    })
+    .await
+    .cloned()
+}
+
+/// This test's own copy of the seeded template, taken from its warm pool,
+/// and one connection on it (the pool opens the others when asked).
+async fn clone_for_test(service: &str, template: SeededTemplate) -> Result<(ServiceDb, TempDatabase)> {
+    let db = template.pool.take().await?;
+    let pool = templates::settled(|| PgPoolOptions::new().max_connections(5).connect(db.url()))
         .await
         .map_err(|e| Error::Backend(crate::backend::connect_failed(e, db.url())))?;
     let handle = ServiceDb {

@@ -1,8 +1,9 @@
 //! Work done once per test process, not once per test: one server per
 //! service (started in parallel), one migrated template per service and
-//! migration set, one seeded template per (migrations, scope, seed). A test
-//! then pays for `CREATE DATABASE ... TEMPLATE`, not a start, migrations and
-//! a seed.
+//! migration set, one seeded template per (migrations, scope, seed), each
+//! with its warm pool of clones. A test then pays for taking a clone (at
+//! worst for `CREATE DATABASE ... TEMPLATE`), not a start, migrations and a
+//! seed.
 //!
 //! All of it runs on one runtime owned by this module, which lives as long
 //! as the process: servers, connections and background tasks created here
@@ -19,6 +20,7 @@ use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::{Connection, PgConnection};
 use tokio::sync::OnceCell;
 
+use super::pool::WarmPool;
 use super::project::{LoadedProject, LoadedService, fingerprint, migration_files};
 use super::select::{self, Backend};
 use crate::backend::{Server, TempDatabase};
@@ -38,6 +40,8 @@ pub struct SeededTemplate {
     pub checks: Vec<ContractCheck>,
     /// Contracts towards services not seeded in this run.
     pub unverified: Vec<String>,
+    /// Clones of `database` made ahead of the tests that take them.
+    pub pool: Arc<WarmPool>,
 }
 
 struct ServiceState {
@@ -68,6 +72,11 @@ static HARNESS: Lazy<Harness> = Lazy::new(|| Harness {
     services: Mutex::new(HashMap::new()),
     templates: Mutex::new(Vec::new()),
 });
+
+/// The harness runtime, for work that must outlive the test that started it.
+pub(super) fn runtime() -> tokio::runtime::Handle {
+    HARNESS.runtime.handle().clone()
+}
 
 /// Services this process has started a server for, sorted: what a test
 /// can assert to prove undeclared services were never touched.
@@ -205,7 +214,9 @@ async fn build_seeded(
     let _ = conn.close().await;
     let database = db.name().to_string();
     HARNESS.templates.lock().expect("harness lock").push(db);
-    Ok(SeededTemplate { server, database, report: Arc::new(report), checks, unverified })
+    register_exit_hook();
+    let pool = WarmPool::new(server.clone(), database.clone(), &service.name);
+    Ok(SeededTemplate { server, database, report: Arc::new(report), checks, unverified, pool })
 }
 
 /// Every contract from this service to a service seeded in the same run:
@@ -238,9 +249,18 @@ async fn verify_contracts(conn: &mut PgConnection, report: &SeedReport, inputs: 
 /// machine, can drop the first connections through the published port.
 /// Errors the server itself reports are returned at once.
 pub(crate) async fn connect_settled(url: &str) -> std::result::Result<PgConnection, sqlx::Error> {
+    settled(|| PgConnection::connect(url)).await
+}
+
+/// [`connect_settled`] for any way of connecting (a connection, a pool).
+pub(crate) async fn settled<T, F, Fut>(mut connect: F) -> std::result::Result<T, sqlx::Error>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = std::result::Result<T, sqlx::Error>>,
+{
     let mut attempt = 0u32;
     loop {
-        match PgConnection::connect(url).await {
+        match connect().await {
             Err(sqlx::Error::Io(_) | sqlx::Error::Protocol(_)) if attempt < 20 => {
                 attempt += 1;
                 tokio::time::sleep(std::time::Duration::from_millis(250 * attempt.min(4) as u64)).await;
@@ -265,17 +285,41 @@ async fn start_server(service: String) -> Result<Server> {
 async fn choose_backend() -> Result<Backend> {
     let backend = select::choose().await?;
     if let Backend::External(_) = backend {
-        // Local clusters and containers vanish with their templates; on an
-        // external server the templates must be dropped one by one.
-        // SAFETY: registers a plain extern "C" fn that cannot unwind.
-        unsafe { libc::atexit(drop_templates_at_exit) };
+        // Before the first template exists, which must be dropped at exit.
+        register_exit_hook();
     }
     Ok(backend)
 }
 
-extern "C" fn drop_templates_at_exit() {
+/// Registers [`at_exit`] once. On a local cluster or a container, only once
+/// the server runs: hooks run in reverse order, so it runs before the server
+/// is stopped, while the background work can still end cleanly.
+fn register_exit_hook() {
+    static REGISTERED: std::sync::Once = std::sync::Once::new();
+    // SAFETY: registers a plain extern "C" fn that cannot unwind.
+    REGISTERED.call_once(|| unsafe {
+        libc::atexit(at_exit);
+    });
+}
+
+/// How long the exit waits for background drops and clones on an external
+/// server; what is left then is swept by the next run (its owner is dead).
+const EXIT_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+extern "C" fn at_exit() {
     let _ = std::panic::catch_unwind(|| {
-        if let Some(harness) = Lazy::get(&HARNESS) {
+        let Some(harness) = Lazy::get(&HARNESS) else { return };
+        let external = matches!(harness.backend.get(), Some(Backend::External(_)));
+        if !external {
+            // Local clusters and containers vanish with everything on them.
+            super::background::quiet();
+        }
+        super::pool::close_all();
+        if external {
+            // Clones and drops first: a template is not dropped while cloned.
+            if !super::background::wait_idle(EXIT_WAIT) {
+                eprintln!("seedfast: some test databases were still being created or dropped at exit; the next run drops them");
+            }
             let templates = std::mem::take(&mut *harness.templates.lock().unwrap_or_else(std::sync::PoisonError::into_inner));
             // Dropping a TempDatabase drops the database, on a thread of its own.
             drop(templates);
