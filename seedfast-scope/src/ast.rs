@@ -253,7 +253,9 @@ pub enum Clause {
     /// `priced under $20`, `built 2018 or later`, `at least 3 seats`: one
     /// side of a range (the other follows from the column). `unit` as in
     /// `Range`: `longer than 10 km` names the column by `km`.
-    Bound { column: Option<Phrase>, lower: Option<Number>, upper: Option<Number>, unit: Option<String>, span: Span },
+    /// `strict`: the number itself is excluded (`over 5000`, `under $20`),
+    /// not with `at least`, `at most`, `2018 or later`.
+    Bound { column: Option<Phrase>, lower: Option<Number>, upper: Option<Number>, strict: bool, unit: Option<String>, span: Span },
 }
 
 impl Clause {

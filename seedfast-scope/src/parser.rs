@@ -969,21 +969,24 @@ impl Parser<'_> {
 
     /// The bound word(s) at `i`: whether they give the lower end, and the
     /// index of the number.
-    fn bound_words(&self, i: usize) -> Option<(bool, usize)> {
-        let (lower, next) = match (self.word(i)?, self.word(i + 1)) {
-            ("under" | "below", _) => (false, i + 1),
-            ("less" | "fewer", Some("than")) => (false, i + 2),
-            ("at", Some("most")) | ("up", Some("to")) => (false, i + 2),
-            ("no", Some("more")) if self.is_word(i + 2, "than") => (false, i + 3),
-            ("above", _) => (true, i + 1),
-            ("over", _) if self.time_unit(self.after_number(i + 1)).is_none() => (true, i + 1),
-            ("more", Some("than")) => (true, i + 2),
-            ("longer" | "larger" | "bigger" | "heavier" | "greater" | "higher" | "taller" | "wider", Some("than")) => (true, i + 2),
-            ("shorter" | "smaller" | "lighter" | "lower" | "cheaper" | "narrower", Some("than")) => (false, i + 2),
-            ("at", Some("least")) => (true, i + 2),
+    /// Returns whether the bound is a lower one, whether it excludes its
+    /// number (`over 5000`, `under $20`; not `at least`, `at most`), and the
+    /// index of the number.
+    fn bound_words(&self, i: usize) -> Option<(bool, bool, usize)> {
+        let (lower, strict, next) = match (self.word(i)?, self.word(i + 1)) {
+            ("under" | "below", _) => (false, true, i + 1),
+            ("less" | "fewer", Some("than")) => (false, true, i + 2),
+            ("at", Some("most")) | ("up", Some("to")) => (false, false, i + 2),
+            ("no", Some("more")) if self.is_word(i + 2, "than") => (false, false, i + 3),
+            ("above", _) => (true, true, i + 1),
+            ("over", _) if self.time_unit(self.after_number(i + 1)).is_none() => (true, true, i + 1),
+            ("more", Some("than")) => (true, true, i + 2),
+            ("longer" | "larger" | "bigger" | "heavier" | "greater" | "higher" | "taller" | "wider", Some("than")) => (true, true, i + 2),
+            ("shorter" | "smaller" | "lighter" | "lower" | "cheaper" | "narrower", Some("than")) => (false, true, i + 2),
+            ("at", Some("least")) => (true, false, i + 2),
             _ => return None,
         };
-        self.number_ahead(next).then_some((lower, next))
+        self.number_ahead(next).then_some((lower, strict, next))
     }
 
     /// Past a number and its currency sign or unit word.
@@ -1015,11 +1018,12 @@ impl Parser<'_> {
     }
 
     fn bound(&mut self, start: Span, column: Option<Phrase>) -> Result<Clause> {
-        let lower = if let Some((lower, next)) = self.bound_words(self.pos) {
+        // `2018 or later` includes 2018.
+        let (lower, strict) = if let Some((lower, strict, next)) = self.bound_words(self.pos) {
             self.pos = next;
-            lower
+            (lower, strict)
         } else {
-            self.or_bound(self.after_number(self.pos)).expect("bound_ahead checked")
+            (self.or_bound(self.after_number(self.pos)).expect("bound_ahead checked"), false)
         };
         let sign = self.currency_at(self.pos);
         let number = self.decimal()?;
@@ -1028,7 +1032,7 @@ impl Parser<'_> {
             self.pos += 2;
         }
         let (lower, upper) = if lower { (Some(number), None) } else { (None, Some(number)) };
-        Ok(Clause::Bound { column, lower, upper, unit, span: start.to(self.prev_span()) })
+        Ok(Clause::Bound { column, lower, upper, strict, unit, span: start.to(self.prev_span()) })
     }
 
     /// The currency sign at `i` (`$5`) or right after the number there (`5€`).
@@ -1189,7 +1193,8 @@ impl Parser<'_> {
 
     fn with_item(&mut self, start: Span) -> Result<()> {
         let counted_between = self.counted_between_ahead(self.pos);
-        if counted_between || self.kind(self.pos) == TokenKind::Number || (self.number_word(self.pos).is_some() && !self.portion_ahead(self.pos)) {
+        let counted = self.kind(self.pos) == TokenKind::Number || (self.number_word(self.pos).is_some() && !self.portion_ahead(self.pos));
+        if counted_between || (counted && !self.article_column_ahead(self.pos)) {
             let count = self.count_range()?;
             let Some(target) = self.phrase()? else {
                 return Err(self.dangling_number(count.span, &["what to count, such as `items`"]));
@@ -1234,6 +1239,19 @@ impl Parser<'_> {
             }
         }
         Ok(())
+    }
+
+    /// `a capacity over 5000`, `a build year of 2019 or newer`: an article
+    /// before a column and its bound, not one child row.
+    fn article_column_ahead(&self, i: usize) -> bool {
+        if !self.word(i).is_some_and(|w| w == "a" || w == "an") {
+            return false;
+        }
+        let mut j = i + 1;
+        while let Some((next, _)) = self.phrase_word(j) {
+            j = next;
+        }
+        j > i + 1 && (self.column_clause_ahead(j) || (self.is_word(j, "of") && self.column_clause_ahead(j + 1)))
     }
 
     /// `between 4 and 12 rooms`: a count range of children, not a range of

@@ -216,6 +216,24 @@ fn periods_and_their_verbs() {
 }
 
 #[test]
+fn strict_bounds_leave_their_number_out() {
+    for (text, strict) in [
+        ("venues with a capacity over 5000", true),
+        ("trips shorter than 10 km", true),
+        ("products under $20", true),
+        ("payments of at least $20", false),
+        ("houses built 2018 or later", false),
+        ("accounts with seats of at most 5", false),
+    ] {
+        let found = clauses(text).into_iter().find_map(|c| match c {
+            Clause::Bound { strict, .. } => Some(strict),
+            _ => None,
+        });
+        assert_eq!(found, Some(strict), "{text}");
+    }
+}
+
+#[test]
 fn money_and_bounds() {
     let bound = |text: &str| match clauses(text).into_iter().next() {
         Some(Clause::Bound {

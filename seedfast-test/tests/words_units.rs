@@ -55,6 +55,14 @@ async fn units_and_currencies_name_the_column_and_convert() {
     // `a night`, `per month` after a price colour it and name nothing.
     seed(&mut c, "10 bills between $20 and $200 a month").await;
     assert!(yes(&mut c, "SELECT count(*) = 10 AND bool_and(amount_cents BETWEEN 2000 AND 20000) FROM bills").await);
+    // `over` and `shorter than` leave their number out; `a capacity over
+    // 5000` is a column and its bound, not one child row.
+    seed(&mut c, "5 trip reviews with stars over 4").await;
+    assert!(yes(&mut c, "SELECT count(*) = 5 AND bool_and(stars = 5) FROM trip_reviews").await);
+    seed(&mut c, "6 trips shorter than 2 minutes").await;
+    assert!(yes(&mut c, "SELECT count(*) = 6 AND bool_and(duration_minutes = 1) FROM trips").await);
+    seed(&mut c, "7 properties with an area over 5000").await;
+    assert!(yes(&mut c, "SELECT count(*) = 7 AND bool_and(area_sqm > 5000) FROM properties").await);
     // A unit no column spells is an error listing the measures.
     let e = refused(&mut c, "5 trips weighing 3 kg").await;
     assert!(e.contains("no number column of `trips` holds `kg`"), "{e}");

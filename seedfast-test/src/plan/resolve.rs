@@ -169,8 +169,8 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
             Clause::Period { column, period, span } => r.period(subject, column.as_ref(), *period, *span)?,
             Clause::Nulls { portion, column, span } => r.nulls(subject, *portion, column, *span)?,
             Clause::Affix { column, value, affix, span } => r.affix(subject, column.as_ref(), value, *affix, *span)?,
-            Clause::Bound { column, lower, upper, unit, span } => {
-                r.bound(subject, column.as_ref(), lower.as_ref().map(|n| n.value), upper.as_ref().map(|n| n.value), unit.as_deref(), *span)?
+            Clause::Bound { column, lower, upper, strict, unit, span } => {
+                r.bound(subject, column.as_ref(), lower.as_ref().map(|n| n.value), upper.as_ref().map(|n| n.value), *strict, unit.as_deref(), *span)?
             }
         }
         r.explain_change(&before, clause.span());
@@ -875,7 +875,7 @@ impl<'a> Resolver<'a> {
 
     /// `under 100 dollars`, `built 2018 or later`: one side of a range, the
     /// other from the column's meaning (a year runs to now, money from 0).
-    fn bound(&mut self, subject: usize, column: Option<&Phrase>, lower: Option<f64>, upper: Option<f64>, unit: Option<&str>, span: Span) -> Result<()> {
+    fn bound(&mut self, subject: usize, column: Option<&Phrase>, lower: Option<f64>, upper: Option<f64>, strict: bool, unit: Option<&str>, span: Span) -> Result<()> {
         let t = &self.schema.tables[subject];
         let numeric = |c: usize| measures::is_numeric(t, c);
         let value = lower.or(upper).unwrap_or_default();
@@ -909,10 +909,13 @@ impl<'a> Resolver<'a> {
         let integer = t.columns[col].ty.is_integer();
         let step = if integer { 1.0 } else { 0.01 };
         let year_like = t.columns[col].name.contains("year") || column.is_some_and(|c| c.words.iter().any(|w| w == "built" || w == "founded" || w == "born"));
+        // A strict bound leaves out its own number: `over 5000` starts at
+        // 5001 on an integer column, `under $20` ends at 19.99.
+        let (lower, upper) = if strict { (lower.map(|v| v + step), upper.map(|v| v - step)) } else { (lower, upper) };
         let (min, max) = match (lower, upper) {
             (Some(lo), None) if year_like => (lo, self.options.now.year() as f64),
             (Some(lo), None) => (lo, (lo * 10.0).max(lo + 100.0)),
-            (None, Some(hi)) => (if year_like { hi - 50.0 } else { 0.0f64.min(hi - step) }, hi - step),
+            (None, Some(hi)) => (if year_like { hi - 50.0 } else { 0.0f64.min(hi) }, hi),
             (Some(lo), Some(hi)) => (lo, hi),
             (None, None) => return Ok(()),
         };
