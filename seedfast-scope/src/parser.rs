@@ -299,7 +299,7 @@ impl Parser<'_> {
             return Err(self.error(Span::new(0, 0), "empty scope", &["a count", "a table name"]));
         }
         let count = if self.count_ahead(self.pos) { Some(self.count()?) } else { None };
-        let Some(subject) = self.phrase()? else {
+        let Some(mut subject) = self.phrase()? else {
             return Err(match count {
                 Some(count) => self.dangling_number(count.span, &["a table name"]),
                 None => self.unexpected(&["a count", "a table name"]),
@@ -315,11 +315,39 @@ impl Parser<'_> {
         } else if self.kind(self.pos) == TokenKind::Colon {
             self.pos += 1;
             self.items()?.iter().map(|w| self.to_phrase(&w.spans)).collect()
+        } else if let Some(codes) = self.trailing_codes(&subject)? {
+            // `promo codes SUMMER10, WINTER20 and VIP50`
+            let (table, values) = codes;
+            subject = table;
+            values
         } else {
             Vec::new()
         };
         self.clauses()?;
         Ok(Scope { text: self.text.to_string(), count, subject, subject_values, clauses: self.clauses })
+    }
+
+    /// A subject phrase that ends in a code and goes on listing codes (`promo
+    /// codes SUMMER10, WINTER20 and VIP50`): the table phrase before the first
+    /// code, and the codes. `None`, the cursor unmoved, otherwise.
+    fn trailing_codes(&mut self, subject: &Phrase) -> Result<Option<(Phrase, Vec<Phrase>)>> {
+        let spans = split_whitespace_spans(self.src(subject.span), subject.span.start);
+        let Some(&last) = spans.last() else { return Ok(None) };
+        let code = is_code;
+        let listed = self.kind(self.pos) == TokenKind::Comma || self.is_word(self.pos, "and");
+        if spans.len() < 2 || !code(self.src(last)) || !listed {
+            return Ok(None);
+        }
+        let save = self.pos;
+        self.separator();
+        if !self.phrase_word(self.pos).is_some_and(|(_, span)| code(self.src(span))) {
+            self.pos = save;
+            return Ok(None);
+        }
+        let table = self.to_phrase(&spans[..spans.len() - 1]);
+        let mut values = vec![self.to_phrase(&[last])];
+        values.extend(self.items()?.iter().map(|w| self.to_phrase(&w.spans)));
+        Ok(Some((table, values)))
     }
 
     fn clauses(&mut self) -> Result<()> {
@@ -333,8 +361,10 @@ impl Parser<'_> {
                 }
                 return Ok(());
             }
-            // `18 refunds, all for cancelled bookings`
-            if self.is_word(self.pos, "all") && self.keyword(self.pos + 1) == Some(Keyword::Reference) {
+            // `18 refunds, all for cancelled bookings`, `drivers working for
+            // 4 carriers`, `leaving from warehouse AMS1`: the word before the
+            // reference only colours it.
+            if self.word(self.pos).is_some_and(|w| w == "all" || is_participle(w)) && self.keyword(self.pos + 1) == Some(Keyword::Reference) {
                 self.pos += 1;
             }
             let start = self.peek().span;
@@ -405,6 +435,7 @@ impl Parser<'_> {
         let keyword = match self.word(i)? {
             "with" | "having" | "holding" | "containing" => Keyword::With,
             "for" | "about" | "referencing" | "references" => Keyword::Reference,
+            "from" if self.phrase_word(i + 1).is_some() && self.period_at(i).is_none() => Keyword::Reference,
             "across" => Keyword::Across,
             "spread" | "distributed" | "split" if self.word(i + 1).is_some_and(|w| ["across", "over", "among"].contains(&w)) && self.count_ahead(i + 2) => Keyword::SpreadAcross,
             "spread" if self.is_word(i + 1, "across") => Keyword::SpreadAcross,
@@ -1233,6 +1264,13 @@ impl Parser<'_> {
                     return self.coordinated_with(start, words);
                 }
                 let target = self.to_phrase(&words.spans);
+                if self.kind(self.pos) == TokenKind::Colon && self.kind(self.pos + 1) != TokenKind::Eof {
+                    // `warehouses with codes: AMS1, RTM2, HAM3`
+                    self.pos += 1;
+                    let values = self.items()?.iter().map(|w| self.to_phrase(&w.spans)).collect();
+                    self.clauses.push(Clause::Values { column: Some(target), values, span: start.to(self.prev_span()) });
+                    return Ok(());
+                }
                 let per = self.per()?;
                 let span = start.to(self.prev_span());
                 self.clauses.push(Clause::With { target, count: None, per, span });
@@ -1477,6 +1515,15 @@ impl Parser<'_> {
         let Some(target) = self.phrase()? else {
             return Err(self.unexpected_after(&keyword, &["a table name"]));
         };
+        // `from warehouse AMS1`: a parent named by its code.
+        let spans = split_whitespace_spans(self.src(target.span), target.span.start);
+        if spans.len() >= 2 && is_code(self.src(spans[spans.len() - 1])) && !self.is_id_word(self.pos) {
+            let last = spans[spans.len() - 1];
+            let table = self.to_phrase(&spans[..spans.len() - 1]);
+            let ids = IdSelection::List { ids: vec![IdLiteral { text: self.src(last).to_string(), span: last }], span: last };
+            self.clauses.push(Clause::References { target: table, ids: Some(ids), span: start.to(self.prev_span()) });
+            return Ok(());
+        }
         let ids = if self.is_id_word(self.pos) {
             self.pos += 1;
             Some(self.id_selection()?)
@@ -2218,6 +2265,7 @@ impl Parser<'_> {
             || self.bound_words(i).is_some()
             || self.never_ahead(i)
             || self.split_ahead(i)
+            || (self.word(i).is_some_and(is_participle) && self.word(i + 1).is_some_and(|w| ["for", "from"].contains(&w)) && self.keyword(i + 1) == Some(Keyword::Reference))
             || self.measure_ahead(i).is_some()
             || (self.word(i).is_some_and(|w| ["last", "past", "next", "coming", "this"].contains(&w)) && self.relative_period(i).is_some())
         {
@@ -2404,6 +2452,20 @@ impl Parser<'_> {
             TokenKind::Eof => "end of scope".to_string(),
         }
     }
+}
+
+/// `working`, `leaving`, `issued`: a verb form, which a phrase does not
+/// end with when a reference follows.
+fn is_participle(word: &str) -> bool {
+    (word.len() > 5 && word.ends_with("ing") && !TAIL.contains(&word)) || (word.len() > 4 && word.ends_with("ed"))
+}
+
+/// A value written as a code: capitals and digits (`AMS1`, `SUMMER10`).
+fn is_code(text: &str) -> bool {
+    text.len() >= 2
+        && text.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        && text.chars().any(|c| c.is_ascii_digit())
+        && text.chars().any(|c| c.is_ascii_uppercase())
 }
 
 fn is_unit_word(word: &str) -> bool {

@@ -120,7 +120,13 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                 let texts: Vec<&str> = values.iter().map(|v| v.text.as_str()).collect();
                 let (table, col, allowed) = r.valued_column(subject, column.as_ref(), &texts, *span)?;
                 let mut mapped = values.iter().map(|v| r.allowed_value(table, col, &allowed, v)).collect::<Result<Vec<_>>>()?;
-                if mapped.len() == 1 {
+                if table == subject && one_per_id_pending && column.is_some() {
+                    // `warehouses with codes: AMS1, RTM2`: no count, one row
+                    // per listed value.
+                    one_per_id_pending = false;
+                    r.plan_mut(subject, Why::Requested).rows = Rows::Exactly(mapped.len() as u64);
+                    r.set_rule(table, col, Rule::NamedFirst(mapped), *span)?;
+                } else if mapped.len() == 1 {
                     // `that have been delivered`: a state fills its times.
                     r.fixed(table, col, mapped.remove(0), *span)?;
                 } else {
@@ -567,6 +573,14 @@ impl<'a> Resolver<'a> {
         if let Some(found) = self.boolean_column(table, word) {
             return Some(found);
         }
+        // `four-star`, `30-minute`: a number and the measure it counts.
+        if let Some((number, unit)) = word.split_once('-')
+            && let Some(n) = number.parse::<u64>().ok().or_else(|| small_number(number))
+            && let Ok(c) = self.measure_by_word(table, unit, Span::new(0, 0))
+        {
+            let scale = self.unit_scale(table, c, Some(unit));
+            return Some((c, format_number(n as f64 * scale)));
+        }
         // `female` for 'F': a one- or two-letter code the word starts with,
         // the only such code of its column.
         let w = squash(word);
@@ -1001,6 +1015,12 @@ impl<'a> Resolver<'a> {
             let value = self.allowed_value(subject, col, &allowed, &value_phrase)?;
             return self.fixed(subject, col, value, target.span);
         }
+        // `classrooms with projectors`: a boolean column the noun names.
+        if let [word] = target.words.as_slice()
+            && let Some((col, value)) = self.boolean_column(subject, &singular(word)).filter(|(_, v)| v == "true")
+        {
+            return self.fixed(subject, col, value, target.span);
+        }
         // A column of the subject to populate (`with names`, `with pricing tiers`).
         let columns = self.find_columns(subject, target);
         if !columns.is_empty() {
@@ -1228,10 +1248,10 @@ impl<'a> Resolver<'a> {
         let plan = self.plan_mut(parent, Why::Mentioned);
         plan.rows = Rows::Exactly(count);
         if !named.is_empty() {
-            let label = label_column(&self.schema.tables[parent]).ok_or_else(|| {
+            let values: Vec<String> = named.iter().map(|p| p.text.clone()).collect();
+            let label = names_column(&self.schema.tables[parent], &values).ok_or_else(|| {
                 self.err(named[0].span, format!("`{}` has no name-like text column to hold the names", self.schema.tables[parent].display_name()))
             })?;
-            let values = named.iter().map(|p| p.text.clone()).collect();
             self.set_rule(parent, label, Rule::NamedFirst(values), named[0].span)?;
         }
         Ok(())
@@ -1513,10 +1533,7 @@ impl<'a> Resolver<'a> {
             return Ok(false);
         }
         let values: Vec<String> = self.scope.subject_values.iter().map(|v| v.text.clone()).collect();
-        let codes = values.iter().all(|v| !v.contains(' ') && v.chars().any(|ch| ch.is_ascii_digit() || ch.is_ascii_uppercase()) && !v.chars().any(char::is_lowercase));
-        let text = |c: usize| matches!(t.columns[c].ty.base(), SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_));
-        let code_column = (0..t.columns.len()).find(|&c| text(c) && (t.columns[c].name == "code" || t.columns[c].name.ends_with("_code") || (t.primary_key == [c])));
-        let Some(col) = (if codes { code_column.or_else(|| label_column(t)) } else { label_column(t).or(code_column) }) else {
+        let Some(col) = names_column(t, &values) else {
             return Err(self
                 .err(self.scope.subject_values[0].span, format!("`{}` has no name or code column to hold the listed values", t.display_name()))
                 .help("add a `name` column, or write the values as a clause, as in `with status paid`")
@@ -1696,6 +1713,15 @@ fn fk_columns(t: &Table, fk: usize) -> String {
 }
 
 /// The text column that names a row: `name`, `title`, `label`, ...
+/// The column listed names go in: values written as codes (`AMS1`, `MATH`)
+/// in a code column or a text primary key, else the name-like column.
+fn names_column(t: &Table, values: &[String]) -> Option<usize> {
+    let codes = values.iter().all(|v| !v.contains(' ') && v.chars().any(|ch| ch.is_ascii_digit() || ch.is_ascii_uppercase()) && !v.chars().any(char::is_lowercase));
+    let text = |c: usize| matches!(t.columns[c].ty.base(), SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_));
+    let code_column = (0..t.columns.len()).find(|&c| text(c) && (t.columns[c].name == "code" || t.columns[c].name.ends_with("_code") || (t.primary_key == [c])));
+    if codes { code_column.or_else(|| label_column(t)) } else { label_column(t).or(code_column) }
+}
+
 pub fn label_column(t: &Table) -> Option<usize> {
     ["name", "title", "label", "code", "slug"]
         .iter()
@@ -1754,6 +1780,16 @@ fn is_time(t: &Table, c: usize) -> bool {
 
 /// The forms a verb or noun may take at the start of a column name:
 /// `placed` -> `plac`, `shipped` -> `ship`, `completion` -> `complet`.
+/// A number written as a word in a hyphenated adjective (`four-star`).
+fn small_number(word: &str) -> Option<u64> {
+    const WORDS: &[&str] = &["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
+    WORDS.iter().position(|w| *w == word).map(|i| i as u64)
+}
+
+fn format_number(v: f64) -> String {
+    if v.fract() == 0.0 { format!("{}", v as i64) } else { v.to_string() }
+}
+
 fn common_prefix(a: &str, b: &str) -> usize {
     a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
 }
