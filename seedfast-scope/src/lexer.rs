@@ -65,7 +65,8 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, ScopeError> {
                 let end = word_end(text, start);
                 Token { kind: TokenKind::Word, span: Span::new(start, end), lower: normalize_word(&text[start..end]) }
             }
-            ',' => simple(TokenKind::Comma),
+            // `...; each reservation gets 1 or 2 orders`: a clause separator.
+            ',' | ';' => simple(TokenKind::Comma),
             ':' => simple(TokenKind::Colon),
             '-' | '\u{2010}' | '\u{2013}' | '\u{2014}' | '\u{2212}' => simple(TokenKind::Dash),
             '$' | '\u{20AC}' | '\u{00A3}' => simple(TokenKind::Currency),

@@ -298,6 +298,7 @@ impl Parser<'_> {
         if self.at_eof() {
             return Err(self.error(Span::new(0, 0), "empty scope", &["a count", "a table name"]));
         }
+        self.request_words();
         let count = if self.count_ahead(self.pos) { Some(self.count()?) } else { None };
         let Some(mut subject) = self.phrase()? else {
             return Err(match count {
@@ -350,6 +351,32 @@ impl Parser<'_> {
         Ok(Some((table, values)))
     }
 
+    /// `seed 40 ...`, `create ...`, `we need 45 ...`, `for the statement page
+    /// we need 80 ...`: how the request is put, not what it asks for. Skipped
+    /// only when a count or a table phrase follows.
+    fn request_words(&mut self) {
+        const VERBS: &[&str] = &["seed", "create", "generate", "populate", "make", "add", "insert", "give", "need", "want", "build", "prepare", "set"];
+        const FILL: &[&str] = &["we", "i", "please", "me", "us", "just", "up", "let's", "lets", "have", "also"];
+        let start = self.pos;
+        // `for the statement page we need ...`: a purpose, then the request.
+        let mut i = self.pos;
+        if self.is_word(i, "for") {
+            while self.kind(i) == TokenKind::Word && !self.word(i).is_some_and(|w| w == "need" || w == "want") && i < self.pos + 12 {
+                i += 1;
+            }
+            if !self.word(i).is_some_and(|w| w == "need" || w == "want") {
+                return;
+            }
+            i += 1;
+        }
+        while self.word(i).is_some_and(|w| FILL.contains(&w) || VERBS.contains(&w)) {
+            i += 1;
+        }
+        if i > start && (self.count_ahead(i) || self.phrase_word(i).is_some()) && self.word(i - 1).is_some_and(|w| VERBS.contains(&w) || w == "please") {
+            self.pos = i;
+        }
+    }
+
     fn clauses(&mut self) -> Result<()> {
         let mut continues = None;
         loop {
@@ -364,7 +391,7 @@ impl Parser<'_> {
             // `18 refunds, all for cancelled bookings`, `drivers working for
             // 4 carriers`, `leaving from warehouse AMS1`: the word before the
             // reference only colours it.
-            if self.word(self.pos).is_some_and(|w| w == "all" || is_participle(w)) && self.keyword(self.pos + 1) == Some(Keyword::Reference) {
+            if self.word(self.pos).is_some_and(|w| w == "all" || is_participle(w)) && matches!(self.keyword(self.pos + 1), Some(Keyword::Reference | Keyword::With)) {
                 self.pos += 1;
             }
             let start = self.peek().span;
@@ -755,7 +782,9 @@ impl Parser<'_> {
     /// `with`, or a verb that means it before children: `having 2-4
     /// shipments`, `every shipment holding 1 to 6 items`.
     fn is_with(&self, i: usize) -> bool {
+        const VERBS: &[&str] = &["has", "have", "gets", "get", "receives", "receive", "requires", "require", "needs", "need", "contains", "holds"];
         self.word(i).is_some_and(|w| ["with", "having", "holding", "containing"].contains(&w))
+            || (self.word(i).is_some_and(|w| VERBS.contains(&w)) && (self.count_ahead(i + 1) || self.counted_between_ahead(i + 1)))
     }
 
     /// `who`, `that` or `which` opening a relative clause about the
@@ -1873,8 +1902,9 @@ impl Parser<'_> {
                     }
                     None => Phrase { words: vec![text.clone()], text, span },
                 }
-            } else if self.is_word(self.pos, "in") && self.period_at(self.pos).is_none() && self.phrase_word(self.pos + 1).is_some() {
-                // `the rest in transit`: the value `in_transit`.
+            } else if self.word(self.pos).is_some_and(|w| ["in", "for", "on", "under", "out"].contains(&w)) && self.period_at(self.pos).is_none() && !self.bound_ahead(self.pos) && self.phrase_word(self.pos + 1).is_some() {
+                // `the rest in transit`, `15% under offer`, `25 of them for
+                // rent`: a value that starts with a preposition.
                 let mut spans = vec![self.peek().span];
                 self.pos += 1;
                 spans.extend(self.words()?.expect("a phrase word is ahead").spans);
@@ -2265,7 +2295,8 @@ impl Parser<'_> {
             || self.bound_words(i).is_some()
             || self.never_ahead(i)
             || self.split_ahead(i)
-            || (self.word(i).is_some_and(is_participle) && self.word(i + 1).is_some_and(|w| ["for", "from"].contains(&w)) && self.keyword(i + 1) == Some(Keyword::Reference))
+            || self.is_with(i)
+            || (self.word(i).is_some_and(is_participle) && self.word(i + 1).is_some_and(|w| ["for", "from", "with"].contains(&w)) && matches!(self.keyword(i + 1), Some(Keyword::Reference | Keyword::With)))
             || self.measure_ahead(i).is_some()
             || (self.word(i).is_some_and(|w| ["last", "past", "next", "coming", "this"].contains(&w)) && self.relative_period(i).is_some())
         {

@@ -857,7 +857,7 @@ fn text_ids_must_be_quoted_or_contain_a_digit() {
 #[test]
 fn unknown_punctuation_points_at_the_character() {
     for (text, bad) in
-        [("10 users; orders", ";"), ("10 users (with addresses)", "("), ("10 users.", "."), ("5 = users", "=")]
+        [("10 users | orders", "|"), ("10 users (with addresses)", "("), ("10 users.", "."), ("5 = users", "=")]
     {
         let error = err(text);
         assert_eq!(at(text, error.span), bad, "{text}");

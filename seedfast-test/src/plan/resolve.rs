@@ -51,7 +51,7 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
         let before = r.snapshot();
         match clause {
             Clause::With { target, count, per, .. } => r.with(subject, target, count.as_ref().map(|c| (c.min, c.max)), per.as_ref())?,
-            Clause::Across { count, target, named, .. } => r.across(subject, options.scaled(count.value).max(named.len() as u64), target, named)?,
+            Clause::Across { count, target, named, span } => r.across(subject, options.scaled(count.value).max(named.len() as u64), target, named, *span)?,
             Clause::TimeWindow { amount, unit, span } => {
                 let start = window_start(options, *amount, *unit).ok_or_else(|| {
                     ScopeError::new(&scope.text, *span, "time window reaches before year 0").help("use a shorter window")
@@ -115,6 +115,19 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
             Clause::RealisticDistribution { column, span } => {
                 let (table, col, allowed) = r.valued_column(subject, Some(column), &[], *span)?;
                 r.set_rule(table, col, Rule::Weighted(realistic_weights(&allowed)), *span)?;
+            }
+            Clause::Values { column: Some(column), values, span }
+                if values.len() == 1 && r.reference_column(subject, column).is_ok_and(|(t, c)| r.schema.tables[t].foreign_keys.iter().any(|fk| fk.columns == [c])) =>
+            {
+                // `transactions on frozen accounts`: the parents' state, not a
+                // value of the reference.
+                let words = [values[0].words.clone(), column.words.clone()].concat();
+                let target = Phrase { text: words.join(" "), words, span: values[0].span.to(column.span) };
+                if r.narrowed_reference(subject, &target, *span)?.is_none() {
+                    return Err(ScopeError::new(&scope.text, values[0].span, format!("`{}` is not a value of any column of `{}`", values[0].text, column.text))
+                        .help(format!("use a value of its enum or CHECK lists, as in `for paid {}`", column.text))
+                        .into());
+                }
             }
             Clause::Values { column, values, span } => {
                 let texts: Vec<&str> = values.iter().map(|v| v.text.as_str()).collect();
@@ -363,7 +376,15 @@ impl<'a> Resolver<'a> {
         let rank = |i: usize| variants.iter().position(|v| *v == squash(&self.schema.tables[i].name));
         let mut found: Vec<usize> = (0..self.schema.tables.len()).filter(|&i| rank(i).is_some()).collect();
         found.sort_by_key(|&i| rank(i));
-        let Some(&best) = found.first() else { return Ok(None) };
+        let Some(&best) = found.first() else {
+            // `postings` for `job_postings`, `tables` for `dining_tables`: the
+            // one table whose name ends with the words.
+            let suffixed = self.suffixed_tables(phrase, |_| true);
+            return Ok(match suffixed.as_slice() {
+                [one] => Some(*one),
+                _ => None,
+            });
+        };
         let same: Vec<usize> = found.iter().copied().filter(|&i| squash(&self.schema.tables[i].name) == squash(&self.schema.tables[best].name)).collect();
         if same.len() > 1 {
             let names: Vec<String> = same.iter().map(|&i| format!("{}.{}", self.schema.tables[i].schema, self.schema.tables[i].name)).collect();
@@ -374,6 +395,15 @@ impl<'a> Resolver<'a> {
         Ok(Some(best))
     }
 
+    /// Tables whose name ends with `_` and the phrase's words (`job_postings`
+    /// for `postings`), among those `keep` accepts.
+    fn suffixed_tables(&self, phrase: &Phrase, keep: impl Fn(usize) -> bool) -> Vec<usize> {
+        let variants = name_variants(&phrase.words);
+        (0..self.schema.tables.len())
+            .filter(|&i| keep(i) && variants.iter().any(|v| self.schema.tables[i].name.to_lowercase().ends_with(&format!("_{}", v.to_lowercase()))))
+            .collect()
+    }
+
     /// Tables with a foreign key to `parent` whose name matches the phrase
     /// directly or after the parent's name (`items` of `orders` is `order_items`).
     fn find_child(&self, parent: usize, phrase: &Phrase) -> Option<(usize, usize)> {
@@ -382,11 +412,17 @@ impl<'a> Resolver<'a> {
             .into_iter()
             .flat_map(|v| [squash(&v), squash(&format!("{parent_single}_{v}"))])
             .collect();
-        self.schema.tables.iter().enumerate().find_map(|(i, t)| {
+        let fk_to_parent = |i: usize| self.schema.tables[i].foreign_keys.iter().position(|fk| fk.ref_table == parent && i != parent);
+        let named = self.schema.tables.iter().enumerate().find_map(|(i, t)| {
             if !variants.contains(&squash(&t.name)) {
                 return None;
             }
-            t.foreign_keys.iter().position(|fk| fk.ref_table == parent && i != parent).map(|fk| (i, fk))
+            fk_to_parent(i).map(|fk| (i, fk))
+        });
+        // `a restaurant with 12 tables`: the one child named `..._tables`.
+        named.or_else(|| match self.suffixed_tables(phrase, |i| fk_to_parent(i).is_some()).as_slice() {
+            [one] => fk_to_parent(*one).map(|fk| (*one, fk)),
+            _ => None,
         })
     }
 
@@ -536,6 +572,12 @@ impl<'a> Resolver<'a> {
                 match self.value_column(table, word) {
                     Some((col, value)) => found.push((col, value, phrase.span)),
                     None => {
+                        // `artst aliases`: a misspelt table name, not a value
+                        // before `aliases`.
+                        let whole = phrase.words.join("_");
+                        if closest(&whole, self.schema.tables.iter().map(|t| t.name.as_str())).is_some_and(|best| best == self.schema.tables[table].name) {
+                            return Err(self.unknown_table(phrase));
+                        }
                         let t = &self.schema.tables[table];
                         let at = self.slice(phrase.span).to_lowercase().find(word.as_str()).map_or(phrase.span, |o| Span::new(phrase.span.start + o, phrase.span.start + o + word.len()));
                         let mut e = self.err(at, format!("`{word}` is neither a value of a column of `{}` nor part of a table name", t.display_name()));
@@ -646,8 +688,13 @@ impl<'a> Resolver<'a> {
             // The subject's columns first, then those of the tables planned so far.
             let mut tables = vec![subject];
             tables.extend(self.plans.iter().map(|p| p.table).filter(|&t| t != subject));
+            // `25 of them for rent`: `rent` when `for rent` is no value.
+            let bare = share.value.words.split_first().filter(|(p, rest)| ["for", "on", "in", "out"].contains(&p.as_str()) && !rest.is_empty()).map(|(_, rest)| rest.join("_"));
             let found = tables.iter().find_map(|&table| {
-                self.value_column(table, &share.value.text).or_else(|| self.value_column(table, &share.value.words.join("_"))).map(|(c, v)| (table, c, v))
+                self.value_column(table, &share.value.text)
+                    .or_else(|| self.value_column(table, &share.value.words.join("_")))
+                    .or_else(|| bare.as_ref().and_then(|b| self.value_column(table, b)))
+                    .map(|(c, v)| (table, c, v))
             });
             let table = found.as_ref().map_or(subject, |f| f.0);
             let Some((col, value)) = found.map(|(_, c, v)| (c, v)) else {
@@ -790,8 +837,53 @@ impl<'a> Resolver<'a> {
             self.plan_mut(subject, Why::Requested).window = Some((start, end));
             return Ok(());
         };
-        let col = self.time_column_named(subject, column)?;
-        self.set_rule(subject, col, Rule::Window { start, end }, span)
+        let col = match self.time_column_named(subject, column) {
+            Ok(col) => col,
+            Err(e) => {
+                // `founded before 2000` on `founded_year`: a year column the
+                // verb names takes the period's years.
+                let Some(col) = self.year_column_named(subject, column) else { return Err(e) };
+                let last = end - Duration::seconds(1);
+                // `before 2000`: the half century before it, as a year bound.
+                let min = if matches!(period, Period::Before(_)) { last.year() as f64 - 50.0 } else { start.year() as f64 };
+                let (min, max) = (min, last.year() as f64);
+                return self.set_rule(subject, col, Rule::Range { min, max }, span);
+            }
+        };
+        self.set_rule(subject, col, Rule::Window { start, end }, span)?;
+        self.state_of_verb(subject, column, span)
+    }
+
+    /// The integer year column (`founded_year`, `expiry_year`) a verb names
+    /// by its stem.
+    fn year_column_named(&self, table: usize, phrase: &Phrase) -> Option<usize> {
+        let t = &self.schema.tables[table];
+        let stems: Vec<String> = phrase.words.iter().flat_map(|w| word_stems(w)).filter(|s| s.len() >= 4).collect();
+        let years: Vec<usize> = (0..t.columns.len())
+            .filter(|&c| t.columns[c].ty.is_integer() && t.columns[c].name.to_lowercase().contains("year"))
+            .filter(|&c| t.columns[c].name.to_lowercase().split('_').any(|part| stems.iter().any(|s| part.starts_with(s.as_str()))))
+            .collect();
+        match years.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
+    }
+
+    /// `applications rejected between ...`, `reservations cancelled last
+    /// month`: a verb that is also a state of the table's status column puts
+    /// the rows in that state, unless a clause already shaped the column.
+    fn state_of_verb(&mut self, table: usize, verb: &Phrase, span: Span) -> Result<()> {
+        let Some(word) = verb.words.first() else { return Ok(()) };
+        let t = &self.schema.tables[table];
+        let found = (0..t.columns.len()).find_map(|c| {
+            let allowed = allowed_values(t, c);
+            let joined = verb.words.join("_");
+            [joined.as_str(), word.as_str()].iter().find_map(|w| match_value(w, &allowed)).map(|v| (c, v.clone()))
+        });
+        match found {
+            Some((col, value)) if !self.planned(table).is_some_and(|p| p.rules.contains_key(&col)) => self.fixed(table, col, value, span),
+            _ => Ok(()),
+        }
     }
 
     fn period_bounds(&self, period: Period, span: Span) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
@@ -895,11 +987,16 @@ impl<'a> Resolver<'a> {
         let value = lower.or(upper).unwrap_or_default();
         let col = match column {
             Some(phrase) => {
-                let stems: Vec<String> = phrase.words.iter().flat_map(|w| word_stems(w)).collect();
+                // A verb's particle (`expiring in 2028 or later`) names nothing.
+                let stems: Vec<String> = phrase.words.iter().filter(|w| !PARTICLES.contains(&w.as_str())).flat_map(|w| word_stems(w)).collect();
                 let hits: Vec<usize> = (0..t.columns.len()).filter(|&c| numeric(c) && t.columns[c].name.to_lowercase().split('_').any(|part| stems.iter().any(|s| squash(part).starts_with(s.as_str())))).collect();
                 let by_unit = || unit.and_then(|u| self.column_by_unit(subject, Some(u), span).ok());
+                // `expiry_month` and `expiry_year` for a year: the year.
+                let year_hits: Vec<usize> = hits.iter().copied().filter(|&c| t.columns[c].name.contains("year")).collect();
+                let year_value = (1000.0..=9999.0).contains(&value) && value.fract() == 0.0;
                 match (hits.as_slice(), by_unit(), self.year_column(subject, value)) {
                     ([one], _, _) => *one,
+                    (_, _, _) if year_value && year_hits.len() == 1 => year_hits[0],
                     ([], Some(c), _) | ([], None, Some(c)) => c,
                     _ => {
                         let mut e = self.err(phrase.span, format!("no single number column of `{}` matches `{}`", t.display_name(), phrase.text));
@@ -927,7 +1024,9 @@ impl<'a> Resolver<'a> {
         // 5001 on an integer column, `under $20` ends at 19.99.
         let (lower, upper) = if strict { (lower.map(|v| v + step), upper.map(|v| v - step)) } else { (lower, upper) };
         let (min, max) = match (lower, upper) {
-            (Some(lo), None) if year_like => (lo, self.options.now.year() as f64),
+            // A year runs to now; a future one (`expiring in 2028 or later`)
+            // a decade on.
+            (Some(lo), None) if year_like => (lo, if lo > self.options.now.year() as f64 { lo + 10.0 } else { self.options.now.year() as f64 }),
             (Some(lo), None) => (lo, (lo * 10.0).max(lo + 100.0)),
             (None, Some(hi)) => (if year_like { hi - 50.0 } else { 0.0f64.min(hi) }, hi),
             (Some(lo), Some(hi)) => (lo, hi),
@@ -1224,8 +1323,22 @@ impl<'a> Resolver<'a> {
     }
 
     /// `across 15 categories including electronics, clothing`.
-    fn across(&mut self, subject: usize, count: u64, target: &Phrase, named: &[Phrase]) -> Result<()> {
-        let parent = self.table(target)?;
+    fn across(&mut self, subject: usize, count: u64, target: &Phrase, named: &[Phrase], span: Span) -> Result<()> {
+        let parent = match self.table(target) {
+            Ok(parent) => parent,
+            Err(e) => {
+                // `9 merchants across 3 categories: groceries, travel and
+                // dining`: a column of the subject, not a table.
+                let columns = self.find_columns(subject, target);
+                let (&[col], false) = (columns.as_slice(), named.is_empty()) else { return Err(e) };
+                if named.len() as u64 != count {
+                    return Err(self.err(target.span, format!("{} values named for {count} {}", named.len(), target.text)).help("name as many values as the count").into());
+                }
+                let allowed = allowed_values(&self.schema.tables[subject], col);
+                let values = named.iter().map(|v| self.allowed_value(subject, col, &allowed, v)).collect::<Result<Vec<_>>>()?;
+                return self.set_rule(subject, col, Rule::Mix(values), span);
+            }
+        };
         let t = &self.schema.tables[subject];
         if !t.foreign_keys.iter().any(|fk| fk.ref_table == parent) {
             // Many-to-many: the rows link to the parent through a junction table.
@@ -1780,6 +1893,9 @@ fn is_time(t: &Table, c: usize) -> bool {
 
 /// The forms a verb or noun may take at the start of a column name:
 /// `placed` -> `plac`, `shipped` -> `ship`, `completion` -> `complet`.
+/// The particles of phrasal verbs (`checked in`, `expiring in`).
+const PARTICLES: &[&str] = &["in", "out", "up", "off", "down", "back", "on"];
+
 /// A number written as a word in a hyphenated adjective (`four-star`).
 fn small_number(word: &str) -> Option<u64> {
     const WORDS: &[&str] = &["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
