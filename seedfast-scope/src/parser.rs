@@ -236,6 +236,7 @@ const MONTHS: &[&str] =
 /// Participles that do not end in `-ed` but name a time or value column
 /// (`sent in 2025`, `built 2018 or later`).
 const IRREGULAR_PARTICIPLES: &[&str] = &[
+    "came",
     "made", "sent", "paid", "built", "born", "done", "held", "sold", "won", "begun", "due", "written", "taken", "given",
     "bought", "spent", "run", "seen", "drawn", "grown",
 ];
@@ -402,6 +403,10 @@ impl Parser<'_> {
                     Some(Clause::With { .. }) => Some(Continues::With),
                     _ => None,
                 };
+            } else if separator.is_some() && self.counted_per_ahead(self.pos) {
+                // `8 agents, 2-4 listings per agent, 3-6 viewings per listing`
+                self.with_item(start)?;
+                continues = Some(Continues::With);
             } else if separator.is_some() && continues != Some(Continues::With) && self.bare_rows_ahead(self.pos) {
                 // `40 api keys, 5 revoked`: that many rows take the value.
                 self.bare_rows = true;
@@ -1293,6 +1298,11 @@ impl Parser<'_> {
                     return self.coordinated_with(start, words);
                 }
                 let target = self.to_phrase(&words.spans);
+                if let Some((column, values)) = self.trailing_codes(&target)? {
+                    // `customers with refs CUST001, CUST002 and CUST003`
+                    self.clauses.push(Clause::Values { column: Some(column), values, span: start.to(self.prev_span()) });
+                    return Ok(());
+                }
                 if self.kind(self.pos) == TokenKind::Colon && self.kind(self.pos + 1) != TokenKind::Eof {
                     // `warehouses with codes: AMS1, RTM2, HAM3`
                     self.pos += 1;
@@ -1319,6 +1329,23 @@ impl Parser<'_> {
             j = next;
         }
         j > i + 1 && (self.column_clause_ahead(j) || (self.is_word(j, "of") && self.column_clause_ahead(j + 1)))
+    }
+
+    /// A counted phrase followed by `per` or `each`: `2-4 listings per agent`.
+    fn counted_per_ahead(&self, i: usize) -> bool {
+        if self.kind(i) != TokenKind::Number {
+            return false;
+        }
+        let mut j = self.whole_end(i);
+        if (self.kind(j) == TokenKind::Dash || self.is_word(j, "to")) && self.kind(j + 1) == TokenKind::Number {
+            j = self.whole_end(j + 1);
+        }
+        let mut words = 0;
+        while let Some((next, _)) = self.phrase_word(j) {
+            j = next;
+            words += 1;
+        }
+        words > 0 && (self.is_word(j, "per") || self.is_word(j, "each") || self.is_word(j, "apiece"))
     }
 
     /// `between 4 and 12 rooms`: a count range of children, not a range of
@@ -2189,6 +2216,15 @@ impl Parser<'_> {
         let of_them = |j: usize| {
             if self.is_word(j, "of") && self.word(j + 1).is_some_and(|w| ["them", "those", "these", "which"].contains(&w)) {
                 j + 2
+            } else if self.is_word(j, "of")
+                && self.is_word(j + 1, "the")
+                && self.phrase_word(j + 2).is_some()
+                && self.phrase_word(j + 3).is_some()
+                && !self.is_word(j + 2, "rest")
+            {
+                // `a quarter of the applications withdrawn`: the rows named
+                // are a table already planned; the value finds its column.
+                j + 3
             } else {
                 j
             }

@@ -18,7 +18,7 @@ async fn db() -> seedfast_test::backend::TempDatabase {
 /// Seeds `scope` alone: the tables are emptied first, so each check sees
 /// only the rows of its own sentence.
 async fn seed(c: &mut PgConnection, scope: &str) {
-    sqlx::raw_sql("TRUNCATE drivers, trips, trip_reviews, accounts, memberships, bills, doctors, patients, visits, properties RESTART IDENTITY CASCADE")
+    sqlx::raw_sql("TRUNCATE drivers, driver_documents, trips, trip_reviews, accounts, memberships, bills, doctors, patients, visits, properties RESTART IDENTITY CASCADE")
         .execute(&mut *c)
         .await
         .expect("truncate");
@@ -186,4 +186,46 @@ async fn lists_domains_and_even_splits() {
     assert!(e.contains("`bills` has no name or code column to hold the listed values"), "{e}");
     let e = refused(&mut c, "5 memberships whose emails end in example").await;
     assert!(e.contains("`example` is not a domain"), "{e}");
+}
+
+#[tokio::test]
+async fn requests_states_verbs_and_parents_in_everyday_words() {
+    let db = db().await;
+    let mut c = conn(&db).await;
+    // How the request is put is not what it asks for.
+    seed(&mut c, "seed 10 drivers").await;
+    assert_eq!(count(&mut c, "SELECT count(*) FROM drivers").await, 10);
+    seed(&mut c, "for the dashboard we need 12 trips; a quarter of them cancelled").await;
+    assert!(yes(&mut c, "SELECT count(*) = 12 AND count(*) FILTER (WHERE status = 'cancelled') = 3 FROM trips").await);
+    // A table by its last words, as a subject and as a child.
+    seed(&mut c, "5 documents").await;
+    assert_eq!(count(&mut c, "SELECT count(*) FROM driver_documents").await, 5);
+    seed(&mut c, "2 drivers with 3 documents each").await;
+    assert!(yes(&mut c, "SELECT count(*) = 6 AND count(DISTINCT driver_id) = 2 FROM driver_documents").await);
+    // A verb that is a state puts the rows in it, and its time in the window.
+    seed(&mut c, "8 trips completed in 2025").await;
+    assert!(yes(&mut c, "SELECT count(*) = 8 AND bool_and(status = 'completed' AND completed_at >= '2025-01-01' AND completed_at < '2026-01-01') FROM trips").await);
+    // A year column named by the verb, in the future too.
+    seed(&mut c, "10 driver documents expiring in 2028 or later").await;
+    assert!(yes(&mut c, "SELECT count(*) = 10 AND bool_and(expiry_year >= 2028) FROM driver_documents").await);
+    seed(&mut c, "6 driver documents expiring before 2020").await;
+    assert!(yes(&mut c, "SELECT count(*) = 6 AND bool_and(expiry_year < 2020) FROM driver_documents").await);
+    // `on` the parents' state narrows the reference.
+    seed(&mut c, "9 trips on inactive drivers").await;
+    assert!(yes(&mut c, "SELECT count(*) = 9 AND bool_and(NOT d.is_active) FROM trips t JOIN drivers d ON d.id = t.driver_id").await);
+    seed(&mut c, "9 bills on pro accounts").await;
+    assert!(yes(&mut c, "SELECT count(*) = 9 AND bool_and(a.plan = 'pro') FROM bills b JOIN accounts a ON a.id = b.account_id").await);
+    // Counted children after a comma, and shares of a child table.
+    seed(&mut c, "3 accounts, 2-4 memberships per account").await;
+    assert!(yes(&mut c, "SELECT bool_and(n BETWEEN 2 AND 4) AND count(*) = 3 FROM (SELECT count(*) AS n FROM memberships GROUP BY account_id) x").await);
+    seed(&mut c, "4 accounts with 5 memberships each, a fifth of the memberships revoked").await;
+    assert!(yes(&mut c, "SELECT count(*) = 20 AND count(*) FILTER (WHERE revoked) = 4 FROM memberships").await);
+    // Values across a column, and codes after a column.
+    seed(&mut c, "9 doctors across 3 specialties: cardiology, oncology and neurology").await;
+    assert!(yes(&mut c, "SELECT count(*) = 9 AND count(DISTINCT specialty) = 3 AND bool_and(specialty IN ('cardiology', 'oncology', 'neurology')) FROM doctors").await);
+    seed(&mut c, "accounts with names ACME1, BETA2 and GAMMA3").await;
+    assert!(yes(&mut c, "SELECT count(*) = 3 AND bool_or(name = 'BETA2') FROM accounts").await);
+    // A count of values that does not match the names is refused.
+    let e = refused(&mut c, "9 doctors across 4 specialties: cardiology, oncology and neurology").await;
+    assert!(e.contains("3 values named for 4 specialties"), "{e}");
 }

@@ -949,7 +949,7 @@ impl<'a> Resolver<'a> {
             let by_noun: Vec<usize> = times.iter().copied().filter(|&c| t.columns[c].name.to_lowercase().split('_').any(|part| nouns.iter().any(|n| part.starts_with(n)))).collect();
             // `made`, `placed`, `added`: the verb of a row's creation names
             // its creation time when no column is named by the verb itself.
-            let creation = ["made", "placed", "created", "added", "registered", "submitted", "booked", "ordered", "recorded", "entered", "inserted", "opened"];
+            let creation = ["made", "placed", "created", "added", "registered", "submitted", "booked", "ordered", "recorded", "entered", "inserted", "opened", "came", "arrived", "received"];
             if by_noun.is_empty() && words.first().is_some_and(|w| creation.contains(w)) {
                 let created: Vec<usize> = times.iter().copied().filter(|&c| ["created_at", "created_on", "created", "creation_date", "inserted_at", "created_date"].contains(&t.columns[c].name.to_lowercase().as_str())).collect();
                 // A table with one required time (`payments.paid_at`): the

@@ -99,3 +99,12 @@ CREATE TABLE properties (
     year integer NOT NULL CHECK (year BETWEEN 1800 AND 2030),
     area_sqm integer NOT NULL CHECK (area_sqm > 0)
 );
+
+CREATE TABLE driver_documents (
+    id serial PRIMARY KEY,
+    driver_id bigint NOT NULL REFERENCES drivers (id),
+    kind text NOT NULL CHECK (kind IN ('licence', 'insurance', 'registration')),
+    expiry_month smallint NOT NULL CHECK (expiry_month BETWEEN 1 AND 12),
+    expiry_year integer NOT NULL CHECK (expiry_year BETWEEN 2000 AND 2100),
+    verified_at timestamptz
+);

@@ -86,7 +86,7 @@ impl TableGen<'_> {
             let mut p = 0;
             keys.retain(|_| {
                 p += 1;
-                values.get(p - 1).is_some_and(|v| v.key() == *value || (matches!(v, Value::Bool(true)) && value == "true"))
+                values.get(p - 1).is_some_and(|v| v.key() == *value || matches!(v, Value::Bool(b) if value == if *b { "true" } else { "false" }))
             });
             if keys.is_empty() {
                 return Err(self.unsatisfiable(fk.columns[0], format!("foreign key {}", fk.name), format!("no seeded `{}` row has `{value}`", self.schema.tables[fk.ref_table].display_name()), "seed parents with that value, or drop the word"));
