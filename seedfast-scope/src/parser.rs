@@ -236,7 +236,7 @@ const MONTHS: &[&str] =
 /// Participles that do not end in `-ed` but name a time or value column
 /// (`sent in 2025`, `built 2018 or later`).
 const IRREGULAR_PARTICIPLES: &[&str] = &[
-    "came",
+    "came", "taught", "led",
     "made", "sent", "paid", "built", "born", "done", "held", "sold", "won", "begun", "due", "written", "taken", "given",
     "bought", "spent", "run", "seen", "drawn", "grown",
 ];
@@ -593,6 +593,12 @@ impl Parser<'_> {
             return Ok(true);
         }
         match word.as_str() {
+            "each" | "every" if self.verb_children_ahead(self.pos + 1).is_some() => {
+                // `each taught by two teachers`
+                self.pos = self.verb_children_ahead(self.pos + 1).expect("checked");
+                self.with_item(start)?;
+                return Ok(true);
+            }
             "each" | "every" if self.column_clause_ahead(self.pos + 1) => {
                 // `each between €50 and €500`: every row's value.
                 self.pos += 1;
@@ -772,6 +778,13 @@ impl Parser<'_> {
             let column = self.to_phrase(&spans);
             let clause = self.column_clause(start, Some(column))?.expect("a hint verb has a clause after it");
             self.clauses.push(clause);
+            return Ok(true);
+        }
+        // `stocking 10 products each`, `taught by two teachers`: a verb
+        // before counted rows, which are children or links.
+        if let Some(at) = self.verb_children_ahead(self.pos) {
+            self.pos = at;
+            self.with_item(start)?;
             return Ok(true);
         }
         // Bare time and bounds; `over`/`across` windows stay keyword clauses.
@@ -1132,6 +1145,11 @@ impl Parser<'_> {
     // ---- dates and periods ---------------------------------------------------
 
     /// A date at `i`: `2024-05-01`, `March 2025`, `March 3, 2025`, `2025`.
+    /// A month name alone at `i` (`July`, `Sept`): its number.
+    fn month_at(&self, i: usize) -> Option<u32> {
+        MONTHS.iter().position(|m| self.word(i).is_some_and(|w| w == *m || (w.len() >= 3 && m.starts_with(w) && w != "mar" && w != "may"))).map(|m| m as u32 + 1)
+    }
+
     fn date_at(&self, i: usize) -> Option<(Date, usize)> {
         let digits = |j: usize| (self.kind(j) == TokenKind::Number).then(|| self.src(self.tokens[j].span)).filter(|t| !t.contains('.'));
         if let Some(year) = digits(i).filter(|t| t.len() == 4) {
@@ -1146,7 +1164,7 @@ impl Parser<'_> {
             }
             return (1000..=9999).contains(&year).then_some((Date { year, month: 1, day: 1 }, i + 1));
         }
-        let month = MONTHS.iter().position(|m| self.word(i).is_some_and(|w| w == *m || (w.len() >= 3 && m.starts_with(w) && w != "mar" && w != "may")))? as u32 + 1;
+        let month = self.month_at(i)?;
         let (day, j) = match digits(i + 1).filter(|t| t.len() <= 2) {
             Some(d) => (d.parse().ok()?, if self.kind(i + 2) == TokenKind::Comma { i + 3 } else { i + 2 }),
             None => (1, i + 1),
@@ -1180,7 +1198,21 @@ impl Parser<'_> {
                 (end == i + 2).then_some((Period::Year(date.year), end))
             }
             "between" | "from" => {
-                let (from, j) = self.date_at(i + 1)?;
+                let (from, j) = match self.date_at(i + 1) {
+                    Some(found) => found,
+                    None => {
+                        // `between July and September 2025`: the first
+                        // month takes the second's year.
+                        let month = self.month_at(i + 1)?;
+                        let joiner = if word == "between" { "and" } else { "to" };
+                        if !self.is_word(i + 2, joiner) {
+                            return None;
+                        }
+                        let (to, end) = self.date_at(i + 3)?;
+                        let from = Date { year: to.year, month, day: 1 };
+                        return (month <= to.month).then(|| (Period::Between { from, to: self.last_day(i + 3, to, end) }, end));
+                    }
+                };
                 let joiner = if word == "between" { ["and", "and"] } else { ["to", "until"] };
                 if !self.word(j).is_some_and(|w| joiner.contains(&w)) {
                     return None;
@@ -1329,6 +1361,30 @@ impl Parser<'_> {
             j = next;
         }
         j > i + 1 && (self.column_clause_ahead(j) || (self.is_word(j, "of") && self.column_clause_ahead(j + 1)))
+    }
+
+    /// A verb, an optional `by`, then counted rows (`stocking 10 products`,
+    /// `taught by two teachers`): the index of the count.
+    fn verb_children_ahead(&self, i: usize) -> Option<usize> {
+        let word = self.word(i)?;
+        if !(is_participle(word) || IRREGULAR_PARTICIPLES.contains(&word)) || self.is_with(i) {
+            return None;
+        }
+        let at = if self.is_word(i + 1, "by") { i + 2 } else { i + 1 };
+        let counted = self.kind(at) == TokenKind::Number || self.number_word(at).is_some();
+        (counted && !self.portion_ahead(at) && self.kind(self.after_count(at)) == TokenKind::Word && !self.is_stop(self.after_count(at))).then_some(at)
+    }
+
+    /// Past a count at `i`: digits, a number word, or a range of them.
+    fn after_count(&self, i: usize) -> usize {
+        let end = match self.number_word(i) {
+            Some((_, end)) => end,
+            None => self.whole_end(i),
+        };
+        if (self.kind(end) == TokenKind::Dash || self.is_word(end, "to") || self.is_word(end, "or")) && self.count_ahead(end + 1) {
+            return self.number_word(end + 1).map_or_else(|| self.whole_end(end + 1), |(_, e)| e);
+        }
+        end
     }
 
     /// A counted phrase followed by `per` or `each`: `2-4 listings per agent`.
@@ -2332,6 +2388,7 @@ impl Parser<'_> {
             || self.never_ahead(i)
             || self.split_ahead(i)
             || self.is_with(i)
+            || self.verb_children_ahead(i).is_some()
             || (self.word(i).is_some_and(is_participle) && self.word(i + 1).is_some_and(|w| ["for", "from", "with"].contains(&w)) && matches!(self.keyword(i + 1), Some(Keyword::Reference | Keyword::With)))
             || self.measure_ahead(i).is_some()
             || (self.word(i).is_some_and(|w| ["last", "past", "next", "coming", "this"].contains(&w)) && self.relative_period(i).is_some())

@@ -18,7 +18,7 @@ async fn db() -> seedfast_test::backend::TempDatabase {
 /// Seeds `scope` alone: the tables are emptied first, so each check sees
 /// only the rows of its own sentence.
 async fn seed(c: &mut PgConnection, scope: &str) {
-    sqlx::raw_sql("TRUNCATE drivers, driver_documents, trips, trip_reviews, accounts, memberships, bills, doctors, patients, visits, properties RESTART IDENTITY CASCADE")
+    sqlx::raw_sql("TRUNCATE drivers, driver_documents, trips, patient_doctors, trip_reviews, accounts, memberships, bills, doctors, patients, visits, properties RESTART IDENTITY CASCADE")
         .execute(&mut *c)
         .await
         .expect("truncate");
@@ -225,6 +225,18 @@ async fn requests_states_verbs_and_parents_in_everyday_words() {
     assert!(yes(&mut c, "SELECT count(*) = 9 AND count(DISTINCT specialty) = 3 AND bool_and(specialty IN ('cardiology', 'oncology', 'neurology')) FROM doctors").await);
     seed(&mut c, "accounts with names ACME1, BETA2 and GAMMA3").await;
     assert!(yes(&mut c, "SELECT count(*) = 3 AND bool_or(name = 'BETA2') FROM accounts").await);
+    // A verb before counted rows: children (or links) of each row.
+    seed(&mut c, "4 drivers driving 3 trips each").await;
+    assert!(yes(&mut c, "SELECT count(*) = 12 AND count(DISTINCT driver_id) = 4 FROM trips").await);
+    // A link table whose pair is part of a wider unique key.
+    seed(&mut c, "5 patients with 2 doctors each").await;
+    assert!(yes(&mut c, "SELECT count(*) = 10 AND count(DISTINCT (patient_id, doctor_id)) = 10 AND count(DISTINCT patient_id) = 5 FROM patient_doctors").await);
+    // Month names without a year take the year after them.
+    seed(&mut c, "10 bills issued between July and September 2025").await;
+    assert!(yes(&mut c, "SELECT count(*) = 10 AND bool_and(issued_on >= '2025-07-01' AND issued_on < '2025-10-01') FROM bills").await);
+    // `pro-plan`: a value, then the column it is of.
+    seed(&mut c, "6 pro-plan accounts").await;
+    assert!(yes(&mut c, "SELECT count(*) = 6 AND bool_and(plan = 'pro') FROM accounts").await);
     // A count of values that does not match the names is refused.
     let e = refused(&mut c, "9 doctors across 4 specialties: cardiology, oncology and neurology").await;
     assert!(e.contains("3 values named for 4 specialties"), "{e}");

@@ -18,7 +18,7 @@ pub(super) struct Junction {
 }
 
 /// The junction between two tables: one foreign key to each, the two
-/// together unique (each pair once) and neither alone (else it is 1:1 or
+/// together unique (each pair once) or part of a unique key, and neither alone (else it is 1:1 or
 /// one-to-many, not a link). The first such table in schema order wins.
 pub(super) fn find(schema: &Schema, subject: usize, other: usize) -> Option<Junction> {
     if subject == other {
@@ -38,7 +38,10 @@ pub(super) fn find(schema: &Schema, subject: usize, other: usize) -> Option<Junc
             &t.foreign_keys[to_other].columns,
         );
         let pair: Vec<usize> = a.iter().chain(b).copied().collect();
-        (t.is_unique_set(&pair) && !t.is_unique_set(a) && !t.is_unique_set(b)).then_some(Junction {
+        // `enrolments (student_id, course_id, term_id)` unique: a link that
+        // may repeat per term is still a link; each pair once satisfies it.
+        let in_a_key = t.plain_keys().iter().any(|key| pair.iter().all(|c| key.contains(c)));
+        ((t.is_unique_set(&pair) || in_a_key) && !t.is_unique_set(a) && !t.is_unique_set(b)).then_some(Junction {
             table: i,
             to_subject,
         })

@@ -615,6 +615,15 @@ impl<'a> Resolver<'a> {
         if let Some(found) = self.boolean_column(table, word) {
             return Some(found);
         }
+        // `gold-tier`, `high-priority`: a value, then the column it is of.
+        if let Some((value, column)) = word.rsplit_once('-') {
+            let named = (0..t.columns.len()).find(|&c| t.columns[c].name.to_lowercase().split('_').any(|p| singular(p) == singular(column)));
+            if let Some(c) = named
+                && let Some(v) = match_value(value, &allowed_values(t, c))
+            {
+                return Some((c, v.clone()));
+            }
+        }
         // `four-star`, `30-minute`: a number and the measure it counts.
         if let Some((number, unit)) = word.split_once('-')
             && let Some(n) = number.parse::<u64>().ok().or_else(|| small_number(number))
@@ -1040,6 +1049,19 @@ impl<'a> Resolver<'a> {
 
     /// `with addresses`, `with 1-5 items per order`, `with names`.
     fn with(&mut self, subject: usize, target: &Phrase, count: Option<(u64, u64)>, per: Option<&Phrase>) -> Result<()> {
+        // `20 to 25 students enrolled`: a trailing participle says how the
+        // rows relate, the noun before it names them.
+        if let [rest @ .., last] = target.words.as_slice()
+            && !rest.is_empty()
+            && last.len() > 4
+            && last.ends_with("ed")
+            && self.find_table(target)?.is_none()
+        {
+            let noun = Phrase { words: rest.to_vec(), text: rest.join(" "), span: target.span };
+            if self.find_table(&noun)?.is_some() {
+                return self.with(subject, &noun, count, per);
+            }
+        }
         let mut subject = subject;
         if let Some(per) = per {
             let per_table = self.table(per)?;
@@ -1075,7 +1097,7 @@ impl<'a> Resolver<'a> {
             return Ok(());
         }
         if let Some((min, max)) = count
-            && self.qualified_children(subject, target, min, max)?
+            && self.qualified_children(subject, target, min, max, false)?
         {
             return Ok(());
         }
@@ -1089,7 +1111,9 @@ impl<'a> Resolver<'a> {
         {
             return Ok(());
         }
-        if count.is_some() {
+        if let Some((min, max)) = count {
+            // The qualifier's own error (`primary` is no value of ...) says most.
+            self.qualified_children(subject, target, min, max, true)?;
             // A counted `with` must be a table: `with 3 tags` on a column is meaningless.
             let mut e = self.err(target.span, format!("no table `{}` refers to `{}`", target.text, self.schema.tables[subject].display_name()));
             let children: Vec<String> = self
@@ -1205,7 +1229,13 @@ impl<'a> Resolver<'a> {
         let last = singular(target.words.last().map(String::as_str).unwrap_or(""));
         let measures: Vec<usize> = (0..t.columns.len()).filter(|&c| measures::is_numeric(t, c) && !t.primary_key.contains(&c) && !t.foreign_keys.iter().any(|fk| fk.columns.contains(&c))).collect();
         let exact: Vec<usize> = measures.iter().copied().filter(|&c| variants.contains(&squash(&t.columns[c].name))).collect();
-        let by_part: Vec<usize> = measures.iter().copied().filter(|&c| t.columns[c].name.to_lowercase().split('_').any(|p| singular(p) == last)).collect();
+        // `seat_count`, `num_seats`, `bedrooms`: a count of the noun. A limit
+        // (`max_students`) is no count of rows to make.
+        let counting = |c: usize| {
+            let parts: Vec<String> = t.columns[c].name.to_lowercase().split('_').map(String::from).collect();
+            parts.iter().any(|p| singular(p) == last) && !parts.iter().any(|p| ["max", "min", "maximum", "minimum", "limit", "cap"].contains(&p.as_str()))
+        };
+        let by_part: Vec<usize> = measures.iter().copied().filter(|&c| counting(c)).collect();
         if let [col] = if exact.is_empty() { by_part.as_slice() } else { exact.as_slice() } {
             let col = *col;
             self.set_rule(subject, col, Rule::Range { min: min as f64, max: max as f64 }, target.span)?;
@@ -1242,13 +1272,18 @@ impl<'a> Resolver<'a> {
     /// `a home and a work address` (each counted): children qualified by a
     /// value of one of their columns; each parent gets its counts of each
     /// value, in order.
-    fn qualified_children(&mut self, subject: usize, target: &Phrase, min: u64, max: u64) -> Result<bool> {
+    /// `strict`: a qualifier that is no value of the child is an error
+    /// rather than `false` (the last reading tried).
+    fn qualified_children(&mut self, subject: usize, target: &Phrase, min: u64, max: u64, strict: bool) -> Result<bool> {
         for n in 1..target.words.len() {
             let tail = Phrase { words: target.words[n..].to_vec(), text: target.words[n..].join(" "), span: target.span };
             let Some((child, fk)) = self.find_child(subject, &tail) else { continue };
             let qualifier = target.words[..n].join(" ");
             let t = &self.schema.tables[child];
             let Some((col, value)) = (0..t.columns.len()).find_map(|c| match_value(&qualifier, &allowed_values(t, c)).map(|v| (c, v.clone()))) else {
+                if !strict {
+                    return Ok(false);
+                }
                 return Err(self
                     .err(target.span, format!("`{qualifier}` is not a value of any column of `{}`", t.display_name()))
                     .help(format!("write `with {} {}` alone, or use a value its enum or CHECK allows", if min == max { min.to_string() } else { format!("{min}-{max}") }, tail.text))

@@ -282,10 +282,21 @@ impl Table {
     /// nothing else: `(playlist_id, track_id)` of a junction table. Each
     /// pair of parents may be linked once, so the parents must offer more
     /// combinations than there are rows.
+    ///
+    /// A key with other columns too (`patient_id, doctor_id, since_year`)
+    /// counts by its foreign key columns: the scope links pairs (`2 doctors
+    /// each`), each pair once, which keeps the wider key as well.
     pub fn link_keys(&self, fk: usize) -> Vec<Vec<usize>> {
         let own = &self.foreign_keys[fk].columns;
         let in_fk = |c: &usize| self.foreign_keys.iter().any(|f| f.columns.contains(c));
-        self.plain_keys().into_iter().filter(|k| k.len() > own.len() && own.iter().all(|c| k.contains(c)) && k.iter().all(in_fk)).collect()
+        let mut keys: Vec<Vec<usize>> = Vec::new();
+        for key in self.plain_keys() {
+            let linked: Vec<usize> = key.iter().copied().filter(in_fk).collect();
+            if linked.len() > own.len() && own.iter().all(|c| linked.contains(c)) && !keys.contains(&linked) {
+                keys.push(linked);
+            }
+        }
+        keys
     }
 }
 

@@ -108,3 +108,13 @@ CREATE TABLE driver_documents (
     expiry_year integer NOT NULL CHECK (expiry_year BETWEEN 2000 AND 2100),
     verified_at timestamptz
 );
+
+-- A link that may repeat per year: the pair is part of a unique key, not
+-- one by itself.
+CREATE TABLE patient_doctors (
+    id serial PRIMARY KEY,
+    patient_id int NOT NULL REFERENCES patients (id),
+    doctor_id int NOT NULL REFERENCES doctors (id),
+    since_year int,
+    UNIQUE (patient_id, doctor_id, since_year)
+);
