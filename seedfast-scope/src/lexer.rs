@@ -56,6 +56,8 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, ScopeError> {
                 continue;
             }
             c if c.is_ascii_digit() && is_all_digits(&text[start..word_end(text, start)]) => number(text, start)?,
+            // `$350k`, `2.5m`: the number, then its multiplier as a word.
+            c if c.is_ascii_digit() && is_multiplied(&text[start..word_end(text, start)]) => number(text, start)?,
             // `@example.org`: a domain written as the end of an address.
             '@' if text[start + 1..].chars().next().is_some_and(is_word_char) => {
                 let end = word_end(text, start + 1);
@@ -98,6 +100,13 @@ fn is_word_char(c: char) -> bool {
 
 fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '\u{2019}'
+}
+
+/// Digits (with an optional fraction) and a `k` or `m` multiplier.
+fn is_multiplied(s: &str) -> bool {
+    s.len() >= 2
+        && s.ends_with(['k', 'K', 'm', 'M'])
+        && s[..s.len() - 1].split_once('.').map_or(is_all_digits(&s[..s.len() - 1]), |(a, b)| is_all_digits(a) && is_all_digits(b))
 }
 
 fn is_all_digits(s: &str) -> bool {

@@ -2109,6 +2109,23 @@ impl Parser<'_> {
     /// Index just past the number at `i`, reading `1,000,000` as one number:
     /// a comma directly between digits followed by exactly three digits.
     fn whole_end(&self, i: usize) -> usize {
+        let end = self.grouped_end(i);
+        if self.multiplier(end).is_some() { end + 1 } else { end }
+    }
+
+    /// `k` or `m` glued to the number before `i`: its factor.
+    fn multiplier(&self, i: usize) -> Option<f64> {
+        if self.kind(i) != TokenKind::Word || !self.touches(i) || self.kind(i - 1) != TokenKind::Number {
+            return None;
+        }
+        match self.word(i)? {
+            "k" => Some(1_000.0),
+            "m" => Some(1_000_000.0),
+            _ => None,
+        }
+    }
+
+    fn grouped_end(&self, i: usize) -> usize {
         let first = self.src(self.tokens[i].span);
         let int_len = |s: &str| s.find('.').unwrap_or(s.len());
         let mut end = i + 1;
@@ -2136,13 +2153,17 @@ impl Parser<'_> {
     fn number_text(&mut self) -> (String, Span) {
         let end = self.whole_end(self.pos);
         let span = self.tokens[self.pos].span.to(self.tokens[end - 1].span);
-        let text = self.tokens[self.pos..end]
+        let text: String = self.tokens[self.pos..end]
             .iter()
             .filter(|t| t.kind == TokenKind::Number)
             .map(|t| self.src(t.span))
             .collect();
+        let factor = self.multiplier(end - 1);
         self.pos = end;
-        (text, span)
+        match factor.zip(text.parse::<f64>().ok()) {
+            Some((f, v)) => (format!("{}", v * f), span),
+            None => (text, span),
+        }
     }
 
     fn count(&mut self) -> Result<Count> {

@@ -98,3 +98,32 @@ async fn a_refused_scope_exits_3_with_the_word_marked() {
     );
     assert!(text(&out.stdout).is_empty());
 }
+
+#[test]
+fn a_project_plan_reads_the_service_migrations_on_an_ephemeral_server() {
+    let project = support::repo().join("seedfast-test/seedfast.toml");
+    let project = project.to_str().expect("utf-8 path");
+    let out = seedfast(
+        &[],
+        &["plan", "--project", project, "--service", "orders", "--scope", "30 orders, a third of them shipped"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("orders  30 rows  asked for"), "{stdout}");
+    assert!(
+        stdout.contains("\"a third of them shipped\" -> orders.status = 'shipped' 1/3"),
+        "{stdout}"
+    );
+    // Which service's migrations: required with a project.
+    let out = seedfast(&[], &["plan", "--project", project, "--scope", "30 orders"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("`--project` needs `--service NAME`"),
+        "{}",
+        text(&out.stderr)
+    );
+    // An unknown service names the ones the project has.
+    let out = seedfast(&[], &["plan", "--project", project, "--service", "ordrs", "--scope", "30 orders"]);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(text(&out.stderr).contains("ordrs"), "{}", text(&out.stderr));
+}

@@ -241,3 +241,32 @@ async fn requests_states_verbs_and_parents_in_everyday_words() {
     let e = refused(&mut c, "9 doctors across 4 specialties: cardiology, oncology and neurology").await;
     assert!(e.contains("3 values named for 4 specialties"), "{e}");
 }
+
+#[tokio::test]
+async fn values_name_their_table_and_numbers_take_k_and_m() {
+    let db = db().await;
+    let mut c = conn(&db).await;
+    // A value and the column it is of: `enterprise plans` are accounts.
+    seed(&mut c, "7 enterprise plans").await;
+    assert!(yes(&mut c, "SELECT count(*) = 7 AND bool_and(plan = 'enterprise') FROM accounts").await);
+    // `$1k` is a thousand dollars, in cents here.
+    seed(&mut c, "10 bills between $1k and $2.5k").await;
+    assert!(yes(&mut c, "SELECT count(*) = 10 AND bool_and(amount_cents BETWEEN 100000 AND 250000) FROM bills").await);
+    seed(&mut c, "1.2k trips").await;
+    assert_eq!(count(&mut c, "SELECT count(*) FROM trips").await, 1200);
+    // A value two tables hold is an error naming both, never a pick.
+    let menus = database_with_sql(
+        "words_units_menus",
+        &["CREATE TYPE course AS ENUM ('main', 'drink');
+           CREATE TABLE menus (id serial PRIMARY KEY, kind text NOT NULL CHECK (kind IN ('lunch', 'drinks')));
+           CREATE TABLE menu_items (id serial PRIMARY KEY, menu_id int NOT NULL REFERENCES menus (id), course course NOT NULL);"
+            .to_string()],
+    )
+    .await;
+    let mut m = conn(&menus).await;
+    let e = refused(&mut m, "20 drinks").await;
+    assert!(e.contains("`drinks` is a value of several tables' columns"), "{e}");
+    assert!(e.contains("`menu_items.course` ('drink')") && e.contains("`menus.kind` ('drinks')"), "{e}");
+    seedfast_test::seed(&mut m, "20 drink menu items", SeedOptions::default()).await.expect("named table");
+    assert_eq!(count(&mut m, "SELECT count(*) FROM menu_items WHERE course = 'drink'").await, 20);
+}

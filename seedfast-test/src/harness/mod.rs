@@ -20,5 +20,5 @@ mod templates;
 pub use handle::{Ids, ServiceDb};
 pub use run::{KEEP_ENV, TestResult, TestSpec, run};
 pub use select::{BACKEND_ENV, EXTERNAL_URL_ENV};
-pub use system::{ServiceReport, SystemReport, seed_system};
+pub use system::{ServiceReport, SystemReport, seed_system, service_schema};
 pub use templates::{backend_name, local_cluster_dir, started_services};

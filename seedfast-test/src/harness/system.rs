@@ -46,3 +46,13 @@ pub fn seed_system(project: &Path, scopes: &[(String, String)], options: SeedOpt
         .collect();
     Ok(SystemReport { phases, services, elapsed: started.elapsed() })
 }
+
+/// The schema of one service of the project at `project`, after its
+/// migrations, read from an ephemeral server like a test's: `seedfast plan
+/// --project` shows how a scope reads without any database to point at.
+pub fn service_schema(project: &Path, service: &str) -> Result<crate::schema::Schema> {
+    let project = LoadedProject::load(project)?;
+    let service = project.service(service)?.clone();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("seedfast: cannot start a tokio runtime");
+    runtime.block_on(templates::migrated_schema(service))
+}

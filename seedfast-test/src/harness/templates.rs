@@ -135,6 +135,43 @@ async fn seed_in_phases(project: Arc<LoadedProject>, declared: Vec<(String, Stri
     Ok(declared.iter().map(|(name, _)| done[name].1.clone()).collect())
 }
 
+/// The schema of `service` after its migrations, on the harness's server
+/// for it (started if need be): what `seedfast plan --project` reads.
+pub async fn migrated_schema(service: LoadedService) -> Result<crate::schema::Schema> {
+    let handle = HARNESS.runtime.handle().clone();
+    handle
+        .spawn(async move {
+            let state = service_state(&service.name);
+            let server = state.server.get_or_try_init(|| start_server(service.name.clone())).await?.clone();
+            register_exit_hook();
+            let key = migrations_key(&service)?;
+            let cell = state.migrated.lock().expect("harness lock").entry(key).or_default().clone();
+            let migrate = migrate_template(server.clone(), service.name.clone(), service.migrations.clone(), key);
+            let migrated = cell.get_or_try_init(|| migrate).await?.clone();
+            let mut conn = connect_settled(&server.url_for(&migrated))
+                .await
+                .map_err(Error::db(format!("connecting to the migrated template of `{}`", service.name)))?;
+            let schema = boxed(crate::schema::introspect(&mut conn)).await;
+            // No connection may stay open on a template, or cloning it fails.
+            let _ = conn.close().await;
+            schema
+        })
+        .await
+        .map_err(|e| Error::Usage(format!("harness task failed: {e}")))?
+}
+
+/// What the service's migrated template is keyed by: its migration files'
+/// names and contents.
+fn migrations_key(service: &LoadedService) -> Result<u64> {
+    let files = migration_files(&service.name, &service.migrations)?;
+    let mut parts: Vec<&[u8]> = Vec::new();
+    for (name, bytes) in &files {
+        parts.push(name.as_bytes());
+        parts.push(bytes);
+    }
+    Ok(fingerprint(&parts))
+}
+
 fn service_state(name: &str) -> Arc<ServiceState> {
     let mut services = HARNESS.services.lock().expect("harness lock");
     services
@@ -153,13 +190,7 @@ async fn seeded_template(
     upstream: Vec<(String, u64, SeededTemplate)>,
 ) -> Result<(u64, SeededTemplate)> {
     let state = service_state(&service.name);
-    let files = migration_files(&service.name, &service.migrations)?;
-    let mut parts: Vec<&[u8]> = Vec::new();
-    for (name, bytes) in &files {
-        parts.push(name.as_bytes());
-        parts.push(bytes);
-    }
-    let migrations_key = fingerprint(&parts);
+    let migrations_key = migrations_key(service)?;
     let seed_bytes = options.seed.to_le_bytes();
     let now = options.now.to_rfc3339();
     let scale = options.scale.to_le_bytes();

@@ -589,15 +589,32 @@ impl<'a> Resolver<'a> {
             }
             return Ok((table, found));
         }
-        // `10 owners`, `5 admins`: only values, of one table's column.
+        // `10 owners`, `20 drinks`, `22 houses`: only values, of one table's
+        // column; `35 main courses`: a value and the column it is of.
+        let words = phrase.words.join(" ");
+        let single = phrase.words.iter().map(|w| singular(w)).collect::<Vec<_>>().join(" ");
         let holders: Vec<(usize, usize, String)> = (0..self.schema.tables.len())
             .filter_map(|t| {
-                let words = phrase.words.join(" ");
-                (0..self.schema.tables[t].columns.len()).find_map(|c| match_value(&words, &allowed_values(&self.schema.tables[t], c)).map(|v| (t, c, v.clone())))
+                let table = &self.schema.tables[t];
+                (0..table.columns.len()).find_map(|c| {
+                    let allowed = allowed_values(table, c);
+                    let plain = [&words, &single].iter().find_map(|w| match_value(w, &allowed)).cloned();
+                    let named = match phrase.words.as_slice() {
+                        [value @ .., noun] if !value.is_empty() && singular(noun) == singular(&table.columns[c].name.to_lowercase()) => match_value(&value.join(" "), &allowed).cloned(),
+                        _ => None,
+                    };
+                    plain.or(named).map(|v| (t, c, v))
+                })
             })
             .collect();
         if let [(table, col, value)] = holders.as_slice() {
             return Ok((*table, vec![(*col, value.clone(), phrase.span)]));
+        }
+        if holders.len() > 1 {
+            let mut e = self.err(phrase.span, format!("`{}` is a value of several tables' columns", phrase.text));
+            e.expected = holders.iter().map(|(t, c, v)| format!("`{}.{}` ('{v}')", self.schema.tables[*t].display_name(), self.schema.tables[*t].columns[*c].name)).collect();
+            let (t, _, v) = &holders[0];
+            return Err(e.help(format!("name the table after the value, as in `{v} {}`", self.schema.tables[*t].name.replace('_', " "))).into());
         }
         Err(self.unknown_table(phrase))
     }

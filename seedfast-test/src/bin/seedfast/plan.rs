@@ -8,26 +8,29 @@ use crate::Failure;
 use crate::args::{self, Output};
 
 const USAGE: &str =
-    "usage: seedfast plan --scope \"TEXT\" [--service NAME] [--now TIMESTAMP] [--output plain|json]
+    "usage: seedfast plan --scope \"TEXT\" [--project seedfast.toml --service NAME | --service NAME] [--now TIMESTAMP] [--output plain|json]
 
 Reads the schema of SEEDFAST_DSN (or DATABASE_URL; with --service, SEEDFAST_DSN_<SERVICE>),
-resolves the scope and prints the plan. Nothing is written.
+resolves the scope and prints the plan. Nothing is written. With --project, the service's
+migrations are applied to an ephemeral Postgres (as #[seeded_test] does) and no database is needed.
   --scope    what would be seeded, e.g. \"60 tickets, a third of them urgent\"
-  --service  read the schema of this service's database (SEEDFAST_DSN_<SERVICE>)
+  --project  the project file whose service's migrations give the schema
+  --service  the service: its database (SEEDFAST_DSN_<SERVICE>), or with --project its migrations
   --now      RFC 3339 instant time windows are measured from (default 2026-01-01T00:00:00Z)
   --output   plain (default) or json";
 
 pub fn run(argv: &[String]) -> Result<(), Failure> {
-    let (mut scope, mut service, mut options, mut output) =
-        (None, None, SeedOptions::default(), Output::Plain);
+    let (mut scope, mut service, mut project, mut options, mut output) =
+        (None, None, None, SeedOptions::default(), Output::Plain);
     for (name, value) in args::flags(
         argv,
-        &["--scope", "--service", "--seed", "--now", "--output"],
+        &["--scope", "--service", "--project", "--seed", "--now", "--output"],
         USAGE,
     )? {
         match name.as_str() {
             "--scope" => scope = Some(value),
             "--service" => service = Some(value),
+            "--project" => project = Some(std::path::PathBuf::from(value)),
             _ => {
                 args::common(&name, &value, &mut options, &mut output)?;
             }
@@ -35,6 +38,13 @@ pub fn run(argv: &[String]) -> Result<(), Failure> {
     }
     let scope = scope.ok_or_else(|| Failure::usage("`--scope` is required", USAGE))?;
     options.scale = args::scale()?;
+    if let Some(project) = project {
+        let service = service.ok_or_else(|| Failure::usage("`--project` needs `--service NAME`: which service's migrations to read", USAGE))?;
+        let schema = seedfast_test::harness::service_schema(&project, &service)?;
+        let plan = seedfast_test::plan_scope(&schema, &scope, options)?;
+        print_plan(&scope, &plan, output);
+        return Ok(());
+    }
     let url = match &service {
         Some(s) => crate::project::dsn(s).ok_or_else(|| {
             Failure::config(format!(
@@ -53,6 +63,11 @@ pub fn run(argv: &[String]) -> Result<(), Failure> {
         let schema = seedfast_test::schema::introspect(&mut conn).await?;
         seedfast_test::plan_scope(&schema, &scope, options)
     })?;
+    print_plan(&scope, &plan, output);
+    Ok(())
+}
+
+fn print_plan(scope: &str, plan: &seedfast_test::plan::Plan, output: Output) {
     if output == Output::Json {
         let json =
             serde_json::json!({ "scope": scope, "tables": plan.shown, "phrases": plan.bindings });
@@ -63,5 +78,4 @@ pub fn run(argv: &[String]) -> Result<(), Failure> {
     } else {
         print!("{}", plan.explain());
     }
-    Ok(())
 }
