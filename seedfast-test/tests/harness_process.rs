@@ -100,6 +100,20 @@ fn child_pooled() {
     });
 }
 
+/// One test in the process, as under nextest: prints how many clones were
+/// made ahead besides its own after giving the pool time to make them.
+#[seeded_test(users = "10 users")]
+#[ignore = "run by the parent tests of this file"]
+async fn child_single(users: ServiceDb) {
+    report(&users);
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let ahead: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_database WHERE datname LIKE 'seedfast\\_pool\\_%' AND datname <> current_database()")
+        .fetch_one(users.pool())
+        .await
+        .unwrap();
+    println!("@ahead={ahead}");
+}
+
 // ---- parents --------------------------------------------------------------
 
 #[test]
@@ -291,6 +305,16 @@ fn pooled_databases_are_dropped_at_exit_from_an_external_server() {
     assert!(pooled > 0, "the pool had clones ready: {}", stdout(&out));
     let left = runtime.block_on(databases_of(&url, &field(&out, "pid").unwrap()));
     assert!(left.is_empty(), "pooled clones, test databases and templates are dropped at exit: {left:?}");
+}
+
+#[test]
+fn a_process_with_one_test_clones_nothing_ahead() {
+    if is_child() {
+        return;
+    }
+    let out = child("child_single", &[("SEEDFAST_BACKEND", "local")]);
+    assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
+    assert_eq!(field(&out, "ahead").as_deref(), Some("0"), "no clone is made that no test takes");
 }
 
 #[test]
