@@ -62,31 +62,56 @@ async fn child_dump(users: ServiceDb) {
     println!("@dump={}", rows[0].replace('\n', "|"));
 }
 
-/// Waits for the warm pool to have clones ready besides this test's own
-/// database and prints how many; with `SEEDFAST_TEST_HANG` set it then
-/// waits to be killed.
+/// Takes a clone, then another and waits for the warm pool (started by the
+/// second) to have clones ready besides it, and prints how many; with
+/// `SEEDFAST_TEST_HANG` set it then waits to be killed.
+#[test]
+#[ignore = "run by the parent tests of this file"]
+fn child_pooled() {
+    use seedfast_test::__private::{Dbs, TestSpec, run};
+    let spec = TestSpec {
+        test: "harness_process::child_pooled",
+        project: concat!(env!("CARGO_MANIFEST_DIR"), "/seedfast.toml"),
+        services: &[("users", "10 users")],
+        seed: None,
+    };
+    run(spec, |_: Dbs| async {});
+    run(spec, |mut dbs: Dbs| async move {
+        let users = dbs.take("users");
+        report(&users);
+        let mine = format!("seedfast\\_pool\\_%\\_{}\\_%", std::process::id());
+        let mut pooled = 0i64;
+        for _ in 0..200 {
+            pooled = sqlx::query_scalar("SELECT count(*) FROM pg_database WHERE datname LIKE $1 AND datname <> current_database()")
+                .bind(&mine)
+                .fetch_one(users.pool())
+                .await
+                .unwrap();
+            if pooled > 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        println!("@pooled={pooled}");
+        if std::env::var_os("SEEDFAST_TEST_HANG").is_some() {
+            println!("@hang=1");
+            std::future::pending::<()>().await;
+        }
+    });
+}
+
+/// One test in the process, as under nextest: prints how many clones were
+/// made ahead besides its own after giving the pool time to make them.
 #[seeded_test(users = "10 users")]
 #[ignore = "run by the parent tests of this file"]
-async fn child_pooled(users: ServiceDb) {
+async fn child_single(users: ServiceDb) {
     report(&users);
-    let mine = format!("seedfast\\_pool\\_%\\_{}\\_%", std::process::id());
-    let mut pooled = 0i64;
-    for _ in 0..200 {
-        pooled = sqlx::query_scalar("SELECT count(*) FROM pg_database WHERE datname LIKE $1 AND datname <> current_database()")
-            .bind(&mine)
-            .fetch_one(users.pool())
-            .await
-            .unwrap();
-        if pooled > 0 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    println!("@pooled={pooled}");
-    if std::env::var_os("SEEDFAST_TEST_HANG").is_some() {
-        println!("@hang=1");
-        std::future::pending::<()>().await;
-    }
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let ahead: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_database WHERE datname LIKE 'seedfast\\_pool\\_%' AND datname <> current_database()")
+        .fetch_one(users.pool())
+        .await
+        .unwrap();
+    println!("@ahead={ahead}");
 }
 
 // ---- parents --------------------------------------------------------------
@@ -236,9 +261,7 @@ fn the_external_backend_is_used_when_chosen_and_leaves_no_database() {
     if is_child() {
         return;
     }
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let server = runtime.block_on(seedfast_test::backend::Server::local()).unwrap();
-    let url = server.url_for("postgres");
+    let (runtime, url) = external_server();
     let out = child("child_checkout", &[("SEEDFAST_BACKEND", "external"), ("SEEDFAST_EXTERNAL_URL", &url)]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(field(&out, "backend").as_deref(), Some("external"));
@@ -248,6 +271,15 @@ fn the_external_backend_is_used_when_chosen_and_leaves_no_database() {
     let out = child("child_checkout", &[("SEEDFAST_BACKEND", "external")]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("SEEDFAST_BACKEND=external needs SEEDFAST_EXTERNAL_URL"), "{}", stderr(&out));
+}
+
+/// A server of this process for children to use as their external one: a
+/// runtime to query it on, and its maintenance database's URL.
+fn external_server() -> (tokio::runtime::Runtime, String) {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let server = runtime.block_on(seedfast_test::backend::Server::local()).unwrap();
+    let url = server.url_for("postgres");
+    (runtime, url)
 }
 
 /// The `seedfast_` databases of process `pid` on the server of `url`.
@@ -266,9 +298,7 @@ fn pooled_databases_are_dropped_at_exit_from_an_external_server() {
     if is_child() {
         return;
     }
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let server = runtime.block_on(seedfast_test::backend::Server::local()).unwrap();
-    let url = server.url_for("postgres");
+    let (runtime, url) = external_server();
     let out = child("child_pooled", &[("SEEDFAST_BACKEND", "external"), ("SEEDFAST_EXTERNAL_URL", &url)]);
     assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
     let pooled: i64 = field(&out, "pooled").unwrap().parse().unwrap();
@@ -278,14 +308,22 @@ fn pooled_databases_are_dropped_at_exit_from_an_external_server() {
 }
 
 #[test]
+fn a_process_with_one_test_clones_nothing_ahead() {
+    if is_child() {
+        return;
+    }
+    let out = child("child_single", &[("SEEDFAST_BACKEND", "local")]);
+    assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
+    assert_eq!(field(&out, "ahead").as_deref(), Some("0"), "no clone is made that no test takes");
+}
+
+#[test]
 fn a_killed_processs_pooled_databases_are_swept_by_the_next_run() {
     use std::io::BufRead;
     if is_child() {
         return;
     }
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let server = runtime.block_on(seedfast_test::backend::Server::local()).unwrap();
-    let url = server.url_for("postgres");
+    let (runtime, url) = external_server();
     let mut killed = Command::new(std::env::current_exe().unwrap())
         .args(["--exact", "child_pooled", "--ignored", "--nocapture", "--test-threads", "1"])
         .env(support::CHILD_ENV, "1")

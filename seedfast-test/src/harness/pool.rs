@@ -1,6 +1,9 @@
 //! Databases cloned ahead of demand. Each seeded template keeps a few clones
 //! ready, made by background tasks on the harness runtime, so that a test
 //! takes one instead of waiting for `CREATE DATABASE` (integresql's idea).
+//! The pool starts once a second test takes a clone of the template. A
+//! clone comes with the test's connection pool on it, its first connection
+//! open: once clones were ready, connecting was most of a test's wait.
 //!
 //! Bounds: at most [`AHEAD_PER_TEMPLATE`] clones ready or being made ahead
 //! per template, and at most [`AHEAD_PER_SERVER`] over all the templates of
@@ -20,11 +23,19 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use sqlx::PgPool;
+use sqlx::postgres::PgPoolOptions;
 use tokio::sync::{OwnedSemaphorePermit, oneshot};
 
 use super::background;
 use crate::backend::{Permits, Server, TempDatabase};
 use crate::error::{Error, Result};
+
+/// Connections a test's pool opens at most.
+const TEST_CONNECTIONS: u32 = 5;
+
+/// A clone and the test's connection pool on it, one connection open.
+pub type Cloned = (TempDatabase, PgPool);
 
 /// Clones kept ready (or being made ahead) per template: enough to cover a
 /// few tests starting together, few enough to cost little disk.
@@ -48,9 +59,9 @@ pub struct WarmPool {
 #[derive(Default)]
 struct State {
     /// Clones nobody has taken, each holding a permit of the budget.
-    ready: VecDeque<(TempDatabase, OwnedSemaphorePermit)>,
+    ready: VecDeque<(Cloned, OwnedSemaphorePermit)>,
     /// Tests waiting for a clone, first come first served.
-    waiting: VecDeque<oneshot::Sender<Result<TempDatabase>>>,
+    waiting: VecDeque<oneshot::Sender<Result<Cloned>>>,
     /// Clones under way for waiting tests.
     for_waiting: usize,
     /// Clones under way ahead of demand, each holding a permit of the budget.
@@ -60,10 +71,15 @@ struct State {
     failing: bool,
     /// The process is exiting: make nothing, drop what comes back.
     closed: bool,
+    /// Clones taken so far. Clones are made ahead only from the second on:
+    /// a process that runs one test of this template (nextest runs each
+    /// test in a process of its own) would only pay for clones never taken.
+    taken: usize,
 }
 
 impl WarmPool {
-    /// The pool of `template` on `server`; it starts cloning on the first take.
+    /// The pool of `template` on `server`. The first take clones for its
+    /// test alone; from the second on, clones are made ahead too.
     pub fn new(server: Server, template: String, service: &str) -> Arc<WarmPool> {
         static BUDGETS: Permits = Mutex::new(Vec::new());
         let budget = server.permits(&BUDGETS, AHEAD_PER_SERVER);
@@ -74,12 +90,13 @@ impl WarmPool {
 
     /// A clone of the template of this test's own: a ready one if there is
     /// one, else the first one made; either way the pool is topped up.
-    pub async fn take(self: &Arc<Self>) -> Result<TempDatabase> {
+    pub async fn take(self: &Arc<Self>) -> Result<Cloned> {
         let waiting = {
             let mut state = lock(&self.state);
+            state.taken += 1;
             match state.ready.pop_front() {
                 // The permit goes back to the budget here, before the top-up.
-                Some((db, _permit)) => Ok(db),
+                Some((clone, _permit)) => Ok(clone),
                 None => {
                     let (tx, rx) = oneshot::channel();
                     state.waiting.push_back(tx);
@@ -89,7 +106,7 @@ impl WarmPool {
         };
         self.top_up();
         match waiting {
-            Ok(db) => Ok(db),
+            Ok(clone) => Ok(clone),
             Err(rx) => rx.await.unwrap_or_else(|_| Err(Error::Usage("seedfast: the harness stopped before a database was cloned".into()))),
         }
     }
@@ -105,7 +122,7 @@ impl WarmPool {
             state.for_waiting += 1;
             self.spawn_clone(None);
         }
-        while !state.failing && state.ready.len() + state.ahead < AHEAD_PER_TEMPLATE {
+        while state.taken > 1 && !state.failing && state.ready.len() + state.ahead < AHEAD_PER_TEMPLATE {
             let Ok(permit) = self.budget.clone().try_acquire_owned() else { break };
             state.ahead += 1;
             self.spawn_clone(Some(permit));
@@ -115,26 +132,41 @@ impl WarmPool {
     fn spawn_clone(self: &Arc<Self>, permit: Option<OwnedSemaphorePermit>) {
         let pool = self.clone();
         background::spawn(async move {
-            let made = pool.server.create_database(&pool.label, Some(&pool.template)).await.map_err(Error::from);
+            let made = pool.make().await;
             pool.finished(made, permit);
         });
     }
 
+    /// A clone and its pool. The pool lives on the harness runtime, where
+    /// its open connection was made; the test's runtime drives it from
+    /// there, and opens any further connection itself.
+    async fn make(&self) -> Result<Cloned> {
+        let db = self.server.create_database(&self.label, Some(&self.template)).await?;
+        match super::templates::settled(|| PgPoolOptions::new().max_connections(TEST_CONNECTIONS).connect(db.url())).await {
+            Ok(pool) => Ok((db, pool)),
+            Err(e) => {
+                let error = Error::Backend(crate::backend::connect_failed(e, db.url()));
+                background::drop_later(db, "the warm pool".into());
+                Err(error)
+            }
+        }
+    }
+
     /// A clone came back: to the first test still waiting, else to the ready
     /// ones.
-    fn finished(self: &Arc<Self>, made: Result<TempDatabase>, permit: Option<OwnedSemaphorePermit>) {
+    fn finished(self: &Arc<Self>, made: Result<Cloned>, permit: Option<OwnedSemaphorePermit>) {
         let mut state = lock(&self.state);
         match permit {
             Some(_) => state.ahead -= 1,
             None => state.for_waiting -= 1,
         }
         let mut made = match made {
-            Ok(db) if state.closed => return background::drop_later(db, "the warm pool".into()),
-            Ok(db) => {
+            Ok((db, _)) if state.closed => return background::drop_later(db, "the warm pool".into()),
+            Ok(clone) => {
                 if permit.is_none() {
                     state.failing = false;
                 }
-                Ok(db)
+                Ok(clone)
             }
             Err(e) => {
                 if permit.is_some() {
@@ -151,12 +183,12 @@ impl WarmPool {
                     Err(back) => made = back,
                 },
                 None => {
-                    if let Ok(db) = made {
+                    if let Ok(clone) = made {
                         // Kept only within the server's budget: a clone made
                         // for a test that took another one holds no permit yet.
                         match permit.or_else(|| self.budget.clone().try_acquire_owned().ok()) {
-                            Some(permit) => state.ready.push_back((db, permit)),
-                            None => background::drop_later(db, "the warm pool".into()),
+                            Some(permit) => state.ready.push_back((clone, permit)),
+                            None => background::drop_later(clone.0, "the warm pool".into()),
                         }
                     }
                     break;
@@ -172,7 +204,7 @@ impl WarmPool {
     fn close(&self) -> Vec<TempDatabase> {
         let mut state = lock(&self.state);
         state.closed = true;
-        state.ready.drain(..).map(|(db, _)| db).collect()
+        state.ready.drain(..).map(|((db, _), _)| db).collect()
     }
 }
 

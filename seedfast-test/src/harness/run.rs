@@ -8,7 +8,6 @@ use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use sqlx::postgres::PgPoolOptions;
 use tokio::sync::OnceCell;
 
 use super::background;
@@ -152,13 +151,10 @@ async fn prepared(spec: &TestSpec, scale: f64) -> Result<Arc<[SeededTemplate]>> 
     .cloned()
 }
 
-/// This test's own copy of the seeded template, taken from its warm pool,
-/// and one connection on it (the pool opens the others when asked).
+/// This test's own copy of the seeded template and a pool on it, taken
+/// from the template's warm pool.
 async fn clone_for_test(service: &str, template: SeededTemplate) -> Result<(ServiceDb, TempDatabase)> {
-    let db = template.pool.take().await?;
-    let pool = templates::settled(|| PgPoolOptions::new().max_connections(5).connect(db.url()))
-        .await
-        .map_err(|e| Error::Backend(crate::backend::connect_failed(e, db.url())))?;
+    let (db, pool) = template.pool.take().await?;
     let handle = ServiceDb {
         service: service.to_string(),
         database: db.name().to_string(),
