@@ -103,6 +103,9 @@ const STOP: &[&str] = &[
     "lasting",
     "weighing",
     "belonging",
+    "against",
+    "through",
+    "via",
     "having",
     "holding",
     "containing",
@@ -373,7 +376,11 @@ impl Parser<'_> {
         while self.word(i).is_some_and(|w| FILL.contains(&w) || VERBS.contains(&w)) {
             i += 1;
         }
-        if i > start && (self.count_ahead(i) || self.phrase_word(i).is_some()) && self.word(i - 1).is_some_and(|w| VERBS.contains(&w) || w == "please") {
+        if i == start {
+            return;
+        }
+        let last_is_verb = self.word(i - 1).is_some_and(|w| VERBS.contains(&w) || w == "please") || (i >= 2 && self.is_word(i - 1, "up") && self.is_word(i - 2, "set"));
+        if (self.count_ahead(i) || self.phrase_word(i).is_some()) && last_is_verb {
             self.pos = i;
         }
     }
@@ -389,6 +396,12 @@ impl Parser<'_> {
                 }
                 return Ok(());
             }
+            // `each one for a cancelled booking`
+            if self.is_word(self.pos, "each") && self.is_word(self.pos + 1, "one") && self.keyword(self.pos + 2).is_some() {
+                self.pos += 2;
+            } else if self.is_word(self.pos, "each") && self.keyword(self.pos + 1) == Some(Keyword::Reference) {
+                self.pos += 1;
+            }
             // `18 refunds, all for cancelled bookings`, `drivers working for
             // 4 carriers`, `leaving from warehouse AMS1`: the word before the
             // reference only colours it.
@@ -403,6 +416,12 @@ impl Parser<'_> {
                     Some(Clause::With { .. }) => Some(Continues::With),
                     _ => None,
                 };
+            } else if separator.is_some() && self.kind(self.pos) == TokenKind::Number && self.no_words(self.whole_end(self.pos)).is_some() {
+                // `a quarter with no phone number and 10 with no email`
+                let (text, span) = self.number_text();
+                let rows = text.parse().map_err(|_| self.error(span, format!("count `{text}` is not a whole number"), &["a whole number"]))?;
+                self.nulls(start, Portion::Rows(rows))?;
+                continues = None;
             } else if separator.is_some() && self.counted_per_ahead(self.pos) {
                 // `8 agents, 2-4 listings per agent, 3-6 viewings per listing`
                 self.with_item(start)?;
@@ -466,7 +485,15 @@ impl Parser<'_> {
     fn keyword(&self, i: usize) -> Option<Keyword> {
         let keyword = match self.word(i)? {
             "with" | "having" | "holding" | "containing" => Keyword::With,
-            "for" | "about" | "referencing" | "references" => Keyword::Reference,
+            "for" | "about" | "referencing" | "references" | "against" => Keyword::Reference,
+            // `made by banned players`; `grouped by stream_id` is a grouping.
+            "by" if i > 0
+                && self.word(i - 1).is_some_and(|w| is_participle(w) && !["grouped", "ordered", "sorted", "partitioned"].contains(&w))
+                && self.phrase_word(i + 1).is_some()
+                && !self.count_ahead(i + 1) =>
+            {
+                Keyword::Reference
+            }
             "from" if self.phrase_word(i + 1).is_some() && self.period_at(i).is_none() => Keyword::Reference,
             "across" => Keyword::Across,
             "spread" | "distributed" | "split" if self.word(i + 1).is_some_and(|w| ["across", "over", "among"].contains(&w)) && self.count_ahead(i + 2) => Keyword::SpreadAcross,
@@ -614,6 +641,13 @@ impl Parser<'_> {
                 self.values(start)?;
                 return Ok(true);
             }
+            "through" | "via" if self.phrase_word(self.pos + 1).is_some() || (self.is_word(self.pos + 1, "the") && self.phrase_word(self.pos + 2).is_some()) => {
+                // `made through the app`, `booked via phone`: a value.
+                self.pos += 1;
+                let value = self.required_phrase(&word, &["a value, such as `app`"])?;
+                self.clauses.push(Clause::Values { column: None, values: vec![value], span: start.to(self.prev_span()) });
+                return Ok(true);
+            }
             "belonging" if self.is_word(self.pos + 1, "to") => {
                 // `enrolments belonging to suspended students`
                 self.pos += 2;
@@ -700,6 +734,11 @@ impl Parser<'_> {
                 self.clauses.push(Clause::Nulls { portion: Portion::Percent(10_000), column, span: start.to(self.prev_span()) });
                 return Ok(true);
             }
+            "on" if self.word(self.pos + 1).is_some_and(|w| w == "file" || w == "record") => {
+                // `no phone number on file`: where it is kept, not a value.
+                self.pos += 2;
+                return Ok(true);
+            }
             "on" if self.phrase_word(self.pos + 1).is_some() => {
                 // `on the pro plan`: a value, then the column it is a value of.
                 self.pos += 1;
@@ -741,6 +780,13 @@ impl Parser<'_> {
             }
             let shares = self.shares()?;
             self.clauses.push(Clause::Distribution { column: None, shares, span: start.to(self.prev_span()) });
+            return Ok(true);
+        }
+        if word == "of" && self.plain_range_ahead(self.pos + 1) {
+            // `60 premium payments of $100 to $500`
+            self.pos += 1;
+            let clause = self.range(start, None, "from")?;
+            self.clauses.push(clause);
             return Ok(true);
         }
         if word == "of"
@@ -833,6 +879,15 @@ impl Parser<'_> {
                 | "has" | "had" | "got" | "get" => self.pos += 1,
                 _ => break,
             }
+        }
+        // `who each work at 2 locations`
+        if each
+            && self.word(self.pos).is_some_and(|w| !STOP.contains(&w))
+            && self.word(self.pos + 1).is_some_and(|w| ["at", "in", "on", "for", "with"].contains(&w))
+            && self.count_ahead(self.pos + 2)
+        {
+            self.pos += 2;
+            return self.with_item(start);
         }
         if possessive || (each && self.is_with(self.pos)) {
             if self.is_with(self.pos) {
@@ -1289,7 +1344,7 @@ impl Parser<'_> {
     // ---- with --------------------------------------------------------------
 
     fn with_item(&mut self, start: Span) -> Result<()> {
-        let counted_between = self.counted_between_ahead(self.pos);
+        let counted_between = self.counted_between_ahead(self.pos) || (self.is_word(self.pos, "up") && self.is_word(self.pos + 1, "to") && self.count_ahead(self.pos + 2));
         let counted = self.kind(self.pos) == TokenKind::Number || (self.number_word(self.pos).is_some() && !self.portion_ahead(self.pos));
         if counted_between || (counted && !self.article_column_ahead(self.pos)) {
             let count = self.count_range()?;
@@ -1970,7 +2025,7 @@ impl Parser<'_> {
         loop {
             let start = self.peek().span;
             let (portion, percent) = self.portion()?;
-            while self.word(self.pos).is_some_and(|w| SHARE_VERBS.contains(&w)) {
+            while self.word(self.pos).is_some_and(|w| SHARE_VERBS.contains(&w) || ["still", "currently", "already", "now"].contains(&w)) {
                 self.pos += 1;
             }
             let after = self.src(start.to(self.prev_span())).to_string();
@@ -1985,7 +2040,11 @@ impl Parser<'_> {
                     }
                     None => Phrase { words: vec![text.clone()], text, span },
                 }
-            } else if self.word(self.pos).is_some_and(|w| ["in", "for", "on", "under", "out"].contains(&w)) && self.period_at(self.pos).is_none() && !self.bound_ahead(self.pos) && self.phrase_word(self.pos + 1).is_some() {
+            } else if self.word(self.pos).is_some_and(|w| ["in", "for", "on", "under", "out", "through", "via", "at", "by"].contains(&w))
+                && self.period_at(self.pos).is_none()
+                && !self.bound_ahead(self.pos)
+                && (self.phrase_word(self.pos + 1).is_some() || (self.is_word(self.pos + 1, "the") && self.phrase_word(self.pos + 2).is_some()))
+            {
                 // `the rest in transit`, `15% under offer`, `25 of them for
                 // rent`: a value that starts with a preposition.
                 let mut spans = vec![self.peek().span];
@@ -2190,6 +2249,13 @@ impl Parser<'_> {
 
     /// `1-5` or `1 to 5` or `3`.
     fn count_range(&mut self) -> Result<CountRange> {
+        // `up to 2 checked bags`: none to two.
+        if self.is_word(self.pos, "up") && self.is_word(self.pos + 1, "to") && self.count_ahead(self.pos + 2) {
+            let start = self.peek().span;
+            self.pos += 2;
+            let max = self.count()?;
+            return Ok(CountRange { min: 0, max: max.value, span: start.to(max.span) });
+        }
         // `between 4 and 12 rooms`
         let between = self.is_word(self.pos, "between") && self.count_ahead(self.pos + 1);
         if between {
@@ -2294,7 +2360,7 @@ impl Parser<'_> {
             if self.is_word(j, "of") && self.word(j + 1).is_some_and(|w| ["them", "those", "these", "which"].contains(&w)) {
                 j + 2
             } else if self.is_word(j, "of")
-                && self.is_word(j + 1, "the")
+                && self.word(j + 1).is_some_and(|w| ["the", "those", "these"].contains(&w))
                 && self.phrase_word(j + 2).is_some()
                 && self.phrase_word(j + 3).is_some()
                 && !self.is_word(j + 2, "rest")
@@ -2410,7 +2476,7 @@ impl Parser<'_> {
             || self.split_ahead(i)
             || self.is_with(i)
             || self.verb_children_ahead(i).is_some()
-            || (self.word(i).is_some_and(is_participle) && self.word(i + 1).is_some_and(|w| ["for", "from", "with"].contains(&w)) && matches!(self.keyword(i + 1), Some(Keyword::Reference | Keyword::With)))
+            || (self.word(i).is_some_and(is_participle) && self.word(i + 1).is_some_and(|w| ["for", "from", "with", "by", "against"].contains(&w)) && matches!(self.keyword(i + 1), Some(Keyword::Reference | Keyword::With)))
             || self.measure_ahead(i).is_some()
             || (self.word(i).is_some_and(|w| ["last", "past", "next", "coming", "this"].contains(&w)) && self.relative_period(i).is_some())
         {
@@ -2609,7 +2675,6 @@ fn is_participle(word: &str) -> bool {
 fn is_code(text: &str) -> bool {
     text.len() >= 2
         && text.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-' || c == '_')
-        && text.chars().any(|c| c.is_ascii_digit())
         && text.chars().any(|c| c.is_ascii_uppercase())
 }
 

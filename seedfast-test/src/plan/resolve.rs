@@ -169,6 +169,7 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                 }
                 let k = r.unit_scale(table, col, unit.as_deref());
                 r.set_rule(table, col, Rule::Range { min: min.value * k, max: max.value * k }, *span)?;
+                r.currency_of_unit(table, unit.as_deref(), *span)?;
             }
             Clause::Orphans { percent, target, span, .. } => {
                 let (table, column) = r.reference_column(subject, target)?;
@@ -567,8 +568,24 @@ impl<'a> Resolver<'a> {
         for n in 1..phrase.words.len() {
             let tail = Phrase { words: phrase.words[n..].to_vec(), text: phrase.words[n..].join(" "), span: phrase.span };
             let Some(table) = self.find_table(&tail)? else { continue };
-            let mut found = Vec::new();
-            for word in &phrase.words[..n] {
+            let mut found: Vec<(usize, String, Span)> = Vec::new();
+            let mut skip = 0;
+            for (i, word) in phrase.words[..n].iter().enumerate() {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                // `battle royale matches`: a value of several words.
+                if let Some((end, (col, value))) = (i + 2..=n).rev().find_map(|end| self.value_column(table, &phrase.words[i..end].join("_")).map(|v| (end, v))) {
+                    skip = end - i - 1;
+                    found.push((col, value, phrase.span));
+                    continue;
+                }
+                // `gold tier passengers`: the column's own name after its value.
+                let t = &self.schema.tables[table];
+                if found.last().is_some_and(|(c, _, _)| t.columns[*c].name.to_lowercase().split('_').any(|p| singular(p) == singular(word))) {
+                    continue;
+                }
                 match self.value_column(table, word) {
                     Some((col, value)) => found.push((col, value, phrase.span)),
                     None => {
@@ -715,13 +732,26 @@ impl<'a> Resolver<'a> {
             let mut tables = vec![subject];
             tables.extend(self.plans.iter().map(|p| p.table).filter(|&t| t != subject));
             // `25 of them for rent`: `rent` when `for rent` is no value.
-            let bare = share.value.words.split_first().filter(|(p, rest)| ["for", "on", "in", "out"].contains(&p.as_str()) && !rest.is_empty()).map(|(_, rest)| rest.join("_"));
-            let found = tables.iter().find_map(|&table| {
-                self.value_column(table, &share.value.text)
-                    .or_else(|| self.value_column(table, &share.value.words.join("_")))
-                    .or_else(|| bare.as_ref().and_then(|b| self.value_column(table, b)))
-                    .map(|(c, v)| (table, c, v))
-            });
+            // `25 of them for rent`, `through the app`: the value without its
+            // preposition; `4 of them yoga specialists`, `60 of them window
+            // seats`: without the noun after it.
+            let words: &[String] = &share.value.words;
+            let mut tries = vec![share.value.text.clone(), words.join("_")];
+            if let [p, rest @ ..] = words
+                && ["for", "on", "in", "out", "through", "via", "at", "by"].contains(&p.as_str())
+            {
+                let rest: Vec<&String> = rest.iter().filter(|w| *w != "the").collect();
+                if !rest.is_empty() {
+                    tries.push(rest.iter().map(|w| w.as_str()).collect::<Vec<_>>().join("_"));
+                }
+            }
+            if let [head @ .., noun] = words
+                && !head.is_empty()
+                && noun.ends_with('s')
+            {
+                tries.push(head.join("_"));
+            }
+            let found = tables.iter().find_map(|&table| tries.iter().find_map(|t| self.value_column(table, t)).map(|(c, v)| (table, c, v)));
             let table = found.as_ref().map_or(subject, |f| f.0);
             let Some((col, value)) = found.map(|(_, c, v)| (c, v)) else {
                 let t = &self.schema.tables[table];
@@ -968,7 +998,7 @@ impl<'a> Resolver<'a> {
                 "joined" => vec!["join"],
                 "due" => vec!["due", "deadline"],
                 "handed" | "turned" | "sent" => vec!["submit", "sent", "send"],
-                "began" | "begun" => vec!["start", "begin"],
+                "began" | "begun" | "played" | "launched" | "kicked" => vec!["start", "begin", "play", "launch"],
                 "finished" | "ended" => vec!["finish", "end", "complet"],
                 _ => vec![],
             }).collect();
@@ -1061,19 +1091,19 @@ impl<'a> Resolver<'a> {
         if min > max {
             return Err(self.err(span, format!("no value of `{}` lies in this bound", t.columns[col].name)).help("widen the bound").into());
         }
-        self.set_rule(subject, col, Rule::Range { min, max }, span)
+        self.set_rule(subject, col, Rule::Range { min, max }, span)?;
+        self.currency_of_unit(subject, unit, span)
     }
 
     /// `with addresses`, `with 1-5 items per order`, `with names`.
     fn with(&mut self, subject: usize, target: &Phrase, count: Option<(u64, u64)>, per: Option<&Phrase>) -> Result<()> {
         // `20 to 25 students enrolled`: a trailing participle says how the
         // rows relate, the noun before it names them.
-        if let [rest @ .., last] = target.words.as_slice()
-            && !rest.is_empty()
-            && last.len() > 4
-            && last.ends_with("ed")
+        let participle = target.words.iter().position(|w| w.len() > 4 && w.ends_with("ed"));
+        if let Some(at) = participle.filter(|&at| at > 0)
             && self.find_table(target)?.is_none()
         {
+            let rest = &target.words[..at];
             let noun = Phrase { words: rest.to_vec(), text: rest.join(" "), span: target.span };
             if self.find_table(&noun)?.is_some() {
                 return self.with(subject, &noun, count, per);

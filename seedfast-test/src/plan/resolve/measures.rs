@@ -183,6 +183,29 @@ impl Resolver<'_> {
         }
     }
 
+    /// `priced between €5 and €50` on a table with a currency column: the
+    /// amounts are in euros, so the rows are too (`currency = 'EUR'`), unless
+    /// a clause already set the currency.
+    pub(super) fn currency_of_unit(&mut self, table: usize, unit: Option<&str>, span: Span) -> Result<()> {
+        let code = match unit.map(str::to_lowercase).as_deref() {
+            Some("€" | "euro" | "euros" | "eur") => "EUR",
+            Some("$" | "dollar" | "dollars" | "usd" | "bucks") => "USD",
+            Some("£" | "pound" | "pounds" | "gbp") => "GBP",
+            _ => return Ok(()),
+        };
+        let t = &self.schema.tables[table];
+        let Some(col) = (0..t.columns.len()).find(|&c| ["currency", "currency_code", "ccy"].contains(&t.columns[c].name.to_lowercase().as_str())) else { return Ok(()) };
+        if !matches!(t.columns[col].ty.base(), SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_)) || self.planned(table).is_some_and(|p| p.rules.contains_key(&col)) {
+            return Ok(());
+        }
+        let allowed = allowed_values(t, col);
+        match match_value(code, &allowed) {
+            Some(v) => self.set_rule(table, col, Rule::Mix(vec![v.clone()]), span),
+            None if allowed.is_empty() => self.set_rule(table, col, Rule::Mix(vec![code.to_string()]), span),
+            None => Ok(()),
+        }
+    }
+
     /// `built 2020 or later` on a table with one `year` column: the verb
     /// names no column, but the value is a year and one column holds years.
     pub(super) fn year_column(&self, table: usize, value: f64) -> Option<usize> {
