@@ -163,6 +163,14 @@ const COLUMN_NOUNS: &[&str] = &[
     "plans",
 ];
 
+/// What test data is for, when `for the ...` names no table: `for the feed
+/// page`, `for the contact form tests`.
+const PURPOSE_NOUNS: &[&str] = &[
+    "page", "pages", "test", "tests", "dashboard", "dashboards", "heatmap", "demo", "demos", "screen", "screens", "report", "reports",
+    "view", "views", "form", "forms", "ui", "screenshot", "screenshots", "benchmark", "benchmarks", "chart", "charts", "widget",
+    "widgets", "story", "stories", "suite", "feature", "flow", "team", "review", "presentation", "sandbox", "staging",
+];
+
 /// What a price is per (`€200 a night`, `$9 per month`).
 const PER_UNIT: &[&str] = &["night", "day", "hour", "week", "month", "year", "person", "head", "seat", "user", "unit", "piece", "item"];
 
@@ -362,8 +370,19 @@ impl Parser<'_> {
         const VERBS: &[&str] = &["seed", "create", "generate", "populate", "make", "add", "insert", "give", "need", "want", "build", "prepare", "set"];
         const FILL: &[&str] = &["we", "i", "please", "me", "us", "just", "up", "let's", "lets", "have", "also"];
         let start = self.pos;
-        // `for the statement page we need ...`: a purpose, then the request.
+        // `for the inspector dashboard, 60 inspections ...`: a purpose first.
         let mut i = self.pos;
+        if self.is_word(i, "for") && self.is_word(i + 1, "the") {
+            let mut j = i + 2;
+            while self.kind(j) == TokenKind::Word && j < i + 8 {
+                j += 1;
+            }
+            if self.kind(j) == TokenKind::Comma && self.word(j - 1).is_some_and(|w| PURPOSE_NOUNS.contains(&w)) {
+                self.pos = j + 1;
+                i = self.pos;
+            }
+        }
+        // `for the statement page we need ...`: a purpose, then the request.
         if self.is_word(i, "for") {
             while self.kind(i) == TokenKind::Word && !self.word(i).is_some_and(|w| w == "need" || w == "want") && i < self.pos + 12 {
                 i += 1;
@@ -379,8 +398,8 @@ impl Parser<'_> {
         if i == start {
             return;
         }
-        let last_is_verb = self.word(i - 1).is_some_and(|w| VERBS.contains(&w) || w == "please") || (i >= 2 && self.is_word(i - 1, "up") && self.is_word(i - 2, "set"));
-        if (self.count_ahead(i) || self.phrase_word(i).is_some()) && last_is_verb {
+        let asked = (start..i).any(|j| self.word(j).is_some_and(|w| VERBS.contains(&w) || w == "please"));
+        if (self.count_ahead(i) || self.phrase_word(i).is_some()) && asked {
             self.pos = i;
         }
     }
@@ -532,6 +551,7 @@ impl Parser<'_> {
             }
             Keyword::With => {
                 let item_ahead = self.kind(self.pos) == TokenKind::Number
+                    || (self.is_word(self.pos, "up") && self.is_word(self.pos + 1, "to") && self.count_ahead(self.pos + 2))
                     || matches!(self.kind(self.pos), TokenKind::Quoted { .. })
                     || self.phrase_word(self.pos).is_some()
                     || self.starts_tail(self.pos);
@@ -540,6 +560,14 @@ impl Parser<'_> {
                 }
                 self.with_item(start)?;
                 Ok(Some(Continues::With))
+            }
+            Keyword::Reference if self.purpose_ahead(self.pos) => {
+                // `... for the feed page`: what the data is for.
+                while self.kind(self.pos) == TokenKind::Word {
+                    self.pos += 1;
+                }
+                self.clauses.push(Clause::Purpose { span: start.to(self.prev_span()) });
+                Ok(None)
             }
             Keyword::Reference => {
                 self.reference(start)?;
@@ -912,15 +940,50 @@ impl Parser<'_> {
         Ok(())
     }
 
+    /// `40% missing a phone number`: a portion, then the words of a NULL.
+    fn null_share_ahead(&self, i: usize) -> bool {
+        let end = match self.kind(i) {
+            TokenKind::Percent(_) => {
+                let j = i + 1;
+                if self.is_word(j, "of") && self.word(j + 1).is_some_and(|w| ["them", "those", "these", "which"].contains(&w)) { j + 2 } else { j }
+            }
+            _ => match self.portion_word(i) {
+                Some((_, end)) => end,
+                None => return false,
+            },
+        };
+        let mut j = end;
+        while self.word(j).is_some_and(|w| SHARE_VERBS.contains(&w)) {
+            j += 1;
+        }
+        self.no_words(j).is_some()
+    }
+
     /// The words that say a column is unset, at `i`: `without`, `with no`,
     /// `have no`, `having no`, `lacking`, `missing`. The index past them.
     fn no_words(&self, i: usize) -> Option<usize> {
         match self.word(i)? {
             "without" | "lacking" | "missing" => Some(i + 1),
+            // `no-shows` is a value, not `no` and a column.
+            _ if self.kind(i + 2) == TokenKind::Dash && self.touches(i + 2) && self.is_word(i + 1, "no") => None,
+            "no" if self.kind(i + 1) == TokenKind::Dash && self.touches(i + 1) => None,
             "with" | "have" | "has" | "having" if self.is_word(i + 1, "no") => Some(i + 2),
             "no" => Some(i + 1),
             _ => None,
         }
+    }
+
+    /// `the feed page`, `the contact form tests` up to the end of the scope
+    /// (or a comma): a purpose, not a table the rows reference.
+    fn purpose_ahead(&self, i: usize) -> bool {
+        if !self.is_word(i, "the") {
+            return false;
+        }
+        let mut j = i + 1;
+        while self.kind(j) == TokenKind::Word {
+            j += 1;
+        }
+        j > i + 1 && matches!(self.kind(j), TokenKind::Eof | TokenKind::Comma) && self.word(j - 1).is_some_and(|w| PURPOSE_NOUNS.contains(&w))
     }
 
     /// `split evenly between`, `evenly split among`, `divided equally across`.
@@ -1415,7 +1478,7 @@ impl Parser<'_> {
         while let Some((next, _)) = self.phrase_word(j) {
             j = next;
         }
-        j > i + 1 && (self.column_clause_ahead(j) || (self.is_word(j, "of") && self.column_clause_ahead(j + 1)))
+        j > i + 1 && (self.column_clause_ahead(j) || (self.is_word(j, "of") && (self.column_clause_ahead(j + 1) || self.number_ahead(j + 1))))
     }
 
     /// A verb, an optional `by`, then counted rows (`stocking 10 products`,
@@ -1548,6 +1611,12 @@ impl Parser<'_> {
             // `with a build year of 2019 or newer`
             if self.is_word(self.pos, "of") && self.column_clause_ahead(self.pos + 1) {
                 self.pos += 1;
+            } else if self.is_word(self.pos, "of") && self.number_ahead(self.pos + 1) {
+                // `with a capacity of 12`: that value.
+                self.pos += 1;
+                let number = self.decimal()?;
+                let column = Some(self.to_phrase(&words.spans));
+                return Ok(Segment::Clause(Clause::Range { column, min: number.clone(), max: number, unit: None, span: start.to(self.prev_span()) }));
             }
             if let Some(clause) = self.column_clause(start, Some(self.to_phrase(&words.spans)))? {
                 return Ok(Segment::Clause(clause));
@@ -2040,7 +2109,7 @@ impl Parser<'_> {
                     }
                     None => Phrase { words: vec![text.clone()], text, span },
                 }
-            } else if self.word(self.pos).is_some_and(|w| ["in", "for", "on", "under", "out", "through", "via", "at", "by"].contains(&w))
+            } else if self.word(self.pos).is_some_and(|w| ["in", "for", "on", "under", "out", "through", "via", "at", "by", "from"].contains(&w))
                 && self.period_at(self.pos).is_none()
                 && !self.bound_ahead(self.pos)
                 && (self.phrase_word(self.pos + 1).is_some() || (self.is_word(self.pos + 1, "the") && self.phrase_word(self.pos + 2).is_some()))
@@ -2072,7 +2141,7 @@ impl Parser<'_> {
             shares.push(Share { percent, value, portion });
             let save = self.pos;
             self.separator();
-            if !self.portion_ahead(self.pos) {
+            if !self.portion_ahead(self.pos) || self.null_share_ahead(self.pos) {
                 self.pos = save;
                 break;
             }
@@ -2470,7 +2539,9 @@ impl Parser<'_> {
         if self.kind(i) != TokenKind::Word
             || self.is_stop(i)
             || self.is_hint_verb(i)
-            || (self.is_word(i, "of") && (self.bound_ahead(i + 1) || (self.number_ahead(i + 1) && self.word(self.after_number(i + 1)).is_some_and(|w| !["them", "those", "these", "which"].contains(&w)))))
+            || (self.is_word(i, "of")
+                && (self.bound_ahead(i + 1)
+                    || (self.number_ahead(i + 1) && self.word(self.after_number(i + 1)).is_none_or(|w| !["them", "those", "these", "which"].contains(&w)))))
             || self.bound_words(i).is_some()
             || self.never_ahead(i)
             || self.split_ahead(i)
@@ -2668,7 +2739,7 @@ impl Parser<'_> {
 /// `working`, `leaving`, `issued`: a verb form, which a phrase does not
 /// end with when a reference follows.
 fn is_participle(word: &str) -> bool {
-    (word.len() > 5 && word.ends_with("ing") && !TAIL.contains(&word)) || (word.len() > 4 && word.ends_with("ed"))
+    (word.len() > 5 && word.ends_with("ing") && !TAIL.contains(&word)) || (word.len() > 4 && word.ends_with("ed")) || IRREGULAR_PARTICIPLES.contains(&word)
 }
 
 /// A value written as a code: capitals and digits (`AMS1`, `SUMMER10`).

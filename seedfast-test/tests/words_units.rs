@@ -270,3 +270,37 @@ async fn values_name_their_table_and_numbers_take_k_and_m() {
     seedfast_test::seed(&mut m, "20 drink menu items", SeedOptions::default()).await.expect("named table");
     assert_eq!(count(&mut m, "SELECT count(*) FROM menu_items WHERE course = 'drink'").await, 20);
 }
+
+#[tokio::test]
+async fn purposes_prepositions_and_currencies_in_everyday_shapes() {
+    let db = db().await;
+    let mut c = conn(&db).await;
+    seed(&mut c, "give me 5 drivers").await;
+    assert_eq!(count(&mut c, "SELECT count(*) FROM drivers").await, 5);
+    // What the data is for names no table, before or after the request.
+    seed(&mut c, "for the trips dashboard, 6 trips").await;
+    assert_eq!(count(&mut c, "SELECT count(*) FROM trips").await, 6);
+    seed(&mut c, "7 trips for the heatmap page").await;
+    assert_eq!(count(&mut c, "SELECT count(*) FROM trips").await, 7);
+    // Share values after a preposition, with `the` and the column's noun.
+    seed(&mut c, "20 accounts where 25% are on the pro plan and the rest on the free plan").await;
+    assert!(yes(&mut c, "SELECT count(*) FILTER (WHERE plan = 'pro') = 5 AND count(*) FILTER (WHERE plan = 'free') = 15 FROM accounts").await);
+    // A NULL share after a value share.
+    seed(&mut c, "40 memberships, a quarter of them revoked and 50% missing a last login").await;
+    assert!(yes(&mut c, "SELECT count(*) FILTER (WHERE revoked) = 10 AND count(*) FILTER (WHERE last_login_at IS NULL) = 20 FROM memberships").await);
+    // `with an area of 120`: that value.
+    seed(&mut c, "2 properties with an area of 120").await;
+    assert!(yes(&mut c, "SELECT count(*) = 2 AND bool_and(area_sqm = 120) FROM properties").await);
+    // Money written in euros puts the rows in euros.
+    seed(&mut c, "10 trips costing between €10 and €20").await;
+    assert!(yes(&mut c, "SELECT count(*) = 10 AND bool_and(currency = 'EUR' AND fare_cents BETWEEN 1000 AND 2000) FROM trips").await);
+    // `up to 3` children: none to three.
+    seed(&mut c, "4 accounts with up to 3 bills each").await;
+    assert!(yes(&mut c, "SELECT count(*) <= 12 FROM bills").await);
+    assert!(yes(&mut c, "SELECT coalesce(max(n), 0) <= 3 FROM (SELECT count(*) AS n FROM bills GROUP BY account_id) x").await);
+    // `against` and `made by` narrow the reference like `for`.
+    seed(&mut c, "5 bills against enterprise accounts").await;
+    assert!(yes(&mut c, "SELECT count(*) = 5 AND bool_and(a.plan = 'enterprise') FROM bills b JOIN accounts a ON a.id = b.account_id").await);
+    seed(&mut c, "6 trips made by inactive drivers").await;
+    assert!(yes(&mut c, "SELECT count(*) = 6 AND bool_and(NOT d.is_active) FROM trips t JOIN drivers d ON d.id = t.driver_id").await);
+}

@@ -745,11 +745,22 @@ impl<'a> Resolver<'a> {
                     tries.push(rest.iter().map(|w| w.as_str()).collect::<Vec<_>>().join("_"));
                 }
             }
-            if let [head @ .., noun] = words
+            // Without the preposition and `the` (`on the free plan`).
+            let bare: Vec<&String> = match words {
+                [p, rest @ ..] if ["for", "on", "in", "out", "through", "via", "at", "by", "from"].contains(&p.as_str()) => rest.iter().filter(|w| *w != "the").collect(),
+                _ => words.iter().collect(),
+            };
+            // Then without a trailing noun (`free plan`, `web player`,
+            // `yoga specialists`) or a leading column name (`grade A`).
+            if let [head @ .., _] = bare.as_slice()
                 && !head.is_empty()
-                && noun.ends_with('s')
             {
-                tries.push(head.join("_"));
+                tries.push(head.iter().map(|w| w.as_str()).collect::<Vec<_>>().join("_"));
+            }
+            if let [_, tail @ ..] = bare.as_slice()
+                && !tail.is_empty()
+            {
+                tries.push(tail.iter().map(|w| w.as_str()).collect::<Vec<_>>().join("_"));
             }
             let found = tables.iter().find_map(|&table| tries.iter().find_map(|t| self.value_column(table, t)).map(|(c, v)| (table, c, v)));
             let table = found.as_ref().map_or(subject, |f| f.0);
