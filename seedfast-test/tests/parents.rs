@@ -577,3 +577,24 @@ async fn every_music_store_table_seeds() {
 async fn every_trading_company_table_seeds() {
     every_table_seeds("trading_company").await;
 }
+
+/// A table with two references to one parent and a CHECK that they differ
+/// (a flight's origin and destination) needs at least two parent rows,
+/// even when the parent is only added as required.
+#[tokio::test]
+async fn two_references_to_one_parent_get_two_parents() {
+    let sql = "CREATE TABLE airports (id serial PRIMARY KEY, code char(3) NOT NULL);
+               CREATE TABLE flights (id serial PRIMARY KEY,
+                   origin_airport_id int NOT NULL REFERENCES airports (id),
+                   destination_airport_id int NOT NULL REFERENCES airports (id),
+                   CHECK (origin_airport_id <> destination_airport_id));
+               CREATE TABLE tickets (id serial PRIMARY KEY, flight_id int NOT NULL REFERENCES flights (id));"
+        .to_string();
+    for scope in ["6 flights", "60 tickets"] {
+        let db = database_with_sql("two_refs", &[sql.clone()]).await;
+        let mut c = conn(&db).await;
+        seed(&mut c, scope, SeedOptions::default()).await.unwrap_or_else(|e| panic!("`{scope}`: {e}"));
+        assert!(count(&mut c, "SELECT count(*) FROM airports").await >= 2, "{scope}");
+        assert_eq!(count(&mut c, "SELECT count(*) FROM flights WHERE origin_airport_id = destination_airport_id").await, 0, "{scope}");
+    }
+}

@@ -275,6 +275,11 @@ fn child_need(schema: &Schema, plans: &[TablePlan], c: usize, k: usize) -> u64 {
     let fk = &t.foreign_keys[k];
     let rows = estimate(schema, plans, c, 0);
     let mut need = rows.div_ceil(CHILDREN_PER_PARENT).max(1);
+    // Two references to one parent (a flight's origin and destination) are
+    // often kept apart by a CHECK: one parent row could never satisfy it.
+    if rows > 0 && t.foreign_keys.iter().filter(|f| f.ref_table == fk.ref_table).count() >= 2 {
+        need = need.max(2);
+    }
     if t.is_unique_set(&fk.columns) {
         need = need.max(rows);
     }
