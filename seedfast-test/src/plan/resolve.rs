@@ -731,25 +731,18 @@ impl<'a> Resolver<'a> {
             // The subject's columns first, then those of the tables planned so far.
             let mut tables = vec![subject];
             tables.extend(self.plans.iter().map(|p| p.table).filter(|&t| t != subject));
-            // `25 of them for rent`: `rent` when `for rent` is no value.
-            // `25 of them for rent`, `through the app`: the value without its
-            // preposition; `4 of them yoga specialists`, `60 of them window
-            // seats`: without the noun after it.
+            // `25 of them for rent`, `through the app`, `on the free plan`:
+            // the value without its preposition and `the`; then without a
+            // trailing noun or a leading column name (below).
             let words: &[String] = &share.value.words;
             let mut tries = vec![share.value.text.clone(), words.join("_")];
-            if let [p, rest @ ..] = words
-                && ["for", "on", "in", "out", "through", "via", "at", "by"].contains(&p.as_str())
-            {
-                let rest: Vec<&String> = rest.iter().filter(|w| *w != "the").collect();
-                if !rest.is_empty() {
-                    tries.push(rest.iter().map(|w| w.as_str()).collect::<Vec<_>>().join("_"));
-                }
-            }
-            // Without the preposition and `the` (`on the free plan`).
             let bare: Vec<&String> = match words {
                 [p, rest @ ..] if ["for", "on", "in", "out", "through", "via", "at", "by", "from"].contains(&p.as_str()) => rest.iter().filter(|w| *w != "the").collect(),
                 _ => words.iter().collect(),
             };
+            if bare.len() < words.len() && !bare.is_empty() {
+                tries.push(bare.iter().map(|w| w.as_str()).collect::<Vec<_>>().join("_"));
+            }
             // Then without a trailing noun (`free plan`, `web player`,
             // `yoga specialists`) or a leading column name (`grade A`).
             if let [head @ .., _] = bare.as_slice()
