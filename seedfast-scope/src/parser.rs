@@ -50,7 +50,7 @@ type Result<T> = std::result::Result<T, ScopeError>;
 /// backwards, distribution shares over 100%).
 pub fn parse(text: &str) -> Result<Scope> {
     let tokens = tokenize(text)?;
-    Parser { text, tokens, pos: 0, clauses: Vec::new(), bare_ids: false, bare_rows: false }.scope()
+    Parser { text, tokens, pos: 0, clauses: Vec::new(), bare_ids: false, bare_rows: false, named: Vec::new() }.scope()
 }
 
 /// Dropped from the start of a phrase: they colour the data, they do not
@@ -301,6 +301,8 @@ struct Parser<'a> {
     /// Reading `, 5 revoked`: a bare count before a value is a share of
     /// that many rows (elsewhere `5 revoked` could be a count of a table).
     bare_rows: bool,
+    /// Rows listed by name after `named`/`called`, when no `:` listed them.
+    named: Vec<Phrase>,
 }
 
 impl Parser<'_> {
@@ -318,14 +320,17 @@ impl Parser<'_> {
                 None => self.unexpected(&["a count", "a table name"]),
             });
         };
-        let subject_values = if self.kind(self.pos) == TokenKind::Colon && self.portion_ahead(self.pos + 1) {
-            // `120 tasks: a third done, the rest open`
+        let subject_values = if self.list_opener(self.pos) && (self.portion_ahead(self.pos + 1) || self.bare_rows_ahead(self.pos + 1)) {
+            // `120 tasks: a third done, the rest open`, `40 pets: 25 dogs,
+            // 10 cats and 5 rabbits`
             let start = self.peek().span;
             self.pos += 1;
-            let shares = self.shares()?;
-            self.clauses.push(Clause::Distribution { column: None, shares, span: start.to(self.prev_span()) });
+            self.bare_rows = true;
+            let shares = self.shares();
+            self.bare_rows = false;
+            self.clauses.push(Clause::Distribution { column: None, shares: shares?, span: start.to(self.prev_span()) });
             Vec::new()
-        } else if self.kind(self.pos) == TokenKind::Colon {
+        } else if self.list_opener(self.pos) {
             self.pos += 1;
             self.items()?.iter().map(|w| self.to_phrase(&w.spans)).collect()
         } else if let Some(codes) = self.trailing_codes(&subject)? {
@@ -337,7 +342,23 @@ impl Parser<'_> {
             Vec::new()
         };
         self.clauses()?;
+        let subject_values = if subject_values.is_empty() { std::mem::take(&mut self.named) } else { subject_values };
         Ok(Scope { text: self.text.to_string(), count, subject, subject_values, clauses: self.clauses })
+    }
+
+    /// What opens the list of a subject's rows: `:`, or a dash before
+    /// words that go on as a list (`four departments - Sales, Legal and IT`).
+    fn list_opener(&self, i: usize) -> bool {
+        match self.kind(i) {
+            TokenKind::Colon => true,
+            TokenKind::Dash => {
+                self.kind(i + 1) == TokenKind::Word
+                    && self.tokens[i].span.start > 0
+                    && self.text[..self.tokens[i].span.start].ends_with(' ')
+                    && self.tokens[i + 1..].iter().take(12).any(|t| t.kind == TokenKind::Comma)
+            }
+            _ => false,
+        }
     }
 
     /// A subject phrase that ends in a code and goes on listing codes (`promo
@@ -428,7 +449,16 @@ impl Parser<'_> {
                 self.pos += 1;
             }
             let start = self.peek().span;
-            if self.relative_ahead(self.pos) {
+            if separator.is_some() && self.all_ahead(self.pos) {
+                // `80 tickets, all under $150`, `all of them against paid
+                // tickets`: what every row is.
+                self.pos += 1;
+                if self.is_word(self.pos, "of") && self.word(self.pos + 1).is_some_and(|w| ["them", "those", "these", "which", "whom"].contains(&w)) {
+                    self.pos += 2;
+                }
+                self.predicate(start, "all")?;
+                continues = None;
+            } else if self.relative_ahead(self.pos) {
                 // `who joined in 2025`, `that have been delivered`
                 self.relative(start)?;
                 continues = match self.clauses.last() {
@@ -515,7 +545,8 @@ impl Parser<'_> {
             }
             "from" if self.phrase_word(i + 1).is_some() && self.period_at(i).is_none() => Keyword::Reference,
             "across" => Keyword::Across,
-            "spread" | "distributed" | "split" if self.word(i + 1).is_some_and(|w| ["across", "over", "among"].contains(&w)) && self.count_ahead(i + 2) => Keyword::SpreadAcross,
+            "spread" | "distributed" | "split" if self.word(i + 1).is_some_and(|w| ["across", "over", "among"].contains(&w)) && self.count_ahead(i + 2) && self.period_at(i + 1).is_none() => Keyword::SpreadAcross,
+            "spread" | "distributed" | "split" if self.period_at(i + 1).is_some() => return None,
             "spread" if self.is_word(i + 1, "across") => Keyword::SpreadAcross,
             "over" => Keyword::Over,
             "including" => Keyword::Including,
@@ -647,7 +678,24 @@ impl Parser<'_> {
             self.clauses.push(Clause::Range { column: None, min: number.clone(), max: number, unit, span });
             return Ok(true);
         }
+        if ["at", "in", "of"].contains(&word.as_str())
+            && let Some((label, noun, end)) = self.labelled_parent_ahead(self.pos + 1)
+        {
+            // `classes at the Downtown location`: one parent, by its label.
+            self.pos = end;
+            self.labelled_reference(start, label, noun, end);
+            return Ok(true);
+        }
         match word.as_str() {
+            "spread" | "distributed" | "scattered" if self.period_at(self.pos + 1).is_some() => {
+                // `spread over 1-3 March 2025`
+                self.pos += 1;
+                if let Some(clause) = self.column_clause(start, None)? {
+                    self.clauses.push(clause);
+                    return Ok(true);
+                }
+                return Err(self.unexpected_after(&word, &["a time window"]));
+            }
             "each" | "every" if self.verb_children_ahead(self.pos + 1).is_some() => {
                 // `each taught by two teachers`
                 self.pos = self.verb_children_ahead(self.pos + 1).expect("checked");
@@ -728,7 +776,7 @@ impl Parser<'_> {
                 self.clauses.push(Clause::Affix { column: Some(column), value, affix: Affix::Domain, span: start.to(self.prev_span()) });
                 return Ok(true);
             }
-            "where" | "whose" | "of" if word != "of" || self.is_word(self.pos + 1, "which") => {
+            "where" | "whose" | "of" if word != "of" || self.is_word(self.pos + 1, "which") || self.is_word(self.pos + 1, "whom") => {
                 self.pos += if word == "of" { 2 } else { 1 };
                 if !self.portion_ahead(self.pos) {
                     return Err(self
@@ -737,6 +785,13 @@ impl Parser<'_> {
                 }
                 let shares = self.shares()?;
                 self.clauses.push(Clause::Distribution { column: None, shares, span: start.to(self.prev_span()) });
+                return Ok(true);
+            }
+            "named" | "called" if self.named_list_ahead(self.pos + 1) => {
+                // `4 branches named Heathrow, Gatwick and Leeds`: the rows.
+                self.pos += 1;
+                let items = self.items()?;
+                self.named = items.iter().map(|w| self.to_phrase(&w.spans)).collect();
                 return Ok(true);
             }
             "named" | "called" => {
@@ -760,6 +815,22 @@ impl Parser<'_> {
                     self.pos += 1;
                 }
                 self.clauses.push(Clause::Nulls { portion: Portion::Percent(10_000), column, span: start.to(self.prev_span()) });
+                return Ok(true);
+            }
+            "on" | "at" | "for" if self.bound_ahead(self.pos + 1) => {
+                // `employees on more than £60,000 a year`
+                self.pos += 1;
+                let clause = self.bound(start, None)?;
+                self.clauses.push(clause);
+                return Ok(true);
+            }
+            "at" | "for" if self.currency_at(self.pos + 1).is_some() && self.number_ahead(self.pos + 1) => {
+                // `20 student tickets at $25`: that one price.
+                self.pos += 1;
+                let sign = self.currency_at(self.pos);
+                let number = self.decimal()?;
+                let unit = self.unit_after(sign);
+                self.clauses.push(Clause::Range { column: None, min: number.clone(), max: number, unit, span: start.to(self.prev_span()) });
                 return Ok(true);
             }
             "on" if self.word(self.pos + 1).is_some_and(|w| w == "file" || w == "record") => {
@@ -862,7 +933,7 @@ impl Parser<'_> {
             return Ok(true);
         }
         // Bare time and bounds; `over`/`across` windows stay keyword clauses.
-        if !["over", "across", "spread"].contains(&word.as_str()) || self.bound_ahead(self.pos) {
+        if !["over", "across", "spread"].contains(&word.as_str()) || self.bound_ahead(self.pos) || self.period_at(self.pos).is_some() {
             if let Some(clause) = self.column_clause(start, None)? {
                 self.clauses.push(clause);
                 return Ok(true);
@@ -881,6 +952,26 @@ impl Parser<'_> {
 
     /// `who`, `that` or `which` opening a relative clause about the
     /// subject's rows (`who never ...` is a NULL clause of its own).
+    /// `all` opening what every row is: not `all others`, nor `all` before
+    /// a reference or children, which only colours them.
+    fn all_ahead(&self, i: usize) -> bool {
+        self.is_word(i, "all")
+            && !self.word(i + 1).is_some_and(|w| ["others", "other", "the"].contains(&w))
+            && !matches!(self.keyword(i + 1), Some(Keyword::Reference | Keyword::With))
+            && matches!(self.kind(i + 1), TokenKind::Word | TokenKind::Currency)
+    }
+
+    /// Names at `i` that go on as a list (`Heathrow, Gatwick and Leeds`):
+    /// capitalised words, then a comma or `and` before more of them.
+    fn named_list_ahead(&self, i: usize) -> bool {
+        let capital = |j: usize| self.kind(j) == TokenKind::Word && self.src(self.tokens[j].span).starts_with(|c: char| c.is_uppercase());
+        let mut j = i;
+        while capital(j) || (j > i && self.kind(j) == TokenKind::Number && capital(j - 1)) {
+            j += 1;
+        }
+        j > i && (self.kind(j) == TokenKind::Comma || self.is_word(j, "and")) && capital(j + 1)
+    }
+
     fn relative_ahead(&self, i: usize) -> bool {
         self.word(i).is_some_and(|w| ["who", "that", "which"].contains(&w)) && !self.never_ahead(i) && self.kind(i + 1) == TokenKind::Word
     }
@@ -891,6 +982,12 @@ impl Parser<'_> {
     fn relative(&mut self, start: Span) -> Result<()> {
         let opener = self.src(self.peek().span).to_string();
         self.pos += 1;
+        self.predicate(start, &opener)
+    }
+
+    /// What rows are or have, after `who`, `that` or `all (of them)`: `are
+    /// overdue`, `have 2 pets`, `under $150`, `against paid tickets`.
+    fn predicate(&mut self, start: Span, opener: &str) -> Result<()> {
         let each = self.is_word(self.pos, "each");
         if each {
             self.pos += 1;
@@ -898,6 +995,15 @@ impl Parser<'_> {
         let mut possessive = false;
         while let Some(w) = self.word(self.pos) {
             match w {
+                // `that have ended`, `who have signed up`: a perfect tense,
+                // not a possession.
+                "have" | "has" | "had"
+                    if self.word(self.pos + 1).is_some_and(|v| (v.len() > 4 && v.ends_with("ed")) || IRREGULAR_PARTICIPLES.contains(&v))
+                        && !self.count_ahead(self.pos + 2)
+                        && !self.is_with(self.pos + 2) =>
+                {
+                    self.pos += 1
+                }
                 "have" | "has" | "had" if !self.is_word(self.pos + 1, "been") => {
                     possessive = true;
                     self.pos += 1;
@@ -935,7 +1041,7 @@ impl Parser<'_> {
         if let Some(keyword) = self.keyword(self.pos) {
             return self.keyword_clause(keyword, inner).map(|_| ());
         }
-        let value = self.required_phrase(&opener, &["a value, such as `delivered`"])?;
+        let value = self.required_phrase(opener, &["a value, such as `delivered`"])?;
         self.clauses.push(Clause::Values { column: None, values: vec![value], span: start.to(self.prev_span()) });
         Ok(())
     }
@@ -945,7 +1051,7 @@ impl Parser<'_> {
         let end = match self.kind(i) {
             TokenKind::Percent(_) => {
                 let j = i + 1;
-                if self.is_word(j, "of") && self.word(j + 1).is_some_and(|w| ["them", "those", "these", "which"].contains(&w)) { j + 2 } else { j }
+                if self.is_word(j, "of") && self.word(j + 1).is_some_and(|w| ["them", "those", "these", "which", "whom"].contains(&w)) { j + 2 } else { j }
             }
             _ => match self.portion_word(i) {
                 Some((_, end)) => end,
@@ -968,6 +1074,12 @@ impl Parser<'_> {
             _ if self.kind(i + 2) == TokenKind::Dash && self.touches(i + 2) && self.is_word(i + 1, "no") => None,
             "no" if self.kind(i + 1) == TokenKind::Dash && self.touches(i + 1) => None,
             "with" | "have" | "has" | "having" if self.is_word(i + 1, "no") => Some(i + 2),
+            // `don't have a bio yet`, `do not have any phone number`
+            "don't" | "dont" | "doesn't" | "doesnt" | "do" | "does" => {
+                let j = if ["do", "does"].contains(&self.word(i)?) && self.is_word(i + 1, "not") { i + 2 } else { i + 1 };
+                let j = if self.word(j).is_some_and(|w| w == "have" || w == "has") { j + 1 } else { return None };
+                Some(if self.word(j).is_some_and(|w| ["a", "an", "any"].contains(&w)) { j + 1 } else { j })
+            }
             "no" => Some(i + 1),
             _ => None,
         }
@@ -1064,7 +1176,12 @@ impl Parser<'_> {
         let after = self.no_words(self.pos).unwrap_or(self.pos + 1);
         let words = self.src(self.peek().span.to(self.tokens[after - 1].span)).to_string();
         self.pos = after;
-        let column = self.required_phrase(&words, &["a column, such as `email addresses`"])?;
+        let mut column = self.required_phrase(&words, &["a column, such as `email addresses`"])?;
+        // `no bio yet`: `yet` says when, not what.
+        if column.words.len() > 1 && column.words.last().is_some_and(|w| w == "yet") {
+            column.words.pop();
+            column.text = column.text.rsplit_once(' ').map_or(column.text.clone(), |(head, _)| head.to_string());
+        }
         self.clauses.push(Clause::Nulls { portion, column, span: start.to(self.prev_span()) });
         Ok(())
     }
@@ -1223,7 +1340,14 @@ impl Parser<'_> {
         };
         let sign = self.currency_at(self.pos);
         let number = self.decimal()?;
-        let unit = self.unit_after(sign);
+        // `longer than 2 hours`: a duration, the unit naming its column.
+        let unit = match self.time_unit(self.pos) {
+            Some(_) => {
+                self.pos += 1;
+                Some(self.src(self.prev_span()).to_lowercase())
+            }
+            None => self.unit_after(sign),
+        };
         if self.or_bound(self.pos).is_some() {
             self.pos += 2;
         }
@@ -1282,6 +1406,13 @@ impl Parser<'_> {
             }
             return (1000..=9999).contains(&year).then_some((Date { year, month: 1, day: 1 }, i + 1));
         }
+        // `15 June 2025`: the day first.
+        if let Some(day) = digits(i).filter(|t| t.len() <= 2).and_then(|t| t.parse::<u32>().ok())
+            && let Some(month) = self.month_at(i + 1)
+            && let Some(year) = digits(i + 2).filter(|t| t.len() == 4).and_then(|t| t.parse::<i32>().ok())
+        {
+            return valid_date(year, month, day).then_some((Date { year, month, day }, i + 3));
+        }
         let month = self.month_at(i)?;
         let (day, j) = match digits(i + 1).filter(|t| t.len() <= 2) {
             Some(d) => (d.parse().ok()?, if self.kind(i + 2) == TokenKind::Comma { i + 3 } else { i + 2 }),
@@ -1294,6 +1425,19 @@ impl Parser<'_> {
     /// A period at `i`, and the index past it.
     fn period_at(&self, i: usize) -> Option<(Period, usize)> {
         let word = self.word(i)?;
+        // `between 1 and 15 June 2025`, `over 1-3 March 2025`: days of one
+        // month, written once after the second day.
+        if ["between", "from", "over", "in", "during", "on"].contains(&word)
+            && self.kind(i + 1) == TokenKind::Number
+            && self.src(self.tokens[i + 1].span).len() <= 2
+            && (self.kind(i + 2) == TokenKind::Dash || self.word(i + 2).is_some_and(|w| ["and", "to", "until"].contains(&w)))
+            && let Some((to, end)) = self.date_at(i + 3)
+            && let Ok(day) = self.src(self.tokens[i + 1].span).parse::<u32>()
+            && self.kind(i + 3) == TokenKind::Number
+            && day <= to.day
+        {
+            return Some((Period::Between { from: Date { day, ..to }, to }, end));
+        }
         match word {
             "last" | "past" | "next" | "coming" | "this" => self.relative_period(i),
             "in" | "during" | "within" | "over" | "across" | "for" => {
@@ -1333,7 +1477,15 @@ impl Parser<'_> {
                 };
                 let joiner = if word == "between" { ["and", "and"] } else { ["to", "until"] };
                 if !self.word(j).is_some_and(|w| joiner.contains(&w)) {
-                    return None;
+                    // `events from 2024`, `from March 2025`: that year or month.
+                    if word != "from" || self.kind(j) == TokenKind::Dash {
+                        return None;
+                    }
+                    return match (self.kind(i + 1), j - (i + 1)) {
+                        (TokenKind::Number, 1) => Some((Period::Year(from.year), j)),
+                        (TokenKind::Word, 2) => Some((Period::Month { year: from.year, month: from.month }, j)),
+                        _ => None,
+                    };
                 }
                 let (to, end) = self.date_at(j + 1)?;
                 // `between 1950 and 1970` includes all of 1970.
@@ -1748,6 +1900,12 @@ impl Parser<'_> {
             // `drivers working for 4 carriers`: spread over that many parents.
             return self.across(start, &keyword);
         }
+        if let Some((label, noun, end)) = self.labelled_parent_ahead(self.pos) {
+            // `from the Main Street branch`
+            self.pos = end;
+            self.labelled_reference(start, label, noun, end);
+            return Ok(());
+        }
         let Some(target) = self.phrase()? else {
             return Err(self.unexpected_after(&keyword, &["a table name"]));
         };
@@ -1776,6 +1934,37 @@ impl Parser<'_> {
         };
         self.clauses.push(Clause::References { target, ids, span: start.to(self.prev_span()) });
         Ok(())
+    }
+
+    /// `the Downtown location`, `the Main Street branch` at `i`: capitalised
+    /// words naming one row, then one or two lowercase words naming its
+    /// table, ending the clause. The indices of the label, the noun and the
+    /// end.
+    fn labelled_parent_ahead(&self, i: usize) -> Option<(usize, usize, usize)> {
+        let capital = |j: usize| self.kind(j) == TokenKind::Word && self.src(self.tokens[j].span).starts_with(|c: char| c.is_uppercase()) && !self.is_stop(j);
+        let label = if self.is_word(i, "the") { i + 1 } else { i };
+        let mut j = label;
+        while capital(j) && j < label + 4 {
+            j += 1;
+        }
+        let noun = j;
+        if noun == label {
+            return None;
+        }
+        while j < noun + 2 && self.phrase_word(j).is_some() && !capital(j) {
+            j = self.phrase_word(j)?.0;
+        }
+        let ends = matches!(self.kind(j), TokenKind::Eof | TokenKind::Comma) || self.is_stop(j) || self.relative_ahead(j);
+        (j > noun && ends).then_some((label, noun, j))
+    }
+
+    /// The reference a labelled parent makes: the label is the parent row's
+    /// key, matched to its name or code column by the resolver.
+    fn labelled_reference(&mut self, start: Span, label: usize, noun: usize, end: usize) {
+        let label_span = self.tokens[label].span.to(self.tokens[noun - 1].span);
+        let target = self.to_phrase(&split_whitespace_spans(self.src(self.tokens[noun].span.to(self.tokens[end - 1].span)), self.tokens[noun].span.start));
+        let ids = IdSelection::List { ids: vec![IdLiteral { text: self.src(label_span).to_string(), span: label_span }], span: label_span };
+        self.clauses.push(Clause::References { target, ids: Some(ids), span: start.to(self.tokens[end - 1].span) });
     }
 
     fn is_id_word(&self, i: usize) -> bool {
@@ -2185,7 +2374,7 @@ impl Parser<'_> {
         if let TokenKind::Percent(hundredths) = self.kind(self.pos) {
             let percent = self.percent()?;
             // `30% of them paid`
-            if self.is_word(self.pos, "of") && self.word(self.pos + 1).is_some_and(|w| ["them", "those", "these", "which"].contains(&w)) {
+            if self.is_word(self.pos, "of") && self.word(self.pos + 1).is_some_and(|w| ["them", "those", "these", "which", "whom"].contains(&w)) {
                 self.pos += 2;
             }
             return Ok((Portion::Percent(hundredths), percent));
@@ -2426,7 +2615,7 @@ impl Parser<'_> {
     /// (and past `of them`).
     fn portion_word(&self, i: usize) -> Option<(Portion, usize)> {
         let of_them = |j: usize| {
-            if self.is_word(j, "of") && self.word(j + 1).is_some_and(|w| ["them", "those", "these", "which"].contains(&w)) {
+            if self.is_word(j, "of") && self.word(j + 1).is_some_and(|w| ["them", "those", "these", "which", "whom"].contains(&w)) {
                 j + 2
             } else if self.is_word(j, "of")
                 && self.word(j + 1).is_some_and(|w| ["the", "those", "these"].contains(&w))
@@ -2443,6 +2632,11 @@ impl Parser<'_> {
         };
         if let Some(found) = self.one_in(i) {
             return Some(found);
+        }
+        // `, forty customers`, `and a dozen refunds`: rows of a value, or
+        // of another table.
+        if self.bare_rows && self.kind(i) == TokenKind::Word && self.bare_rows_ahead(i) {
+            return self.bare_count(i).map(|(value, end)| (Portion::Rows(value), end));
         }
         let mut j = i;
         if self.is_word(j, "the") && self.word(j + 1).is_some_and(|w| ["rest", "remainder", "others"].contains(&w)) {
@@ -2473,8 +2667,7 @@ impl Parser<'_> {
                     return Some((Portion::Rows(value), of_them(j + 1)));
                 }
                 if self.bare_rows && self.bare_rows_ahead(j) {
-                    let value = self.src(self.tokens[j].span).parse().ok()?;
-                    return Some((Portion::Rows(value), j + 1));
+                    return self.bare_count(j).map(|(value, end)| (Portion::Rows(value), end));
                 }
                 return None;
             }
@@ -2489,13 +2682,26 @@ impl Parser<'_> {
         None
     }
 
+    /// A whole count at `i` in digits or words (`5`, `forty`, `a dozen`;
+    /// not a lone `a`, which is an article): its value and the index past it.
+    fn bare_count(&self, i: usize) -> Option<(u64, usize)> {
+        if self.kind(i) == TokenKind::Number {
+            let text = self.src(self.tokens[i].span);
+            return (!text.contains('.')).then(|| text.replace(',', "").parse().ok()).flatten().map(|v| (v, i + 1));
+        }
+        self.number_word(i).filter(|&(_, end)| !(self.word(i).is_some_and(|w| w == "a" || w == "an") && end == i + 1))
+    }
+
     /// A bare count then a value at `i` (`5 revoked`, `2 not accepting
     /// patients`): not a number of time units, money or a unit.
     fn bare_rows_ahead(&self, i: usize) -> bool {
-        let next = i + 1;
-        self.kind(i) == TokenKind::Number
-            && !self.src(self.tokens[i].span).contains('.')
-            && self.kind(next) == TokenKind::Word
+        let next = match self.bare_count(i) {
+            Some((_, next)) => next,
+            None => return false,
+        };
+        // `two of them trainees` is a share of its own kind.
+        self.kind(next) == TokenKind::Word
+            && !self.is_word(next, "of")
             && (self.phrase_word(next).is_some() || self.is_word(next, "not"))
             && self.time_unit(next).is_none()
             && !self.word(next).is_some_and(is_unit_word)
@@ -2541,7 +2747,7 @@ impl Parser<'_> {
             || self.is_hint_verb(i)
             || (self.is_word(i, "of")
                 && (self.bound_ahead(i + 1)
-                    || (self.number_ahead(i + 1) && self.word(self.after_number(i + 1)).is_none_or(|w| !["them", "those", "these", "which"].contains(&w)))))
+                    || (self.number_ahead(i + 1) && self.word(self.after_number(i + 1)).is_none_or(|w| !["them", "those", "these", "which", "whom"].contains(&w)))))
             || self.bound_words(i).is_some()
             || self.never_ahead(i)
             || self.split_ahead(i)

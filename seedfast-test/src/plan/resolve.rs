@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use chrono::{Duration, Months};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use seedfast_scope::{Affix, Clause, Date, IdSelection, Period, Phrase, Portion, Scope, ScopeError, Share, Span, TimeUnit};
+use seedfast_scope::{Affix, Clause, Date, IdLiteral, IdSelection, Period, Phrase, Portion, Scope, ScopeError, Share, Span, TimeUnit};
 
 use super::names::{closest, match_value, name_variants, singular, squash};
 use super::{Binding, EventLog, IdSet, OrphanRule, Plan, PlannedTable, Rows, Rule, SeedOptions, StateLink, TablePlan, Why};
@@ -24,8 +24,15 @@ const REQUIRED_PARENT_ROWS: u64 = 5;
 const DEFAULT_CHILDREN: (u64, u64) = (1, 3);
 
 pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &Upstream) -> Result<Plan> {
-    let mut r = Resolver { schema, scope, upstream, plans: Vec::new(), options, bindings: Vec::new() };
-    let (subject, adjectives) = r.subject_table(&scope.subject)?;
+    let mut r = Resolver { schema, scope, upstream, plans: Vec::new(), options, bindings: Vec::new(), count: scope.count.map(|c| c.value) };
+    let (mut subject, adjectives, of_target) = match r.subject_table(&scope.subject) {
+        Ok((table, adjectives)) => (table, adjectives, None),
+        Err(e) => match r.subject_of(&scope.subject) {
+            Some((table, adjectives, target)) => (table, adjectives, Some(target)),
+            None => return Err(e),
+        },
+    };
+    let first_subject = subject;
     r.plan_mut(subject, Why::Requested);
     let subject_span = scope.count.map_or(scope.subject.span, |c| c.span.to(scope.subject.span));
     r.bind(subject_span, format!("table {}", schema.tables[subject].display_name()));
@@ -35,9 +42,17 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
     r.plan_mut(subject, Why::Requested).rows = Rows::Exactly(scope.count.map(|c| options.scaled(c.value)).unwrap_or(0));
 
     for (col, value, span) in adjectives {
-        r.fixed(subject, col, value.clone(), span)?;
-        let t = &schema.tables[subject];
-        r.bind(span, format!("{}.{} = '{value}'", t.display_name(), t.columns[col].name));
+        r.adjective(subject, col, value, span)?;
+    }
+    // `reviews of shows that have ended`: the parent after `of` is a
+    // reference, and a state that fits no column of the subject is its.
+    let mut of_parent = None;
+    if let Some(target) = of_target {
+        let (table, column) = match r.reference_column(subject, &target) {
+            Ok(found) => found,
+            Err(e) => r.narrowed_reference(subject, &target, target.span)?.ok_or(e)?,
+        };
+        of_parent = Some((table, column, target.span));
     }
     if !scope.subject_values.is_empty() {
         if r.named_rows(subject)? {
@@ -87,6 +102,12 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                     r.explain_change(&before, clause.span());
                     continue;
                 };
+                if let IdSelection::List { ids: labels, .. } = ids
+                    && r.labelled_parents(table, column, labels, *span)?
+                {
+                    r.explain_change(&before, clause.span());
+                    continue;
+                }
                 let set = scale_ids(r.id_set(ids, table, column)?, options);
                 let rule = if one_per_id_pending && table == subject {
                     one_per_id_pending = false;
@@ -97,9 +118,24 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                 };
                 r.set_rule(table, column, rule, *span)?;
             }
-            Clause::Distribution { column: None, shares, span } => {
-                r.parts(subject, shares, *span)?;
-            }
+            Clause::Distribution { column: None, shares, span } => match r.further_subjects(subject, shares)? {
+                // `3 branches and 40 customers`: the clauses that follow are
+                // about the last table named.
+                Some(subjects) => {
+                    for (table, count, adjectives, at) in subjects {
+                        r.plan_mut(table, Why::Requested).why = Why::Requested;
+                        r.plan_mut(table, Why::Requested).rows = Rows::Exactly(options.scaled(count));
+                        r.bind(at, format!("table {}", schema.tables[table].display_name()));
+                        for (col, value, span) in adjectives {
+                            r.adjective(table, col, value, span)?;
+                        }
+                        subject = table;
+                        r.count = Some(count);
+                    }
+                    continue;
+                }
+                None => r.parts(subject, shares, *span)?,
+            },
             Clause::Distribution { column: Some(_), shares, span } if shares.iter().any(|s| !matches!(s.portion, Portion::Percent(_))) => {
                 r.parts(subject, shares, *span)?;
             }
@@ -131,7 +167,16 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
             }
             Clause::Values { column, values, span } => {
                 let texts: Vec<&str> = values.iter().map(|v| v.text.as_str()).collect();
-                let (table, col, allowed) = r.valued_column(subject, column.as_ref(), &texts, *span)?;
+                let (table, col, allowed) = match r.valued_column(subject, column.as_ref(), &texts, *span) {
+                    Ok(found) => found,
+                    Err(e) => match of_parent {
+                        Some((table, fk_column, _)) if values.len() == 1 && column.is_none() && r.parent_state(table, fk_column, &values[0], *span)? => {
+                            r.explain_change(&before, clause.span());
+                            continue;
+                        }
+                        _ => return Err(e),
+                    },
+                };
                 let mut mapped = values.iter().map(|v| r.allowed_value(table, col, &allowed, v)).collect::<Result<Vec<_>>>()?;
                 if table == subject && one_per_id_pending && column.is_some() {
                     // `warehouses with codes: AMS1, RTM2`: no count, one row
@@ -201,8 +246,9 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
             .help(format!("start with a number (`100 {}`) or reference IDs (`{} for user IDs 1-100`)", scope.subject.text, scope.subject.text))
             .into());
     }
-    r.finish_event_log(subject)?;
+    r.finish_event_log(first_subject)?;
     r.apply_upstream()?;
+    fill_what_checks_require(schema, &mut r.plans);
     super::parents::add_required_parents(schema, &mut r.plans)?;
     r.orphan_counts()?;
     let tables = super::order::insertion_order(schema, r.plans)?;
@@ -210,6 +256,35 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
     let plan = Plan { options, tables, shown, bindings: r.bindings };
     super::limits::check(schema, &plan, super::limits::max_rows()?)?;
     Ok(plan)
+}
+
+/// A time column set on purpose (`returned last week`) also sets the
+/// columns a CHECK wants set with it: `returned_at IS NULL OR (picked_up_at
+/// IS NOT NULL AND ...)` needs a pick-up time on every returned rental.
+fn fill_what_checks_require(schema: &Schema, plans: &mut [TablePlan]) {
+    for plan in plans.iter_mut() {
+        let t = &schema.tables[plan.table];
+        let mut set: Vec<usize> = plan.rules.iter().filter(|(_, r)| matches!(r, Rule::Window { .. })).map(|(c, _)| *c).collect();
+        set.extend(plan.fill.iter().copied());
+        let mut i = 0;
+        while i < set.len() {
+            let filled = t.columns[set[i]].name.to_lowercase();
+            for check in &t.checks {
+                let def = check.definition.to_lowercase();
+                if !def.contains(&format!("{filled} is null")) && !def.contains(&format!("{filled} is not null")) {
+                    continue;
+                }
+                for (c, column) in t.columns.iter().enumerate() {
+                    let name = column.name.to_lowercase();
+                    if name != filled && !column.not_null && def.contains(&format!("({name} is not null)")) && !plan.fill.contains(&c) {
+                        plan.fill.push(c);
+                        set.push(c);
+                    }
+                }
+            }
+            i += 1;
+        }
+    }
 }
 
 fn window_start(options: SeedOptions, amount: u64, unit: TimeUnit) -> Option<chrono::DateTime<chrono::Utc>> {
@@ -261,6 +336,9 @@ struct Resolver<'a> {
     plans: Vec<TablePlan>,
     options: SeedOptions,
     bindings: Vec<Binding>,
+    /// The row count the current subject was asked for (`3 branches and
+    /// 40 customers` moves on to 40 once customers are the subject).
+    count: Option<u64>,
 }
 
 impl<'a> Resolver<'a> {
@@ -588,6 +666,9 @@ impl<'a> Resolver<'a> {
                 }
                 match self.value_column(table, word) {
                     Some((col, value)) => found.push((col, value, phrase.span)),
+                    // `30 returned rentals`: a state no column lists, whose
+                    // time column (`returned_at`) is then set.
+                    None if let Some(col) = self.state_time_column(table, word) => found.push((col, String::new(), phrase.span)),
                     None => {
                         // `artst aliases`: a misspelt table name, not a value
                         // before `aliases`.
@@ -716,13 +797,131 @@ impl<'a> Resolver<'a> {
         Ok(())
     }
 
+    /// `reviews of shows`, `inspections of approved permits`: a subject
+    /// phrase that names no table whole, split at `of` into the table and
+    /// the parent it belongs to.
+    fn subject_of(&self, phrase: &Phrase) -> Option<(usize, Vec<(usize, String, Span)>, Phrase)> {
+        let k = phrase.words.iter().position(|w| w == "of").filter(|&k| k > 0 && k + 1 < phrase.words.len())?;
+        let head = Phrase { words: phrase.words[..k].to_vec(), text: phrase.words[..k].join(" "), span: phrase.span };
+        let target = Phrase { words: phrase.words[k + 1..].to_vec(), text: phrase.words[k + 1..].join(" "), span: phrase.span };
+        let (table, adjectives) = self.subject_table(&head).ok()?;
+        // The parent is named by the last word (`approved permits`).
+        let t = &self.schema.tables[table];
+        let stem = squash(&singular(target.words.last()?));
+        let refers = t.foreign_keys.iter().any(|fk| fk.columns.len() == 1 && squash(&singular(&self.schema.tables[fk.ref_table].name)).ends_with(&stem))
+            || t.columns.iter().any(|c| squash(&c.name) == format!("{stem}id"));
+        refers.then_some((table, adjectives, target))
+    }
+
+    /// `that have ended` after `reviews of shows`: the parents' state. Only
+    /// parents with `value` are referenced; `false` when no column of the
+    /// parent holds it.
+    fn parent_state(&mut self, table: usize, column: usize, value: &Phrase, span: Span) -> Result<bool> {
+        let t = &self.schema.tables[table];
+        let Some(fk) = t.foreign_keys.iter().find(|fk| fk.columns == [column]) else { return Ok(false) };
+        let parent = fk.ref_table;
+        let Some((pcol, wanted)) = self.value_column(parent, &value.words.join("_")) else { return Ok(false) };
+        if self.planned(parent).is_none() {
+            self.plan_mut(parent, Why::Required { by: t.display_name() }).rows = Rows::Exactly(REQUIRED_PARENT_ROWS);
+            self.set_rule(parent, pcol, Rule::Mix(vec![wanted.clone()]), span)?;
+        }
+        self.set_rule(table, column, Rule::ParentIs { column: pcol, value: wanted }, span)?;
+        Ok(true)
+    }
+
+    /// `classes at the Downtown location`, `from the Main Street and Harbour
+    /// branches`: parents named by their label, not their key (an integer or
+    /// UUID key, which the words cannot be). The parents take the names, and
+    /// the rows refer to those parents only. `false` when the words could be
+    /// keys, or the parent has nothing to hold a name.
+    fn labelled_parents(&mut self, table: usize, column: usize, labels: &[IdLiteral], span: Span) -> Result<bool> {
+        let t = &self.schema.tables[table];
+        let Some(fk) = t.foreign_keys.iter().find(|fk| fk.columns == [column]) else { return Ok(false) };
+        let (parent, key) = (fk.ref_table, fk.ref_columns[0]);
+        let p = &self.schema.tables[parent];
+        let keyed_by_words = matches!(p.columns[key].ty.base(), SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_));
+        let numbers = labels.iter().all(|l| l.text.parse::<i64>().is_ok() || uuid::Uuid::parse_str(&l.text).is_ok());
+        if keyed_by_words || numbers {
+            return Ok(false);
+        }
+        let names: Vec<String> = labels.iter().map(|l| l.text.clone()).collect();
+        let Some(label) = names_column(p, &names) else { return Ok(false) };
+        let by = t.display_name();
+        match self.planned(parent).map(|pl| pl.rules.contains_key(&label)) {
+            None => {
+                self.plan_mut(parent, Why::Required { by }).rows = Rows::Exactly(names.len() as u64);
+                self.set_rule(parent, label, Rule::NamedFirst(names.clone()), span)?;
+            }
+            Some(false) => {
+                let plan = self.plan_mut(parent, Why::Mentioned);
+                if let Rows::Exactly(n) = plan.rows {
+                    plan.rows = Rows::Exactly(n.max(names.len() as u64));
+                }
+                self.set_rule(parent, label, Rule::NamedFirst(names.clone()), span)?;
+            }
+            Some(true) => {}
+        }
+        if let [one] = names.as_slice() {
+            self.set_rule(table, column, Rule::ParentIs { column: label, value: one.clone() }, span)?;
+        }
+        Ok(true)
+    }
+
+    /// A word before the table's name: a value (`15 gold members`), or with
+    /// no value the state whose time column is set (`30 returned rentals`).
+    fn adjective(&mut self, table: usize, col: usize, value: String, span: Span) -> Result<()> {
+        let name = format!("{}.{}", self.schema.tables[table].display_name(), self.schema.tables[table].columns[col].name);
+        if value.is_empty() {
+            let plan = self.plan_mut(table, Why::Mentioned);
+            if !plan.fill.contains(&col) {
+                plan.fill.push(col);
+            }
+            self.bind(span, format!("{name} is set"));
+            return Ok(());
+        }
+        self.fixed(table, col, value.clone(), span)?;
+        self.bind(span, format!("{name} = '{value}'"));
+        Ok(())
+    }
+
+    /// The nullable time column a state word names: `returned` is
+    /// `returned_at`, `cancelled` is `cancelled_on`.
+    fn state_time_column(&self, table: usize, word: &str) -> Option<usize> {
+        let t = &self.schema.tables[table];
+        let stems = word_stems(word);
+        let hits: Vec<usize> = (0..t.columns.len())
+            .filter(|&c| is_time(t, c) && !t.columns[c].not_null && stems.iter().any(|st| st.len() >= 4 && squash(&t.columns[c].name).starts_with(st.as_str())))
+            .collect();
+        match hits.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
+    }
+
+    /// `3 branches and 40 customers`, `10 venues, twenty events`: counted
+    /// rows that are no value of the subject but name a table of their own.
+    /// `None` when any share is a value (`40 api keys, 5 revoked`).
+    fn further_subjects(&self, subject: usize, shares: &[Share]) -> Result<Option<Vec<(usize, u64, Vec<(usize, String, Span)>, Span)>>> {
+        let mut found = Vec::new();
+        for share in shares {
+            let Portion::Rows(count) = share.portion else { return Ok(None) };
+            let words = &share.value.words;
+            if self.value_column(subject, &words.join("_")).is_some() || words.first().is_some_and(|w| ["for", "on", "in", "out", "through", "via", "at", "by", "from", "not", "no"].contains(&w.as_str())) {
+                return Ok(None);
+            }
+            let Ok((table, adjectives)) = self.subject_table(&share.value) else { return Ok(None) };
+            found.push((table, count, adjectives, share.percent.span.to(share.value.span)));
+        }
+        Ok(Some(found))
+    }
+
     /// Shares without a column, or not all percentages: `7 of them
     /// discontinued`, `a third done, the rest open`, `30% are urgent and the
     /// rest normal`. Each share's value names the column (an enum or CHECK
     /// value, or a boolean column); shares of one column form one rule.
     fn parts(&mut self, subject: usize, shares: &[Share], span: Span) -> Result<()> {
         let rows = match self.planned(subject).map(|p| p.rows.clone()) {
-            Some(Rows::Exactly(_)) => self.scope.count.map(|c| c.value),
+            Some(Rows::Exactly(_)) => self.count,
             _ => None,
         };
         let mut by_column: Vec<((usize, usize), Vec<(String, u64, u64)>, Option<String>, bool)> = Vec::new();
@@ -840,8 +1039,8 @@ impl<'a> Resolver<'a> {
         let (num, den) = match portion {
             Portion::Percent(h) => (h as u64, 10_000),
             Portion::Fraction { num, den } => (num, den),
-            Portion::Rows(k) => match self.scope.count {
-                Some(c) if table == subject && k <= c.value => (k, c.value.max(1)),
+            Portion::Rows(k) => match self.count {
+                Some(c) if table == subject && k <= c => (k, c.max(1)),
                 _ => return Err(self.err(span, "a count of rows without a value needs the table's count").help("write a percentage, as in `40% without email addresses`").into()),
             },
             Portion::Rest => return Err(self.err(span, "`the rest` cannot be without a value on its own").help("write a percentage").into()),
@@ -867,7 +1066,16 @@ impl<'a> Resolver<'a> {
                 let name = column.map(|c| self.column_in(subject, c)).transpose()?.or_else(|| label_column(t)).ok_or_else(|| {
                     self.err(value.span, format!("`{}` has no name column to hold `{}`", t.display_name(), value.text)).help("add a `name` or `first_name` column")
                 })?;
-                self.set_rule(subject, name, Rule::Prefix(value.text.clone()), span)?;
+                // `called Oliver Bennett`, `10 dogs called Max`: the whole
+                // name, unless it is a person's first name in a full-name
+                // column (`6 employees named Bob`) or the name is unique.
+                const PEOPLE: &[&str] = &["employee", "user", "customer", "contact", "member", "person", "people", "staff", "student", "patient", "owner", "author", "speaker", "attendee", "instructor", "teacher", "driver", "rider", "player", "guest", "client", "doctor", "agent", "buyer", "subscriber", "applicant", "candidate", "tenant", "passenger", "volunteer", "worker", "manager", "admin", "account", "profile"];
+                let person = t.columns.iter().any(|c| c.name.contains("email") || c.name.contains("phone")) || PEOPLE.iter().any(|p| t.name.to_lowercase().contains(p));
+                let whole = value.words.len() >= 2 || !person;
+                let unique = t.uniques.iter().any(|u| matches!(u.parts.as_slice(), [crate::schema::UniquePart::Column(c)] if *c == name)) || t.primary_key == [name];
+                let one_row = self.count.is_some_and(|n| n <= 1);
+                let rule = if whole && (one_row || !unique) { Rule::Mix(vec![value.text.clone()]) } else { Rule::Prefix(value.text.clone()) };
+                self.set_rule(subject, name, rule, span)?;
                 let plan = self.plan_mut(subject, Why::Requested);
                 if !plan.fill.contains(&name) {
                     plan.fill.push(name);
@@ -1002,7 +1210,13 @@ impl<'a> Resolver<'a> {
                 "joined" => vec!["join"],
                 "due" => vec!["due", "deadline"],
                 "handed" | "turned" | "sent" => vec!["submit", "sent", "send"],
-                "began" | "begun" | "played" | "launched" | "kicked" => vec!["start", "begin", "play", "launch"],
+                "began" | "begun" | "played" | "launched" | "kicked" => vec!["start", "begin", "play", "launch", "kickoff"],
+                "submitted" | "filed" | "lodged" | "applied" => vec!["submit", "request", "filed", "appl"],
+                "bought" | "purchased" | "sold" => vec!["purchas", "bought", "sold"],
+                "given" | "administered" | "vaccinated" => vec!["administ", "given"],
+                "issued" | "raised" | "billed" => vec!["issue", "invoice", "bill"],
+                "returned" | "dropped" => vec!["return", "dropoff", "drop"],
+                "collected" | "picked" => vec!["pickup", "picked", "collect"],
                 "finished" | "ended" => vec!["finish", "end", "complet"],
                 _ => vec![],
             }).collect();
