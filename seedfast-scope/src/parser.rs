@@ -49,7 +49,19 @@ type Result<T> = std::result::Result<T, ScopeError>;
 /// does not fit the grammar, or at a value that cannot hold (a range running
 /// backwards, distribution shares over 100%).
 pub fn parse(text: &str) -> Result<Scope> {
-    let tokens = tokenize(text)?;
+    let mut tokens = tokenize(text)?;
+    // `exactly one ticket`, `precisely 3 rooms`: the count is exact anyway.
+    let mut i = 0;
+    while i + 1 < tokens.len() {
+        let emphasis = tokens[i].kind == TokenKind::Word && ["exactly", "precisely"].contains(&tokens[i].lower.as_str());
+        let next = &tokens[i + 1];
+        let count_next = next.kind == TokenKind::Number || (next.kind == TokenKind::Word && NUMBER_WORDS.iter().any(|(w, _)| *w == next.lower));
+        if emphasis && count_next {
+            tokens.remove(i);
+        } else {
+            i += 1;
+        }
+    }
     Parser { text, tokens, pos: 0, clauses: Vec::new(), bare_ids: false, bare_rows: false, named: Vec::new() }.scope()
 }
 
@@ -545,8 +557,8 @@ impl Parser<'_> {
             }
             "from" if self.phrase_word(i + 1).is_some() && self.period_at(i).is_none() => Keyword::Reference,
             "across" => Keyword::Across,
-            "spread" | "distributed" | "split" if self.word(i + 1).is_some_and(|w| ["across", "over", "among"].contains(&w)) && self.count_ahead(i + 2) && self.period_at(i + 1).is_none() => Keyword::SpreadAcross,
-            "spread" | "distributed" | "split" if self.period_at(i + 1).is_some() => return None,
+            "spread" | "distributed" | "split" if self.word(i + 1).is_some_and(|w| ["across", "over", "among"].contains(&w)) && self.count_ahead(i + 2) && !self.dated_period_at(i + 1) => Keyword::SpreadAcross,
+            "spread" | "distributed" | "split" if self.dated_period_at(i + 1) => return None,
             "spread" if self.is_word(i + 1, "across") => Keyword::SpreadAcross,
             "over" => Keyword::Over,
             "including" => Keyword::Including,
@@ -648,7 +660,10 @@ impl Parser<'_> {
     fn natural_clause(&mut self, start: Span) -> Result<bool> {
         let Some(word) = self.word(self.pos).map(str::to_string) else {
             if self.kind(self.pos) == TokenKind::Number && self.portion_word(self.pos).is_some() {
-                // `7 of them discontinued`
+                // `7 of them discontinued`, `3 of whom don't have a bio`
+                if self.portion_then_without()? {
+                    return Ok(true);
+                }
                 let shares = self.shares()?;
                 self.clauses.push(Clause::Distribution { column: None, shares, span: start.to(self.prev_span()) });
                 return Ok(true);
@@ -678,7 +693,7 @@ impl Parser<'_> {
             self.clauses.push(Clause::Range { column: None, min: number.clone(), max: number, unit, span });
             return Ok(true);
         }
-        if ["at", "in", "of"].contains(&word.as_str())
+        if ["at", "in", "of", "on"].contains(&word.as_str())
             && let Some((label, noun, end)) = self.labelled_parent_ahead(self.pos + 1)
         {
             // `classes at the Downtown location`: one parent, by its label.
@@ -687,7 +702,7 @@ impl Parser<'_> {
             return Ok(true);
         }
         match word.as_str() {
-            "spread" | "distributed" | "scattered" if self.period_at(self.pos + 1).is_some() => {
+            "spread" | "distributed" | "scattered" if self.dated_period_at(self.pos + 1) => {
                 // `spread over 1-3 March 2025`
                 self.pos += 1;
                 if let Some(clause) = self.column_clause(start, None)? {
@@ -933,7 +948,7 @@ impl Parser<'_> {
             return Ok(true);
         }
         // Bare time and bounds; `over`/`across` windows stay keyword clauses.
-        if !["over", "across", "spread"].contains(&word.as_str()) || self.bound_ahead(self.pos) || self.period_at(self.pos).is_some() {
+        if !["over", "across", "spread"].contains(&word.as_str()) || self.bound_ahead(self.pos) || self.dated_period_at(self.pos) {
             if let Some(clause) = self.column_clause(start, None)? {
                 self.clauses.push(clause);
                 return Ok(true);
@@ -988,6 +1003,14 @@ impl Parser<'_> {
     /// What rows are or have, after `who`, `that` or `all (of them)`: `are
     /// overdue`, `have 2 pets`, `under $150`, `against paid tickets`.
     fn predicate(&mut self, start: Span, opener: &str) -> Result<()> {
+        // `all scored by forwards`, `all held in the Main Hall room`: the
+        // verb only leads to what the rows are.
+        if self.word(self.pos).is_some_and(is_participle)
+            && (matches!(self.keyword(self.pos + 1), Some(Keyword::Reference))
+                || (self.word(self.pos + 1).is_some_and(|w| ["in", "at", "on", "under", "over", "below", "above"].contains(&w)) && !self.is_hint_verb(self.pos)))
+        {
+            self.pos += 1;
+        }
         let each = self.is_word(self.pos, "each");
         if each {
             self.pos += 1;
@@ -1080,6 +1103,8 @@ impl Parser<'_> {
                 let j = if self.word(j).is_some_and(|w| w == "have" || w == "has") { j + 1 } else { return None };
                 Some(if self.word(j).is_some_and(|w| ["a", "an", "any"].contains(&w)) { j + 1 } else { j })
             }
+            // `no longer active` denies a flag; it unsets nothing.
+            "no" if self.is_word(i + 1, "longer") => None,
             "no" => Some(i + 1),
             _ => None,
         }
@@ -1422,6 +1447,12 @@ impl Parser<'_> {
         valid_date(year, month, day).then_some((Date { year, month, day }, j + 1))
     }
 
+    /// A period of dates at `i` (`over 1-3 March 2025`), not a window up to
+    /// now (`across the last 12 months`, a clause of its own).
+    fn dated_period_at(&self, i: usize) -> bool {
+        matches!(self.period_at(i), Some((period, _)) if !matches!(period, Period::Last { .. } | Period::Next { .. }))
+    }
+
     /// A period at `i`, and the index past it.
     fn period_at(&self, i: usize) -> Option<(Period, usize)> {
         let word = self.word(i)?;
@@ -1728,6 +1759,24 @@ impl Parser<'_> {
     fn each(&mut self) {
         if (self.is_word(self.pos, "each") && !self.is_with(self.pos + 1)) || self.is_word(self.pos, "apiece") {
             self.pos += 1;
+            return;
+        }
+        // `2-5 goals in each`, `one captain in each team`, `12 teams
+        // registered for it`: per parent, said after the count.
+        let mut i = self.pos;
+        if self.word(i).is_some_and(is_participle) && self.word(i + 1).is_some_and(|w| ["in", "for", "on", "to"].contains(&w)) {
+            i += 1;
+        }
+        if !(self.word(i).is_some_and(|w| ["in", "for", "on", "to", "at"].contains(&w)) && self.word(i + 1).is_some_and(|w| ["each", "every", "it", "them"].contains(&w))) {
+            return;
+        }
+        let mut end = i + 2;
+        let ends = |j: usize| matches!(self.kind(j), TokenKind::Eof | TokenKind::Comma) || self.is_stop(j);
+        if self.word(i + 1).is_some_and(|w| w == "each" || w == "every") && self.kind(end) == TokenKind::Word && !self.is_stop(end) && ends(end + 1) {
+            end += 1;
+        }
+        if ends(end) {
+            self.pos = end;
         }
     }
 
@@ -1899,6 +1948,12 @@ impl Parser<'_> {
         if self.count_ahead(self.pos) && !self.id_range_ahead() {
             // `drivers working for 4 carriers`: spread over that many parents.
             return self.across(start, &keyword);
+        }
+        let mix_at = if self.is_word(self.pos, "a") { self.pos + 1 } else { self.pos };
+        if self.is_word(mix_at, "mix") && self.is_word(mix_at + 1, "of") {
+            // `customers from a mix of DE, FR and NL`: values, not a parent.
+            self.pos = mix_at + 2;
+            return self.values(start);
         }
         if let Some((label, noun, end)) = self.labelled_parent_ahead(self.pos) {
             // `from the Main Street branch`
@@ -2298,6 +2353,15 @@ impl Parser<'_> {
                     }
                     None => Phrase { words: vec![text.clone()], text, span },
                 }
+            } else if let Some((number, end)) = self.number_word(self.pos).filter(|&(_, end)| {
+                self.phrase_word(end).is_some_and(|(next, _)| matches!(self.kind(next), TokenKind::Eof | TokenKind::Comma | TokenKind::Percent(_)) || self.is_word(next, "and"))
+            }) {
+                // `60% five stars`: a number in words, then its unit.
+                let span = self.peek().span;
+                let (next, unit) = self.phrase_word(end).expect("checked");
+                self.pos = next;
+                let unit_text = self.src(unit).to_string();
+                Phrase { words: vec![number.to_string(), normalize_word(&unit_text)], text: format!("{number} {unit_text}"), span: span.to(unit) }
             } else if self.word(self.pos).is_some_and(|w| ["in", "for", "on", "under", "out", "through", "via", "at", "by", "from"].contains(&w))
                 && self.period_at(self.pos).is_none()
                 && !self.bound_ahead(self.pos)
@@ -2751,6 +2815,7 @@ impl Parser<'_> {
             || self.bound_words(i).is_some()
             || self.never_ahead(i)
             || self.split_ahead(i)
+            || (self.word(i).is_some_and(|w| ["spread", "distributed", "scattered"].contains(&w)) && self.dated_period_at(i + 1))
             || self.is_with(i)
             || self.verb_children_ahead(i).is_some()
             || (self.word(i).is_some_and(is_participle) && self.word(i + 1).is_some_and(|w| ["for", "from", "with", "by", "against"].contains(&w)) && matches!(self.keyword(i + 1), Some(Keyword::Reference | Keyword::With)))

@@ -95,7 +95,19 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
             Clause::References { target, ids, span } => {
                 let (table, column) = match r.reference_column(subject, target) {
                     Ok(found) => found,
-                    Err(e) => r.narrowed_reference(subject, target, *span)?.ok_or(e)?,
+                    Err(e) => match r.narrowed_reference(subject, target, *span)? {
+                        Some(found) => found,
+                        // `held in the Main Hall room`: a value of a column.
+                        None => match ids {
+                            Some(IdSelection::List { ids: labels, .. }) if labels.len() == 1 => {
+                                let Ok((table, col)) = r.column_near(subject, target) else { return Err(e) };
+                                r.fixed(table, col, labels[0].text.clone(), *span)?;
+                                r.explain_change(&before, clause.span());
+                                continue;
+                            }
+                            _ => return Err(e),
+                        },
+                    },
                 };
                 let Some(ids) = ids else {
                     // `referencing recent orders`: any referenced row will do.
@@ -122,6 +134,7 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                 // `3 branches and 40 customers`: the clauses that follow are
                 // about the last table named.
                 Some(subjects) => {
+                    let rest = &shares[subjects.len()..];
                     for (table, count, adjectives, at) in subjects {
                         r.plan_mut(table, Why::Requested).why = Why::Requested;
                         r.plan_mut(table, Why::Requested).rows = Rows::Exactly(options.scaled(count));
@@ -132,6 +145,10 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                         subject = table;
                         r.count = Some(count);
                     }
+                    if !rest.is_empty() {
+                        r.parts(subject, rest, *span)?;
+                    }
+                    r.explain_change(&before, clause.span());
                     continue;
                 }
                 None => r.parts(subject, shares, *span)?,
@@ -171,6 +188,10 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                     Ok(found) => found,
                     Err(e) => match of_parent {
                         Some((table, fk_column, _)) if values.len() == 1 && column.is_none() && r.parent_state(table, fk_column, &values[0], *span)? => {
+                            r.explain_change(&before, clause.span());
+                            continue;
+                        }
+                        _ if values.len() == 1 && column.is_none() && r.value_then_noun(subject, &values[0], *span)? => {
                             r.explain_change(&before, clause.span());
                             continue;
                         }
@@ -771,11 +792,13 @@ impl<'a> Resolver<'a> {
                 matches!(t.columns[c].ty.base(), SqlType::Bool) && [w.clone(), format!("is{w}"), format!("has{w}"), format!("can{w}")].contains(&name)
             })
         };
+        // `penalties` names `is_penalty`.
+        let named = |w: &str| named(w).or_else(|| named(&singular(w)));
         if let Some(c) = named(word) {
             return Some((c, "true".to_string()));
         }
         let lower = word.to_lowercase();
-        let denied = ["not ", "not_", "non-", "non_", "non", "un", "in", "dis"].iter().find_map(|p| lower.strip_prefix(p).filter(|rest| rest.len() >= 3));
+        let denied = ["no longer ", "no_longer_", "not ", "not_", "non-", "non_", "non", "un", "in", "dis"].iter().find_map(|p| lower.strip_prefix(p).filter(|rest| rest.len() >= 3));
         denied.and_then(named).map(|c| (c, "false".to_string()))
     }
 
@@ -898,13 +921,35 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// `in like-new condition`: a value, then the column it is of; `in
+    /// advanced courses`: a state, then the parent that has it. `false` when
+    /// the words are neither.
+    fn value_then_noun(&mut self, subject: usize, value: &Phrase, span: Span) -> Result<bool> {
+        let [head @ .., noun] = value.words.as_slice() else { return Ok(false) };
+        if head.is_empty() {
+            return Ok(false);
+        }
+        let noun_phrase = Phrase { words: vec![noun.clone()], text: noun.clone(), span: value.span };
+        if let Ok((table, col)) = self.column_near(subject, &noun_phrase) {
+            let allowed = allowed_values(&self.schema.tables[table], col);
+            if let Some(v) = match_value(&head.join("_"), &allowed).or_else(|| match_value(&head.join(" "), &allowed)) {
+                let v = v.clone();
+                self.fixed(table, col, v, span)?;
+                return Ok(true);
+            }
+        }
+        Ok(self.narrowed_reference(subject, value, span)?.is_some())
+    }
+
     /// `3 branches and 40 customers`, `10 venues, twenty events`: counted
     /// rows that are no value of the subject but name a table of their own.
     /// `None` when any share is a value (`40 api keys, 5 revoked`).
     fn further_subjects(&self, subject: usize, shares: &[Share]) -> Result<Option<Vec<(usize, u64, Vec<(usize, String, Span)>, Span)>>> {
         let mut found = Vec::new();
         for share in shares {
-            let Portion::Rows(count) = share.portion else { return Ok(None) };
+            // `2 branches and a dozen members, a quarter of them inactive`:
+            // the shares after the last table are about it.
+            let Portion::Rows(count) = share.portion else { break };
             let words = &share.value.words;
             if self.value_column(subject, &words.join("_")).is_some() || words.first().is_some_and(|w| ["for", "on", "in", "out", "through", "via", "at", "by", "from", "not", "no"].contains(&w.as_str())) {
                 return Ok(None);
@@ -912,7 +957,7 @@ impl<'a> Resolver<'a> {
             let Ok((table, adjectives)) = self.subject_table(&share.value) else { return Ok(None) };
             found.push((table, count, adjectives, share.percent.span.to(share.value.span)));
         }
-        Ok(Some(found))
+        Ok((!found.is_empty()).then_some(found))
     }
 
     /// Shares without a column, or not all percentages: `7 of them
@@ -1846,10 +1891,12 @@ impl<'a> Resolver<'a> {
             }
         }
         // `in Berlin`, `in EUR`: the one free-text column such a value belongs in.
-        if let [one] = values
-            && let Some(col) = self.place_column(subject, one)
+        // `from a mix of DE, FR and NL`: every value in the same one.
+        let places: Vec<Option<usize>> = values.iter().map(|v| self.place_column(subject, v)).collect();
+        if let Some(Some(col)) = places.first()
+            && places.iter().all(|p| p == &Some(*col))
         {
-            return Ok((subject, col, Vec::new()));
+            return Ok((subject, *col, Vec::new()));
         }
         // A free-text status column takes the values as written.
         let t = &self.schema.tables[subject];

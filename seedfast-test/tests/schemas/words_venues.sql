@@ -1,0 +1,79 @@
+-- Venues, members and rentals: a schema of our own for the scope tests of
+-- tests/words_more.rs (several tables at once, parents by label, `all of
+-- them`, counted lists, names, day ranges, states by their time column).
+CREATE TABLE branches (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name        text NOT NULL UNIQUE,
+    city        text NOT NULL
+);
+CREATE TABLE members (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    branch_id   bigint NOT NULL REFERENCES branches (id),
+    full_name   text NOT NULL,
+    email       text NOT NULL UNIQUE,
+    bio         text,
+    country     char(2) NOT NULL DEFAULT 'GB',
+    is_active   boolean NOT NULL DEFAULT true,
+    joined_at   timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE departments (
+    id          serial PRIMARY KEY,
+    name        text NOT NULL UNIQUE
+);
+CREATE TABLE shows (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    title       text NOT NULL,
+    status      text NOT NULL CHECK (status IN ('airing', 'ended', 'cancelled')),
+    premiered_on date NOT NULL
+);
+CREATE TABLE reviews (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    show_id     bigint NOT NULL REFERENCES shows (id) ON DELETE CASCADE,
+    stars       smallint NOT NULL CHECK (stars BETWEEN 1 AND 5),
+    body        text
+);
+CREATE TABLE locations (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    label       text NOT NULL UNIQUE,
+    address     text NOT NULL
+);
+CREATE TABLE classes (
+    id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    location_id      bigint NOT NULL REFERENCES locations (id),
+    title            text NOT NULL,
+    room             text NOT NULL,
+    starts_at        timestamptz NOT NULL,
+    duration_minutes integer NOT NULL CHECK (duration_minutes BETWEEN 15 AND 240),
+    price            numeric(8,2) NOT NULL CHECK (price >= 0)
+);
+CREATE TABLE tariffs (
+    id          serial PRIMARY KEY,
+    code        text NOT NULL UNIQUE,
+    name        text NOT NULL
+);
+CREATE TABLE meters (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    tariff_id   integer NOT NULL REFERENCES tariffs (id),
+    serial_no   text NOT NULL UNIQUE,
+    installed_on date NOT NULL
+);
+CREATE TABLE rentals (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    member_id    bigint NOT NULL REFERENCES members (id),
+    status       text NOT NULL CHECK (status IN ('reserved', 'active', 'completed', 'cancelled')),
+    reserved_at  timestamptz NOT NULL,
+    picked_up_at timestamptz,
+    returned_at  timestamptz,
+    CHECK (returned_at IS NULL OR (picked_up_at IS NOT NULL AND returned_at >= picked_up_at))
+);
+CREATE TABLE shots (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    minute      smallint NOT NULL CHECK (minute BETWEEN 1 AND 120),
+    is_penalty  boolean NOT NULL DEFAULT false
+);
+CREATE TABLE listings (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    title       text NOT NULL,
+    condition   text NOT NULL CHECK (condition IN ('new', 'like_new', 'used')),
+    price       numeric(10,2) NOT NULL
+);

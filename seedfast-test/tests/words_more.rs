@@ -1,0 +1,114 @@
+//! More scopes in everyday words (issue 8): several tables in one scope,
+//! parents named by `of` or by their label, `all (of them)`, counted lists
+//! after a colon or a dash, named lists and whole names, day ranges, prices
+//! at one value, NULLs said with `don't have`, durations, states named by
+//! their time column. Each is seeded into a real Postgres (schema:
+//! tests/schemas/words_venues.sql) and checked row by row; `now` is
+//! 2026-01-01T00:00:00Z.
+
+mod support;
+
+use seedfast_test::SeedOptions;
+use sqlx::PgConnection;
+use support::{conn, database_with_sql};
+
+const SCHEMA: &str = include_str!("schemas/words_venues.sql");
+
+async fn db() -> seedfast_test::backend::TempDatabase {
+    database_with_sql("words_more", &[SCHEMA.to_string()]).await
+}
+
+/// Seeds `scope` alone: the tables are emptied first.
+async fn seed(c: &mut PgConnection, scope: &str) {
+    sqlx::raw_sql("TRUNCATE branches, members, departments, shows, reviews, locations, classes, tariffs, meters, rentals, shots, listings RESTART IDENTITY CASCADE")
+        .execute(&mut *c)
+        .await
+        .expect("truncate");
+    seedfast_test::seed(c, scope, SeedOptions::default())
+        .await
+        .unwrap_or_else(|e| panic!("seeding `{scope}` failed: {e}"));
+}
+
+async fn yes(c: &mut PgConnection, sql: &str) -> bool {
+    sqlx::query_scalar::<_, Option<bool>>(sqlx::AssertSqlSafe(sql.to_string()))
+        .fetch_one(c)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .unwrap_or(false)
+}
+
+async fn check(c: &mut PgConnection, scope: &str, sql: &str) {
+    seed(c, scope).await;
+    assert!(yes(c, sql).await, "`{scope}` seeded rows that fail `{sql}`");
+}
+
+#[tokio::test]
+async fn several_tables_in_one_scope() {
+    let db = db().await;
+    let mut c = conn(&db).await;
+    check(&mut c, "3 branches and forty members", "SELECT (SELECT count(*) FROM branches) = 3 AND (SELECT count(*) FROM members) = 40").await;
+    check(&mut c, "10 shows, 25 reviews", "SELECT (SELECT count(*) FROM shows) = 10 AND (SELECT count(*) FROM reviews) = 25").await;
+    // The clauses after the second table are about it.
+    check(&mut c, "2 branches and a dozen members, a quarter of them no longer active", "SELECT (SELECT count(*) FROM branches) = 2 AND (SELECT count(*) FILTER (WHERE NOT is_active) FROM members) = 3 AND (SELECT count(*) FROM members) = 12").await;
+    // A value of the subject stays a share: `5 ended` is no table.
+    check(&mut c, "20 shows, 5 ended", "SELECT count(*) = 20 AND count(*) FILTER (WHERE status = 'ended') = 5 FROM shows").await;
+}
+
+#[tokio::test]
+async fn parents_after_of_and_by_their_label() {
+    let db = db().await;
+    let mut c = conn(&db).await;
+    check(&mut c, "15 reviews of shows that have ended", "SELECT count(*) = 15 AND count(*) FILTER (WHERE s.status <> 'ended') = 0 FROM reviews r JOIN shows s ON s.id = r.show_id").await;
+    check(&mut c, "10 reviews of cancelled shows", "SELECT count(*) = 10 AND count(*) FILTER (WHERE s.status <> 'cancelled') = 0 FROM reviews r JOIN shows s ON s.id = r.show_id").await;
+    check(&mut c, "12 classes at the Downtown location", "SELECT count(*) = 12 AND count(*) FILTER (WHERE l.label <> 'Downtown') = 0 FROM classes c JOIN locations l ON l.id = c.location_id").await;
+    check(&mut c, "8 meters on the ECO7 tariff", "SELECT count(*) = 8 AND count(*) FILTER (WHERE t.code <> 'ECO7') = 0 FROM meters m JOIN tariffs t ON t.id = m.tariff_id").await;
+    // A label before a noun that is a column, not a parent: that value.
+    check(&mut c, "9 classes, all held in the Main Hall room", "SELECT count(*) = 9 AND count(*) FILTER (WHERE room <> 'Main Hall') = 0 FROM classes").await;
+}
+
+#[tokio::test]
+async fn all_of_them_says_what_every_row_is() {
+    let db = db().await;
+    let mut c = conn(&db).await;
+    check(&mut c, "20 classes, all under $15", "SELECT count(*) = 20 AND max(price) < 15 FROM classes").await;
+    check(&mut c, "30 reviews, all of them for ended shows", "SELECT count(*) = 30 AND count(*) FILTER (WHERE s.status <> 'ended') = 0 FROM reviews r JOIN shows s ON s.id = r.show_id").await;
+    check(&mut c, "10 listings, all of them in like-new condition", "SELECT count(*) = 10 AND count(*) FILTER (WHERE condition <> 'like_new') = 0 FROM listings").await;
+}
+
+#[tokio::test]
+async fn counted_lists_named_rows_and_whole_names() {
+    let db = db().await;
+    let mut c = conn(&db).await;
+    check(&mut c, "30 listings: 10 new, 15 like-new and the rest used", "SELECT count(*) FILTER (WHERE condition = 'new') = 10 AND count(*) FILTER (WHERE condition = 'like_new') = 15 AND count(*) FILTER (WHERE condition = 'used') = 5 FROM listings").await;
+    check(&mut c, "three departments - Sales, Legal and Support", "SELECT count(*) = 3 AND count(*) FILTER (WHERE name IN ('Sales', 'Legal', 'Support')) = 3 FROM departments").await;
+    check(&mut c, "departments named Research, Finance and Operations", "SELECT count(*) = 3 AND count(*) FILTER (WHERE name IN ('Research', 'Finance', 'Operations')) = 3 FROM departments").await;
+    check(&mut c, "a member called Priya Raman", "SELECT count(*) = 1 AND count(*) FILTER (WHERE full_name = 'Priya Raman') = 1 FROM members").await;
+    // A first name alone in a person's full-name column starts it.
+    check(&mut c, "5 members named Alice", "SELECT count(*) = 5 AND count(*) FILTER (WHERE full_name LIKE 'Alice %') = 5 FROM members").await;
+    check(&mut c, "12 members from a mix of DE, FR and NL", "SELECT count(*) = 12 AND count(DISTINCT country) = 3 AND count(*) FILTER (WHERE country NOT IN ('DE', 'FR', 'NL')) = 0 FROM members").await;
+}
+
+#[tokio::test]
+async fn days_prices_durations_and_nulls() {
+    let db = db().await;
+    let mut c = conn(&db).await;
+    check(&mut c, "20 classes starting between 1 and 15 June 2025", "SELECT count(*) = 20 AND min(starts_at) >= '2025-06-01' AND max(starts_at) < '2025-06-16' FROM classes").await;
+    check(&mut c, "10 classes spread over 1-3 March 2025", "SELECT count(*) = 10 AND min(starts_at) >= '2025-03-01' AND max(starts_at) < '2025-03-04' FROM classes").await;
+    check(&mut c, "6 ended shows from 2024", "SELECT count(*) = 6 AND min(premiered_on) >= '2024-01-01' AND max(premiered_on) < '2025-01-01' AND count(*) FILTER (WHERE status <> 'ended') = 0 FROM shows").await;
+    check(&mut c, "12 classes at $25", "SELECT count(*) = 12 AND min(price) = 25 AND max(price) = 25 FROM classes").await;
+    check(&mut c, "10 listings for more than $100", "SELECT count(*) = 10 AND min(price) > 100 FROM listings").await;
+    check(&mut c, "10 classes, each longer than 2 hours", "SELECT count(*) = 10 AND min(duration_minutes) > 120 FROM classes").await;
+    check(&mut c, "10 members, 3 of whom don't have a bio yet", "SELECT count(*) = 10 AND count(*) FILTER (WHERE bio IS NULL) = 3 FROM members").await;
+}
+
+#[tokio::test]
+async fn states_counts_in_each_and_plural_flags() {
+    let db = db().await;
+    let mut c = conn(&db).await;
+    // A state no column lists sets its time column, and what a CHECK wants set with it.
+    check(&mut c, "8 returned rentals", "SELECT count(*) = 8 AND count(returned_at) = 8 AND count(picked_up_at) = 8 FROM rentals").await;
+    check(&mut c, "20 shots, a fifth of them penalties", "SELECT count(*) = 20 AND count(*) FILTER (WHERE is_penalty) = 4 FROM shots").await;
+    check(&mut c, "20 reviews: 50% five stars and the rest one star", "SELECT count(*) FILTER (WHERE stars = 5) = 10 AND count(*) FILTER (WHERE stars = 1) = 10 FROM reviews").await;
+    check(&mut c, "5 shows with 2-4 reviews in each", "SELECT count(*) = 5 AND bool_and(n BETWEEN 2 AND 4) FROM (SELECT count(r.id) AS n FROM shows s LEFT JOIN reviews r ON r.show_id = s.id GROUP BY s.id) per").await;
+    check(&mut c, "4 branches with exactly 3 members each", "SELECT count(*) = 4 AND bool_and(n = 3) FROM (SELECT count(m.id) AS n FROM branches b LEFT JOIN members m ON m.branch_id = b.id GROUP BY b.id) per").await;
+}
