@@ -711,6 +711,12 @@ impl Parser<'_> {
                 }
                 return Err(self.unexpected_after(&word, &["a time window"]));
             }
+            "each" | "every" if self.is_word(self.pos + 1, "one") && self.word(self.pos + 2).is_some_and(|w| ["in", "on", "at", "with"].contains(&w)) && self.count_ahead(self.pos + 3) => {
+                // `15 courses, each one in 2 categories`
+                self.pos += 3;
+                self.with_item(start)?;
+                return Ok(true);
+            }
             "each" | "every" if self.verb_children_ahead(self.pos + 1).is_some() => {
                 // `each taught by two teachers`
                 self.pos = self.verb_children_ahead(self.pos + 1).expect("checked");
@@ -1671,9 +1677,12 @@ impl Parser<'_> {
         if !(is_participle(word) || IRREGULAR_PARTICIPLES.contains(&word)) || self.is_with(i) {
             return None;
         }
-        let at = if self.is_word(i + 1, "by") { i + 2 } else { i + 1 };
+        // `taught by two teachers`, `enrolled in 2 benefits`, `listed in 3 categories`
+        let at = if self.word(i + 1).is_some_and(|w| ["by", "in", "on", "into", "at", "to", "with"].contains(&w)) { i + 2 } else { i + 1 };
         let counted = self.kind(at) == TokenKind::Number || self.number_word(at).is_some();
-        (counted && !self.portion_ahead(at) && self.kind(self.after_count(at)) == TokenKind::Word && !self.is_stop(self.after_count(at))).then_some(at)
+        let noun = self.after_count(at);
+        let measure = self.time_unit(noun).is_some() || self.word(noun).is_some_and(is_unit_word) || self.period_at(i + 1).is_some();
+        (counted && !measure && !self.portion_ahead(at) && self.kind(noun) == TokenKind::Word && !self.is_stop(noun)).then_some(at)
     }
 
     /// Past a count at `i`: digits, a number word, or a range of them.
@@ -2268,6 +2277,14 @@ impl Parser<'_> {
         loop {
             let save = self.pos;
             self.separator();
+            // `GB, US and IN`: a code in capitals is an item even when, in
+            // lower case, it would be a keyword.
+            let code = self.kind(self.pos) == TokenKind::Word && is_code(self.src(self.peek().span)) && self.src(self.peek().span).len() <= 4;
+            if code && self.is_stop(self.pos) && self.pos != save {
+                items.push(Words { spans: vec![self.peek().span], quoted: false });
+                self.pos += 1;
+                continue;
+            }
             let item_ahead = matches!(self.kind(self.pos), TokenKind::Quoted { .. })
                 || (self.phrase_word(self.pos).is_some() && !self.starts_tail(self.pos));
             if !item_ahead || self.pos == save {

@@ -20,7 +20,7 @@ async fn db() -> seedfast_test::backend::TempDatabase {
 
 /// Seeds `scope` alone: the tables are emptied first.
 async fn seed(c: &mut PgConnection, scope: &str) {
-    sqlx::raw_sql("TRUNCATE branches, members, departments, shows, reviews, locations, classes, tariffs, meters, rentals, shots, listings RESTART IDENTITY CASCADE")
+    sqlx::raw_sql("TRUNCATE branches, members, departments, shows, reviews, locations, classes, tariffs, meters, rentals, shots, listings, vehicles, instructors, staff, sessions RESTART IDENTITY CASCADE")
         .execute(&mut *c)
         .await
         .expect("truncate");
@@ -71,6 +71,7 @@ async fn all_of_them_says_what_every_row_is() {
     let db = db().await;
     let mut c = conn(&db).await;
     check(&mut c, "20 classes, all under $15", "SELECT count(*) = 20 AND max(price) < 15 FROM classes").await;
+    check(&mut c, "20 classes starting between 1 and 15 June 2025, all under $15", "SELECT count(*) = 20 AND max(price) < 15 AND min(starts_at) >= '2025-06-01' AND max(starts_at) < '2025-06-16' FROM classes").await;
     check(&mut c, "30 reviews, all of them for ended shows", "SELECT count(*) = 30 AND count(*) FILTER (WHERE s.status <> 'ended') = 0 FROM reviews r JOIN shows s ON s.id = r.show_id").await;
     check(&mut c, "10 listings, all of them in like-new condition", "SELECT count(*) = 10 AND count(*) FILTER (WHERE condition <> 'like_new') = 0 FROM listings").await;
 }
@@ -84,6 +85,7 @@ async fn counted_lists_named_rows_and_whole_names() {
     check(&mut c, "departments named Research, Finance and Operations", "SELECT count(*) = 3 AND count(*) FILTER (WHERE name IN ('Research', 'Finance', 'Operations')) = 3 FROM departments").await;
     check(&mut c, "a member called Priya Raman", "SELECT count(*) = 1 AND count(*) FILTER (WHERE full_name = 'Priya Raman') = 1 FROM members").await;
     // A first name alone in a person's full-name column starts it.
+    check(&mut c, "an instructor called Oliver Bennett", "SELECT count(*) = 1 AND count(*) FILTER (WHERE first_name = 'Oliver' AND last_name = 'Bennett') = 1 FROM instructors").await;
     check(&mut c, "5 members named Alice", "SELECT count(*) = 5 AND count(*) FILTER (WHERE full_name LIKE 'Alice %') = 5 FROM members").await;
     check(&mut c, "12 members from a mix of DE, FR and NL", "SELECT count(*) = 12 AND count(DISTINCT country) = 3 AND count(*) FILTER (WHERE country NOT IN ('DE', 'FR', 'NL')) = 0 FROM members").await;
 }
@@ -106,9 +108,33 @@ async fn states_counts_in_each_and_plural_flags() {
     let db = db().await;
     let mut c = conn(&db).await;
     // A state no column lists sets its time column, and what a CHECK wants set with it.
+    check(&mut c, "12 rentals returned last week", "SELECT count(*) = 12 AND min(returned_at) >= '2025-12-25' AND count(*) FILTER (WHERE picked_up_at <= returned_at) = 12 FROM rentals").await;
+    // A first state leaves the later times unset.
+    check(&mut c, "10 reserved rentals", "SELECT count(*) = 10 AND count(*) FILTER (WHERE status = 'reserved') = 10 AND count(picked_up_at) = 0 AND count(returned_at) = 0 FROM rentals").await;
+    // The everyday word for a table named otherwise.
+    check(&mut c, "12 cars built 2020 or later", "SELECT count(*) = 12 AND min(model_year) >= 2020 FROM vehicles").await;
     check(&mut c, "8 returned rentals", "SELECT count(*) = 8 AND count(returned_at) = 8 AND count(picked_up_at) = 8 FROM rentals").await;
     check(&mut c, "20 shots, a fifth of them penalties", "SELECT count(*) = 20 AND count(*) FILTER (WHERE is_penalty) = 4 FROM shots").await;
     check(&mut c, "20 reviews: 50% five stars and the rest one star", "SELECT count(*) FILTER (WHERE stars = 5) = 10 AND count(*) FILTER (WHERE stars = 1) = 10 FROM reviews").await;
     check(&mut c, "5 shows with 2-4 reviews in each", "SELECT count(*) = 5 AND bool_and(n BETWEEN 2 AND 4) FROM (SELECT count(r.id) AS n FROM shows s LEFT JOIN reviews r ON r.show_id = s.id GROUP BY s.id) per").await;
+    // `of N <children>` counts children, not a measure.
+    check(&mut c, "4 branches of 5 members", "SELECT count(*) = 4 AND bool_and(n = 5) FROM (SELECT count(m.id) AS n FROM branches b LEFT JOIN members m ON m.branch_id = b.id GROUP BY b.id) per").await;
+    // A parent named only by its state.
+    check(&mut c, "12 sessions, all led by trainers", "SELECT count(*) = 12 AND count(*) FILTER (WHERE s.role <> 'trainer') = 0 FROM sessions x JOIN staff s ON s.id = x.staff_id").await;
     check(&mut c, "4 branches with exactly 3 members each", "SELECT count(*) = 4 AND bool_and(n = 3) FROM (SELECT count(m.id) AS n FROM branches b LEFT JOIN members m ON m.branch_id = b.id GROUP BY b.id) per").await;
+}
+
+#[tokio::test]
+async fn what_cannot_be_placed_is_refused_at_the_word() {
+    let db = db().await;
+    let mut c = conn(&db).await;
+    // A second count before a word that is neither a value nor a table.
+    let e = support::refused(&mut c, "3 branches and 40 unicorns").await;
+    assert!(e.contains("`unicorns` is not a value of any column of `branches`") && e.contains("a table"), "{e}");
+    // A label before a noun that is no parent and no column.
+    let e = support::refused(&mut c, "12 classes at the Downtown venue").await;
+    assert!(e.contains("venue"), "{e}");
+    // A state of a parent that the parent does not have.
+    let e = support::refused(&mut c, "15 reviews of shows that have exploded").await;
+    assert!(e.contains("exploded"), "{e}");
 }

@@ -95,7 +95,7 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
             Clause::References { target, ids, span } => {
                 let (table, column) = match r.reference_column(subject, target) {
                     Ok(found) => found,
-                    Err(e) => match r.narrowed_reference(subject, target, *span)? {
+                    Err(e) => match r.narrowed_reference(subject, target, *span)?.or(r.parent_by_value(subject, target, *span)?) {
                         Some(found) => found,
                         // `held in the Main Hall room`: a value of a column.
                         None => match ids {
@@ -223,7 +223,19 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                             None => return Err(e),
                         },
                     },
-                    None => (subject, r.column_by_unit(subject, unit.as_deref(), *span)?),
+                    None => match r.column_by_unit(subject, unit.as_deref(), *span) {
+                        Ok(col) => (subject, col),
+                        // `6 teams of 18 players`: children per row, not a measure.
+                        Err(e) => match unit.as_deref().filter(|u| u.chars().all(char::is_alphabetic)) {
+                            Some(u) if min.value.fract() == 0.0 && max.value.fract() == 0.0 && min.value >= 0.0 && r.find_child(subject, &Phrase { words: vec![u.to_string()], text: u.to_string(), span: *span }).is_some() => {
+                                let target = Phrase { words: vec![u.to_string()], text: u.to_string(), span: *span };
+                                r.with(subject, &target, Some((min.value as u64, max.value as u64)), None)?;
+                                r.explain_change(&before, clause.span());
+                                continue;
+                            }
+                            _ => return Err(e),
+                        },
+                    },
                 };
                 let named = column.as_ref().map_or(*span, |c| c.span);
                 let ty = r.schema.tables[table].columns[col].ty.base().clone();
@@ -304,6 +316,28 @@ fn fill_what_checks_require(schema: &Schema, plans: &mut [TablePlan]) {
                 }
             }
             i += 1;
+        }
+        // `returned last week` under `CHECK (returned_at >= picked_up_at)`:
+        // the earlier time falls before the window, or no redraw of it
+        // would ever land below a window near now.
+        let windows: Vec<(usize, DateTime<Utc>, DateTime<Utc>)> =
+            plan.rules.iter().filter_map(|(c, r)| match r { Rule::Window { start, end } => Some((*c, *start, *end)), _ => None }).collect();
+        for (later, start, end) in windows {
+            let l = t.columns[later].name.to_lowercase();
+            for (c, column) in t.columns.iter().enumerate() {
+                let e = column.name.to_lowercase();
+                if c == later || !is_time(t, c) || plan.rules.contains_key(&c) {
+                    continue;
+                }
+                let ordered = t.checks.iter().any(|check| {
+                    let def = check.definition.to_lowercase();
+                    [format!("({l} >= {e})"), format!("({l} > {e})"), format!("({e} <= {l})"), format!("({e} < {l})")].iter().any(|p| def.contains(p.as_str()))
+                });
+                if ordered {
+                    let span = (end - start).max(Duration::days(1));
+                    plan.rules.insert(c, Rule::Window { start: start - span * 2, end: start });
+                }
+            }
         }
     }
 }
@@ -482,7 +516,7 @@ impl<'a> Resolver<'a> {
             let suffixed = self.suffixed_tables(phrase, |_| true);
             return Ok(match suffixed.as_slice() {
                 [one] => Some(*one),
-                _ => None,
+                _ => self.synonym_table(phrase),
             });
         };
         let same: Vec<usize> = found.iter().copied().filter(|&i| squash(&self.schema.tables[i].name) == squash(&self.schema.tables[best].name)).collect();
@@ -493,6 +527,44 @@ impl<'a> Resolver<'a> {
             return Err(e.help(format!("name the schema, as in `{}`", names[0])).into());
         }
         Ok(Some(best))
+    }
+
+    /// `cars` for `vehicles`, `fixtures` for `matches`, `staff` for
+    /// `employees`: the everyday word for a table named otherwise, when
+    /// exactly one table has a name of the word's group.
+    fn synonym_table(&self, phrase: &Phrase) -> Option<usize> {
+        const GROUPS: &[&[&str]] = &[
+            &["car", "vehicle", "auto"],
+            &["fixture", "match", "game"],
+            &["staff", "employee", "worker", "staffer"],
+            &["client", "customer"],
+            &["pupil", "student", "learner"],
+            &["teacher", "instructor", "tutor"],
+            &["doctor", "physician", "practitioner", "clinician"],
+            &["flat", "apartment", "unit"],
+            &["shop", "store"],
+            &["item", "product"],
+            &["talk", "session"],
+            &["gig", "concert", "show"],
+            &["bike", "bicycle"],
+            &["kid", "child"],
+            &["purchase", "order"],
+            &["bill", "invoice"],
+            &["job", "position", "vacancy"],
+        ];
+        let [.., last] = phrase.words.as_slice() else { return None };
+        let word = singular(last);
+        let group = GROUPS.iter().find(|g| g.contains(&word.as_str()))?;
+        let hits: Vec<usize> = (0..self.schema.tables.len())
+            .filter(|&i| {
+                let name = singular(&self.schema.tables[i].name.to_lowercase());
+                group.iter().any(|w| *w != word && (name == *w || name.ends_with(&format!("_{w}"))))
+            })
+            .collect();
+        match hits.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
     }
 
     /// Tables whose name ends with `_` and the phrase's words (`job_postings`
@@ -807,6 +879,21 @@ impl<'a> Resolver<'a> {
     fn fixed(&mut self, table: usize, col: usize, value: String, span: Span) -> Result<()> {
         self.set_rule(table, col, Rule::Mix(vec![value.clone()]), span)?;
         let t = &self.schema.tables[table];
+        // `20 pending leave requests`: a row in its first state has not been
+        // decided, approved or closed yet, so those times stay unset.
+        const INITIAL: &[&str] = &["pending", "draft", "new", "open", "scheduled", "requested", "submitted", "reserved", "queued", "planned", "upcoming", "unpaid", "awaiting"];
+        let allowed = allowed_values(t, col);
+        if INITIAL.contains(&value.to_lowercase().as_str()) && allowed.first().is_some_and(|v| v == &value) {
+            let later: Vec<usize> = (0..t.columns.len())
+                .filter(|&c| c != col && is_time(t, c) && !t.columns[c].not_null && !self.planned(table).is_some_and(|p| p.rules.contains_key(&c) || p.fill.contains(&c)))
+                .filter(|&c| !["created", "updated", "modified", "inserted", "requested", "submitted", "scheduled", "due", "expires", "starts", "ends", "deadline"].iter().any(|w| t.columns[c].name.to_lowercase().contains(w)))
+                .collect();
+            let stem = squash(value.trim_end_matches("ed").trim_end_matches('e'));
+            for c in later.into_iter().filter(|&c| !squash(&t.columns[c].name).starts_with(&stem)) {
+                self.set_rule(table, c, Rule::Nulls { num: 1, den: 1 }, span)?;
+            }
+        }
+        let t = &self.schema.tables[table];
         let stem = squash(value.trim_end_matches("ed").trim_end_matches('e'));
         let implied: Vec<usize> = (0..t.columns.len())
             .filter(|&c| c != col && stem.len() >= 3 && !t.columns[c].not_null && squash(&t.columns[c].name).starts_with(&stem) && is_time(t, c))
@@ -941,6 +1028,34 @@ impl<'a> Resolver<'a> {
         Ok(self.narrowed_reference(subject, value, span)?.is_some())
     }
 
+    /// `goals scored by forwards`: the parent named only by its state, a
+    /// value of one column of the one referenced table that has it.
+    fn parent_by_value(&mut self, subject: usize, target: &Phrase, span: Span) -> Result<Option<(usize, usize)>> {
+        let t = &self.schema.tables[subject];
+        let words = target.words.join("_");
+        let hits: Vec<(usize, usize, usize, String)> = t
+            .foreign_keys
+            .iter()
+            .filter(|fk| fk.columns.len() == 1)
+            .filter_map(|fk| {
+                let parent = &self.schema.tables[fk.ref_table];
+                (0..parent.columns.len()).find_map(|c| {
+                    let allowed = allowed_values(parent, c);
+                    let found = match_value(&words, &allowed).or_else(|| match_value(&singular(&words), &allowed)).cloned();
+                    found.map(|v| (fk.columns[0], fk.ref_table, c, v))
+                })
+            })
+            .collect();
+        let [(column, parent, pcol, value)] = hits.as_slice() else { return Ok(None) };
+        let (column, parent, pcol, value) = (*column, *parent, *pcol, value.clone());
+        if self.planned(parent).is_none() {
+            self.plan_mut(parent, Why::Required { by: t.display_name() }).rows = Rows::Exactly(REQUIRED_PARENT_ROWS);
+            self.set_rule(parent, pcol, Rule::Mix(vec![value.clone()]), span)?;
+        }
+        self.set_rule(subject, column, Rule::ParentIs { column: pcol, value }, span)?;
+        Ok(Some((subject, column)))
+    }
+
     /// `3 branches and 40 customers`, `10 venues, twenty events`: counted
     /// rows that are no value of the subject but name a table of their own.
     /// `None` when any share is a value (`40 api keys, 5 revoked`).
@@ -1037,6 +1152,8 @@ impl<'a> Resolver<'a> {
                 e.expected = (0..t.columns.len()).flat_map(|c| allowed_values(t, c)).map(|v| format!("`{v}`")).take(12).collect();
                 if let Some(best) = closest(&share.value.text, (0..t.columns.len()).flat_map(|c| allowed_values(t, c)).collect::<Vec<_>>().iter().map(String::as_str)) {
                     e = e.help(format!("did you mean `{best}`?"));
+                } else if matches!(share.portion, Portion::Rows(_)) {
+                    e = e.help(format!("use a value of the table's enum or CHECK lists, or name a table to seed it too, as in `3 {} and 40 {}`", t.name.replace('_', " "), self.schema.tables.iter().find(|o| o.name != t.name).map_or("orders", |o| o.name.as_str()).replace('_', " ")));
                 } else {
                     e = e.help("use a value of the table's enum or CHECK lists, or the name of a boolean column");
                 }
@@ -1105,6 +1222,12 @@ impl<'a> Resolver<'a> {
         match affix {
             Affix::Prefix => {
                 let first = t.columns.iter().position(|c| ["first_name", "firstname", "given_name", "forename"].contains(&c.name.to_lowercase().as_str()));
+                let last = t.columns.iter().position(|c| ["last_name", "lastname", "surname", "family_name"].contains(&c.name.to_lowercase().as_str()));
+                // `called Oliver Bennett` over first and last name columns.
+                if let (Some(first), Some(last), Some((given, family))) = (first, last, value.text.split_once(' ')) {
+                    self.set_rule(subject, first, Rule::Mix(vec![given.to_string()]), span)?;
+                    return self.set_rule(subject, last, Rule::Mix(vec![family.trim().to_string()]), span);
+                }
                 if let Some(col) = first {
                     return self.set_rule(subject, col, Rule::Mix(vec![value.text.clone()]), span);
                 }

@@ -77,3 +77,24 @@ CREATE TABLE listings (
     condition   text NOT NULL CHECK (condition IN ('new', 'like_new', 'used')),
     price       numeric(10,2) NOT NULL
 );
+CREATE TABLE vehicles (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    plate       text NOT NULL UNIQUE,
+    model_year  smallint NOT NULL CHECK (model_year BETWEEN 1990 AND 2027)
+);
+CREATE TABLE instructors (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    first_name  text NOT NULL,
+    last_name   text NOT NULL,
+    email       text NOT NULL UNIQUE
+);
+CREATE TABLE staff (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    full_name   text NOT NULL,
+    role        text NOT NULL CHECK (role IN ('coach', 'trainer', 'receptionist'))
+);
+CREATE TABLE sessions (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    staff_id    bigint NOT NULL REFERENCES staff (id),
+    starts_at   timestamptz NOT NULL
+);
