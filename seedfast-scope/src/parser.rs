@@ -49,19 +49,13 @@ type Result<T> = std::result::Result<T, ScopeError>;
 /// does not fit the grammar, or at a value that cannot hold (a range running
 /// backwards, distribution shares over 100%).
 pub fn parse(text: &str) -> Result<Scope> {
-    let mut tokens = tokenize(text)?;
+    let all = tokenize(text)?;
     // `exactly one ticket`, `precisely 3 rooms`: the count is exact anyway.
-    let mut i = 0;
-    while i + 1 < tokens.len() {
-        let emphasis = tokens[i].kind == TokenKind::Word && ["exactly", "precisely"].contains(&tokens[i].lower.as_str());
-        let next = &tokens[i + 1];
-        let count_next = next.kind == TokenKind::Number || (next.kind == TokenKind::Word && NUMBER_WORDS.iter().any(|(w, _)| *w == next.lower));
-        if emphasis && count_next {
-            tokens.remove(i);
-        } else {
-            i += 1;
-        }
-    }
+    let emphasis = |i: usize| {
+        let count_next = all.get(i + 1).is_some_and(|next| next.kind == TokenKind::Number || (next.kind == TokenKind::Word && NUMBER_WORDS.iter().any(|(w, _)| *w == next.lower)));
+        all[i].kind == TokenKind::Word && ["exactly", "precisely"].contains(&all[i].lower.as_str()) && count_next
+    };
+    let tokens: Vec<Token> = (0..all.len()).filter(|&i| !emphasis(i)).map(|i| all[i].clone()).collect();
     Parser { text, tokens, pos: 0, clauses: Vec::new(), bare_ids: false, bare_rows: false, named: Vec::new() }.scope()
 }
 

@@ -343,6 +343,25 @@ impl Lcg {
 #[test]
 fn word_soup_and_random_bytes_never_panic() {
     const WORDS: &[&str] = &[
+        // several tables, labels, `all of them`, lists, names, day ranges
+        "whom",
+        "exactly",
+        "precisely",
+        "Downtown",
+        "ECO7",
+        "IN",
+        "GB",
+        "-",
+        "called",
+        "Priya",
+        "longer",
+        "June",
+        "15",
+        "1-3",
+        "mix",
+        "don't",
+        "yet",
+        "forty",
         "who",
         "that",
         "which",
@@ -495,6 +514,25 @@ fn check_spans(text: &str) {
             let _ = e.to_string();
         }
     }
+}
+
+/// Lists of names, counted tables and labelled parents stay linear too.
+#[test]
+fn lists_of_names_and_tables_stay_linear() {
+    let time = |n: usize| {
+        let names = (0..n).map(|i| format!("Name{i}")).collect::<Vec<_>>().join(", ");
+        let tables = (0..n).map(|i| format!("exactly {i} t{i}")).collect::<Vec<_>>().join(" and ");
+        let text = format!("branches named {names} and Last, {tables}, all at the Downtown location");
+        let started = Instant::now();
+        let _ = parse(&text);
+        (started.elapsed(), text.len())
+    };
+    let (small, _) = time(2_000);
+    let (large, bytes) = time(32_000);
+    assert!(bytes > 500_000, "{bytes}");
+    // Sixteen times the input: linear is ~16x, quadratic ~256x.
+    assert!(large < small * 60 + Duration::from_millis(200), "2k took {small:?}, 32k took {large:?}");
+    assert!(large < Duration::from_secs(20), "{large:?}");
 }
 
 /// The duplicate-share check once made a 1 MB scope of shares take 20 s.
