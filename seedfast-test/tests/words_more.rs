@@ -20,7 +20,7 @@ async fn db() -> seedfast_test::backend::TempDatabase {
 
 /// Seeds `scope` alone: the tables are emptied first.
 async fn seed(c: &mut PgConnection, scope: &str) {
-    sqlx::raw_sql("TRUNCATE branches, members, departments, shows, reviews, locations, classes, tariffs, meters, rentals, shots, listings, vehicles, instructors, staff, sessions RESTART IDENTITY CASCADE")
+    sqlx::raw_sql("TRUNCATE branches, members, departments, shows, reviews, locations, classes, tariffs, meters, rentals, shots, listings, vehicles, instructors, staff, sessions, deals, bookings RESTART IDENTITY CASCADE")
         .execute(&mut *c)
         .await
         .expect("truncate");
@@ -137,4 +137,16 @@ async fn what_cannot_be_placed_is_refused_at_the_word() {
     // A state of a parent that the parent does not have.
     let e = support::refused(&mut c, "15 reviews of shows that have exploded").await;
     assert!(e.contains("exploded"), "{e}");
+}
+
+#[tokio::test]
+async fn states_keep_their_times_without_being_asked() {
+    let db = db().await;
+    let mut c = conn(&db).await;
+    // `won_at IS NULL OR stage = 'won'`: only won deals have a time of winning.
+    check(&mut c, "200 deals", "SELECT count(*) = 200 AND count(*) FILTER (WHERE won_at IS NOT NULL AND stage <> 'won') = 0 AND count(*) FILTER (WHERE lost_at IS NOT NULL AND stage <> 'lost') = 0 FROM deals").await;
+    // A cancelled booking has its time of cancelling, and only it.
+    check(&mut c, "30 members with 3 bookings each", "SELECT count(*) = 90 AND count(*) FILTER (WHERE (status = 'cancelled') <> (cancelled_at IS NOT NULL)) = 0 FROM bookings").await;
+    // Asked for, the state's time still follows it.
+    check(&mut c, "40 deals, a quarter of them won", "SELECT count(*) FILTER (WHERE stage = 'won' AND won_at IS NOT NULL) = 10 AND count(won_at) = 10 FROM deals").await;
 }

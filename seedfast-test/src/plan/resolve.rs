@@ -283,12 +283,70 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
     r.apply_upstream()?;
     fill_what_checks_require(schema, &mut r.plans);
     super::parents::add_required_parents(schema, &mut r.plans)?;
+    default_state_links(schema, &mut r.plans);
     r.orphan_counts()?;
     let tables = super::order::insertion_order(schema, r.plans)?;
     let shown = tables.iter().map(|p| PlannedTable { table: schema.tables[p.table].display_name(), rows: rows_text(schema, p), why: why_text(&p.why) }).collect();
     let plan = Plan { options, tables, shown, bindings: r.bindings };
     super::limits::check(schema, &plan, super::limits::max_rows()?)?;
     Ok(plan)
+}
+
+/// The states among `values` that have a time column of their own:
+/// `completed` → `completed_at`, `checked_in` → `checked_in_at`. A state
+/// whose time a CHECK allows only in that state (`won_at IS NULL OR stage =
+/// 'won'`) is ordered last, so every other state leaves its time unset.
+fn state_links(schema: &Schema, table: usize, column: usize, values: &[String]) -> Vec<StateLink> {
+    let t = &schema.tables[table];
+    let order = allowed_values(t, column);
+    if order.is_empty() {
+        return Vec::new();
+    }
+    let mut links = Vec::new();
+    for value in values {
+        let stem = squash(value.trim_end_matches("ed").trim_end_matches('e'));
+        if stem.len() < 3 {
+            continue;
+        }
+        let times: Vec<usize> = (0..t.columns.len()).filter(|&c| c != column && !t.columns[c].not_null && !t.columns[c].generated && is_time(t, c) && squash(&t.columns[c].name).starts_with(&stem)).collect();
+        // The longest name is the closest (`checked_in_at` for `checked_in`).
+        if let Some(&time) = times.iter().max_by_key(|&&c| (common_prefix(&squash(&t.columns[c].name), &squash(value)), std::cmp::Reverse(c))) {
+            let time_name = t.columns[time].name.to_lowercase();
+            let status_name = t.columns[column].name.to_lowercase();
+            let exclusive = t.checks.iter().any(|check| {
+                let def = check.definition.to_lowercase();
+                def.contains(&format!("({time_name} is null)")) && def.contains(&status_name) && def.contains(&format!("'{}'", value.to_lowercase()))
+            });
+            let order = if exclusive { order.iter().filter(|v| *v != value).cloned().chain([value.clone()]).collect() } else { order.clone() };
+            links.push(StateLink { status: column, value: value.clone(), time, order });
+        }
+    }
+    links
+}
+
+/// Every status column's states tie their times even when the scope does
+/// not name them: a cancelled appointment has its `cancelled_at`, a deal
+/// that is not won has no `won_at` (the CHECKs real schemas write for it).
+/// Times the scope shapes itself are left alone.
+fn default_state_links(schema: &Schema, plans: &mut [TablePlan]) {
+    for plan in plans.iter_mut() {
+        let t = &schema.tables[plan.table];
+        for column in 0..t.columns.len() {
+            if plan.rules.contains_key(&column) || t.columns[column].generated {
+                continue;
+            }
+            let allowed = allowed_values(t, column);
+            if allowed.len() < 2 {
+                continue;
+            }
+            for link in state_links(schema, plan.table, column, &allowed) {
+                let shaped = plan.rules.contains_key(&link.time) || plan.fill.contains(&link.time) || plan.states.iter().any(|l| l.time == link.time);
+                if !shaped {
+                    plan.states.push(link);
+                }
+            }
+        }
+    }
 }
 
 /// A time column set on purpose (`returned last week`) also sets the
@@ -442,24 +500,7 @@ impl<'a> Resolver<'a> {
     /// column of their own: `completed` → `completed_at`, `shipped` →
     /// `shipped_on`, `checked_in` → `checked_in_at`.
     fn state_links(&self, table: usize, column: usize, values: &[String]) -> Vec<StateLink> {
-        let t = &self.schema.tables[table];
-        let order = allowed_values(t, column);
-        if order.is_empty() {
-            return Vec::new();
-        }
-        let mut links = Vec::new();
-        for value in values {
-            let stem = squash(value.trim_end_matches("ed").trim_end_matches('e'));
-            if stem.len() < 3 {
-                continue;
-            }
-            let times: Vec<usize> = (0..t.columns.len()).filter(|&c| c != column && !t.columns[c].not_null && !t.columns[c].generated && is_time(t, c) && squash(&t.columns[c].name).starts_with(&stem)).collect();
-            // The longest name is the closest (`checked_in_at` for `checked_in`).
-            if let Some(&time) = times.iter().max_by_key(|&&c| (common_prefix(&squash(&t.columns[c].name), &squash(value)), std::cmp::Reverse(c))) {
-                links.push(StateLink { status: column, value: value.clone(), time, order: order.clone() });
-            }
-        }
-        links
+        state_links(self.schema, table, column, values)
     }
 
     /// A table by name, anywhere in the schema.

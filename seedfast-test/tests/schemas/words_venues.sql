@@ -98,3 +98,24 @@ CREATE TABLE sessions (
     staff_id    bigint NOT NULL REFERENCES staff (id),
     starts_at   timestamptz NOT NULL
 );
+-- States tied to their times by CHECKs, as real schemas write them.
+CREATE TYPE deal_stage AS ENUM ('lead', 'qualified', 'proposal', 'won', 'lost');
+CREATE TABLE deals (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    title       text NOT NULL,
+    stage       deal_stage NOT NULL DEFAULT 'lead',
+    created_at  timestamptz NOT NULL,
+    won_at      timestamptz,
+    lost_at     timestamptz,
+    CHECK (won_at IS NULL OR stage = 'won'),
+    CHECK (lost_at IS NULL OR stage = 'lost')
+);
+CREATE TABLE bookings (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    member_id    bigint NOT NULL REFERENCES members (id),
+    status       text NOT NULL CHECK (status IN ('booked', 'attended', 'no_show', 'cancelled')),
+    booked_at    timestamptz NOT NULL,
+    cancelled_at timestamptz,
+    CHECK (status <> 'cancelled' OR cancelled_at IS NOT NULL),
+    CHECK (cancelled_at IS NULL OR status = 'cancelled')
+);
