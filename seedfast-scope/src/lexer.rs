@@ -70,6 +70,17 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, ScopeError> {
             // `...; each reservation gets 1 or 2 orders`: a clause separator.
             ',' | ';' => simple(TokenKind::Comma),
             ':' => simple(TokenKind::Colon),
+            // `3 branches (Central, Northgate and Eastfield), each ...`: a
+            // list of names in brackets reads as one after a colon; other
+            // brackets set a clause apart as commas do (`10 users (with
+            // addresses)`).
+            '(' if text[start + 1..].trim_start().starts_with(|c: char| c.is_uppercase()) => simple(TokenKind::Colon),
+            // A closing bracket before a comma or the end adds nothing.
+            ')' if text[start + 1..].trim_start().is_empty() || text[start + 1..].trim_start().starts_with([',', ';']) => {
+                pos += 1;
+                continue;
+            }
+            '(' | ')' => simple(TokenKind::Comma),
             '-' | '\u{2010}' | '\u{2013}' | '\u{2014}' | '\u{2212}' => simple(TokenKind::Dash),
             '$' | '\u{20AC}' | '\u{00A3}' => simple(TokenKind::Currency),
             '\'' | '"' | '\u{2018}' | '\u{201C}' => quoted(text, start, c)?,

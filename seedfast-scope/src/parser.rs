@@ -442,6 +442,17 @@ impl Parser<'_> {
                 }
                 return Ok(());
             }
+            // `of £2.50 each`, `over 500 pages long`: a word that only
+            // repeats what the clause said.
+            let ends = |j: usize| matches!(self.kind(j), TokenKind::Eof | TokenKind::Comma) || self.is_word(j, "and");
+            if self.word(self.pos).is_some_and(|w| ["each", "apiece", "long", "tall", "wide", "old", "high", "deep", "total", "overall"].contains(&w)) && separator.is_none() && ends(self.pos + 1) {
+                self.pos += 1;
+                continue;
+            }
+            // `deals we won last month`: who did it colours nothing.
+            if self.word(self.pos).is_some_and(|w| ["we", "i", "they", "you"].contains(&w)) && self.word(self.pos + 1).is_some_and(|w| is_participle(w) || IRREGULAR_PARTICIPLES.contains(&w)) {
+                self.pos += 1;
+            }
             // `each one for a cancelled booking`
             if self.is_word(self.pos, "each") && self.is_word(self.pos + 1, "one") && self.keyword(self.pos + 2).is_some() {
                 self.pos += 2;
@@ -558,6 +569,8 @@ impl Parser<'_> {
             "including" => Keyword::Including,
             "mix" if self.is_word(i + 1, "of") => Keyword::MixOf,
             "to" if matches!(self.kind(i + 1), TokenKind::Word | TokenKind::Quoted { .. }) => Keyword::Purpose,
+            // `... so I can test the reminder emails`
+            "so" if self.word(i + 1).is_some_and(|w| ["i", "we", "that", "they", "you", "the"].contains(&w)) => Keyword::Purpose,
             _ => return None,
         };
         Some(keyword)
@@ -578,6 +591,13 @@ impl Parser<'_> {
                     let shares = self.shares()?;
                     self.clauses.push(Clause::Distribution { column: None, shares, span: start.to(self.prev_span()) });
                 }
+                Ok(None)
+            }
+            Keyword::With if self.bound_words(self.pos).is_some() => {
+                // `companies with more than 500 employees`: a bound on the
+                // column the trailing noun names.
+                let clause = self.bound(start, None)?;
+                self.clauses.push(clause);
                 Ok(None)
             }
             Keyword::With if self.is_word(self.pos, "no") => {
@@ -803,10 +823,27 @@ impl Parser<'_> {
                 return Ok(true);
             }
             "named" | "called" if self.named_list_ahead(self.pos + 1) => {
-                // `4 branches named Heathrow, Gatwick and Leeds`: the rows.
+                // `4 branches named Heathrow, Gatwick and Leeds`, `rooms called
+                // Surgery 1, Surgery 2 and Hygiene Suite`: the rows.
                 self.pos += 1;
-                let items = self.items()?;
-                self.named = items.iter().map(|w| self.to_phrase(&w.spans)).collect();
+                let capital = |p: &Self, j: usize| p.kind(j) == TokenKind::Word && p.src(p.tokens[j].span).starts_with(|c: char| c.is_uppercase());
+                loop {
+                    let mut spans = Vec::new();
+                    while capital(self, self.pos) || (!spans.is_empty() && self.kind(self.pos) == TokenKind::Number) {
+                        spans.push(self.peek().span);
+                        self.pos += 1;
+                    }
+                    if spans.is_empty() {
+                        return Err(self.unexpected(&["a name"]));
+                    }
+                    self.named.push(self.to_phrase(&spans));
+                    let save = self.pos;
+                    self.separator();
+                    if !capital(self, self.pos) || self.pos == save {
+                        self.pos = save;
+                        break;
+                    }
+                }
                 return Ok(true);
             }
             "named" | "called" => {
@@ -818,12 +855,17 @@ impl Parser<'_> {
             "without" => {
                 return self.nulls(start, Portion::Percent(10_000)).map(|()| true);
             }
-            "not" | "never" | "who" | "that" if self.never_ahead(self.pos) => {
+            "not" | "never" | "who" | "that" | "which" | "haven't" | "hasn't" | "havent" | "hasnt" | "weren't" | "wasn't" | "aren't" | "isn't" if self.never_ahead(self.pos) => {
                 // `not yet reported`, `who never logged in`: the column is unset.
-                while self.word(self.pos).is_some_and(|w| ["not", "yet", "never", "who", "that", "have", "has", "had", "been", "were", "was"].contains(&w)) {
+                while self.word(self.pos).is_some_and(|w| ["not", "yet", "never", "who", "that", "which", "have", "has", "had", "been", "were", "was", "haven't", "hasn't", "havent", "hasnt", "weren't", "wasn't", "aren't", "isn't"].contains(&w)) {
                     self.pos += 1;
                 }
-                let column = self.required_phrase(&word, &["a column, such as `reported`"])?;
+                let mut column = self.required_phrase(&word, &["a column, such as `reported`"])?;
+                // `come back yet`: `yet` says when; `come back` is the verb.
+                if column.words.len() > 1 && column.words.last().is_some_and(|w| w == "yet") {
+                    column.words.pop();
+                    column.text = column.text.rsplit_once(' ').map_or(column.text.clone(), |(head, _)| head.to_string());
+                }
                 let particle = self.word(self.pos).is_some_and(|w| ["in", "on", "out", "up", "off"].contains(&w))
                     && (self.kind(self.pos + 1) == TokenKind::Comma || self.is_word(self.pos + 1, "and") || self.kind(self.pos + 1) == TokenKind::Eof);
                 if particle {
@@ -1003,6 +1045,11 @@ impl Parser<'_> {
     /// What rows are or have, after `who`, `that` or `all (of them)`: `are
     /// overdue`, `have 2 pets`, `under $150`, `against paid tickets`.
     fn predicate(&mut self, start: Span, opener: &str) -> Result<()> {
+        // `all by student members`: `by` names who the rows belong to.
+        if self.is_word(self.pos, "by") && self.phrase_word(self.pos + 1).is_some() {
+            self.pos += 1;
+            return self.reference(start);
+        }
         // `all scored by forwards`, `all held in the Main Hall room`: the
         // verb only leads to what the rows are.
         if self.word(self.pos).is_some_and(is_participle)
@@ -1170,11 +1217,19 @@ impl Parser<'_> {
     /// `not yet X`, `never X`, `who never X`, `that have never been X`.
     fn never_ahead(&self, i: usize) -> bool {
         let mut j = i;
-        if self.word(j).is_some_and(|w| w == "who" || w == "that") {
+        if self.word(j).is_some_and(|w| w == "who" || w == "that" || w == "which") {
             j += 1;
             while self.word(j).is_some_and(|w| ["have", "has", "had", "were", "was"].contains(&w)) {
                 j += 1;
             }
+        }
+        // `that haven't been decided yet`, `which hasn't come back yet`
+        if self.word(j).is_some_and(|w| ["haven't", "hasn't", "havent", "hasnt", "weren't", "wasn't", "aren't", "isn't"].contains(&w)) {
+            let mut k = j + 1;
+            while self.word(k).is_some_and(|w| ["been", "yet"].contains(&w)) {
+                k += 1;
+            }
+            return self.word(k).is_some_and(|w| !STOP.contains(&w)) && (k == j + 1 || self.word(k).is_some());
         }
         let negation = (self.is_word(j, "not") && self.is_word(j + 1, "yet")) || self.is_word(j, "never");
         negation && self.kind(j + if self.is_word(j, "never") { 1 } else { 2 }) == TokenKind::Word
@@ -1190,6 +1245,21 @@ impl Parser<'_> {
         }
         if self.no_words(self.pos).is_some() {
             self.nulls(start, portion)?;
+            return Ok(true);
+        }
+        // `half of them with an email address`, `two of which have an x-ray
+        // machine`: the other rows are without it.
+        let has = self.word(self.pos).is_some_and(|w| ["with", "have", "has", "having"].contains(&w));
+        let thing = self.pos + if self.word(self.pos + 1).is_some_and(|w| ["a", "an", "their", "its"].contains(&w)) { 2 } else { 1 };
+        let other = match portion {
+            Portion::Percent(h) => Some(Portion::Percent(10_000 - h.min(10_000))),
+            Portion::Fraction { num, den } => Some(Portion::Fraction { num: den - num.min(den), den }),
+            _ => None,
+        };
+        if has && self.phrase_word(thing).is_some() && !self.count_ahead(thing) && let Some(other) = other {
+            self.pos = thing;
+            let column = self.required_phrase("with", &["a column, such as `email address`"])?;
+            self.clauses.push(Clause::Nulls { portion: other, column, span: start.to(self.prev_span()) });
             return Ok(true);
         }
         self.pos = save;
@@ -1223,14 +1293,15 @@ impl Parser<'_> {
         // names its column as well (`expires_on`, `starts_at`); the words
         // that end a range or a derived value keep their own meaning.
         let present = word.len() > 5 && word.ends_with("ing") && !TAIL.contains(&word);
-        let participle = (word.len() > 3 && word.ends_with("ed")) || present || IRREGULAR_PARTICIPLES.contains(&word);
+        // `worth between 10k and 50k`: the money a row is worth.
+        let participle = (word.len() > 3 && word.ends_with("ed")) || present || IRREGULAR_PARTICIPLES.contains(&word) || word == "worth";
         participle && (self.column_clause_ahead(i + 1) || self.particle_clause_ahead(i + 1))
     }
 
     /// `checked in last month`, `handed in during the past week`: a verb's
     /// particle, then the clause; the particle is part of the column's name.
     fn particle_clause_ahead(&self, i: usize) -> bool {
-        self.word(i).is_some_and(|w| ["in", "out", "up", "off", "down", "back"].contains(&w)) && self.column_clause_ahead(i + 1)
+        self.word(i).is_some_and(|w| ["in", "out", "up", "off", "down", "back"].contains(&w)) && self.column_clause_ahead(i + 1) && self.period_at(i).is_none()
     }
 
     /// Whether a time, bound, range or domain clause starts at `i`.
@@ -1479,10 +1550,18 @@ impl Parser<'_> {
                 if self.word(j).is_some_and(|w| ["last", "past", "next", "coming"].contains(&w)) {
                     return self.relative_period(j);
                 }
-                if !["in", "during"].contains(&word) {
+                if !["in", "during", "for"].contains(&word) {
                     return None;
                 }
                 let (date, end) = self.date_at(i + 1)?;
+                // `joined in 2024 or later`, `in 2019 or earlier`
+                if self.is_word(end, "or") && end == i + 2 {
+                    return match self.word(end + 1)? {
+                        "later" | "after" | "since" => Some((Period::Since(date), end + 2)),
+                        "earlier" | "before" => Some((Period::Before(Date { year: date.year + 1, month: 1, day: 1 }), end + 2)),
+                        _ => None,
+                    };
+                }
                 let written_month = self.kind(i + 1) == TokenKind::Word;
                 let iso_month = self.kind(i + 2) == TokenKind::Dash && end == i + 4;
                 if written_month || iso_month {
@@ -1525,6 +1604,12 @@ impl Parser<'_> {
             "since" => {
                 let (date, end) = self.date_at(i + 1)?;
                 Some((Period::Since(date), end))
+            }
+            // `placed on 24 December 2025`: that day.
+            "on" => {
+                let (date, end) = self.date_at(i + 1)?;
+                let has_day = end - (i + 1) >= 3 || (self.kind(i + 2) == TokenKind::Dash && end == i + 6);
+                has_day.then_some((Period::Between { from: date, to: date }, end))
             }
             "after" => {
                 // `after 1990` starts in 1991; `after March 2025` in April.
@@ -1767,10 +1852,10 @@ impl Parser<'_> {
         // `2-5 goals in each`, `one captain in each team`, `12 teams
         // registered for it`: per parent, said after the count.
         let mut i = self.pos;
-        if self.word(i).is_some_and(is_participle) && self.word(i + 1).is_some_and(|w| ["in", "for", "on", "to"].contains(&w)) {
+        if self.word(i).is_some_and(is_participle) && self.word(i + 1).is_some_and(|w| ["in", "for", "on", "to", "against", "with"].contains(&w)) {
             i += 1;
         }
-        if !(self.word(i).is_some_and(|w| ["in", "for", "on", "to", "at"].contains(&w)) && self.word(i + 1).is_some_and(|w| ["each", "every", "it", "them"].contains(&w))) {
+        if !(self.word(i).is_some_and(|w| ["in", "for", "on", "to", "at", "against", "with"].contains(&w)) && self.word(i + 1).is_some_and(|w| ["each", "every", "it", "them"].contains(&w))) {
             return;
         }
         let mut end = i + 2;
@@ -2720,6 +2805,10 @@ impl Parser<'_> {
         if self.word(j).is_some_and(|w| ["rest", "remainder", "remaining", "others"].contains(&w)) {
             return Some((Portion::Rest, of_them(j + 1)));
         }
+        // `none of them suspended`, `none of them with a phone number`
+        if self.is_word(j, "none") && of_them(j + 1) != j + 1 {
+            return Some((Portion::Percent(0), of_them(j + 1)));
+        }
         if self.is_word(j, "all") && self.word(j + 1).is_some_and(|w| w == "others" || w == "other") {
             return Some((Portion::Rest, j + 2));
         }
@@ -2826,6 +2915,7 @@ impl Parser<'_> {
             || self.bound_words(i).is_some()
             || self.never_ahead(i)
             || self.split_ahead(i)
+            || (self.word(i).is_some_and(|w| ["we", "i", "they", "you"].contains(&w)) && self.word(i + 1).is_some_and(|w| is_participle(w) || IRREGULAR_PARTICIPLES.contains(&w)))
             || (self.word(i).is_some_and(|w| ["spread", "distributed", "scattered"].contains(&w)) && self.dated_period_at(i + 1))
             || self.is_with(i)
             || self.verb_children_ahead(i).is_some()

@@ -857,13 +857,16 @@ fn text_ids_must_be_quoted_or_contain_a_digit() {
 #[test]
 fn unknown_punctuation_points_at_the_character() {
     for (text, bad) in
-        [("10 users | orders", "|"), ("10 users (with addresses)", "("), ("10 users.", "."), ("5 = users", "=")]
+        [("10 users | orders", "|"), ("10 users {with addresses}", "{"), ("10 users.", "."), ("5 = users", "=")]
     {
         let error = err(text);
         assert_eq!(at(text, error.span), bad, "{text}");
         assert_eq!(error.message, format!("unexpected character `{bad}`"));
     }
     assert_eq!(err("10 users with 'addresses").message, "unterminated quoted value");
+    // Brackets set a clause apart, or open a list of names.
+    assert_eq!(summary(&ok("10 users (with addresses)")), summary(&ok("10 users, with addresses")));
+    assert_eq!(ok("3 branches (Central, Northgate and Eastfield)").subject_values.len(), 3);
     assert_eq!(err("10 users: x: y").message, "unexpected `:`");
 }
 

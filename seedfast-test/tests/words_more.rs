@@ -150,3 +150,27 @@ async fn states_keep_their_times_without_being_asked() {
     // Asked for, the state's time still follows it.
     check(&mut c, "40 deals, a quarter of them won", "SELECT count(*) FILTER (WHERE stage = 'won' AND won_at IS NOT NULL) = 10 AND count(won_at) = 10 FROM deals").await;
 }
+
+#[tokio::test]
+async fn shares_with_none_brackets_days_and_counted_values() {
+    let db = db().await;
+    let mut c = conn(&db).await;
+    check(&mut c, "10 members, half of them with a bio", "SELECT count(*) = 10 AND count(bio) = 5 FROM members").await;
+    check(&mut c, "seed 12 members, none of them with a bio", "SELECT count(*) = 12 AND count(bio) = 0 FROM members").await;
+    check(&mut c, "20 bookings placed on 24 December 2025", "SELECT count(*) = 20 AND min(booked_at) >= '2025-12-24' AND max(booked_at) < '2025-12-25' FROM bookings").await;
+    check(&mut c, "15 members who joined in 2024 or later", "SELECT count(*) = 15 AND min(joined_at) >= '2024-01-01' FROM members").await;
+    check(&mut c, "12 bookings that haven't been cancelled yet", "SELECT count(*) = 12 AND count(cancelled_at) = 0 FROM bookings").await;
+    check(&mut c, "8 bookings we cancelled last month", "SELECT count(*) = 8 AND count(*) FILTER (WHERE status = 'cancelled' AND cancelled_at >= '2025-12-01') = 8 FROM bookings").await;
+    check(&mut c, "25 deals worth between 10k and 50k", "SELECT count(*) = 25 AND min(value) >= 10000 AND max(value) <= 50000 FROM deals").await;
+    check(&mut c, "10 classes with more than 60 minutes", "SELECT count(*) = 10 AND min(duration_minutes) > 60 FROM classes").await;
+    // Several counts of one table by value add up.
+    check(&mut c, "3 coaches and 2 trainers", "SELECT count(*) = 5 AND count(*) FILTER (WHERE role = 'coach') = 3 AND count(*) FILTER (WHERE role = 'trainer') = 2 FROM staff").await;
+    check(&mut c, "6 new listings and 4 used ones", "SELECT count(*) = 10 AND count(*) FILTER (WHERE condition = 'new') = 6 AND count(*) FILTER (WHERE condition = 'used') = 4 FROM listings").await;
+    // No count: the counted values are the rows.
+    check(&mut c, "listings: 7 new and 3 used", "SELECT count(*) = 10 AND count(*) FILTER (WHERE condition = 'new') = 7 FROM listings").await;
+    // Brackets: a list of names, or a clause set apart.
+    check(&mut c, "3 branches (Central, Northgate and Eastfield), each with 2 members", "SELECT count(*) = 3 AND count(*) FILTER (WHERE name IN ('Central', 'Northgate', 'Eastfield')) = 3 AND (SELECT count(*) FROM members) = 6 FROM branches").await;
+    check(&mut c, "departments called Team 1, Team 2 and Back Office", "SELECT count(*) = 3 AND count(*) FILTER (WHERE name IN ('Team 1', 'Team 2', 'Back Office')) = 3 FROM departments").await;
+    // A time the subject lacks is the children's just named.
+    check(&mut c, "5 members, each with 2 to 4 bookings booked during the last week", "SELECT count(*) BETWEEN 10 AND 20 AND min(booked_at) >= '2025-12-25' FROM bookings").await;
+}

@@ -24,7 +24,7 @@ const REQUIRED_PARENT_ROWS: u64 = 5;
 const DEFAULT_CHILDREN: (u64, u64) = (1, 3);
 
 pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &Upstream) -> Result<Plan> {
-    let mut r = Resolver { schema, scope, upstream, plans: Vec::new(), options, bindings: Vec::new(), count: scope.count.map(|c| c.value) };
+    let mut r = Resolver { schema, scope, upstream, plans: Vec::new(), options, bindings: Vec::new(), count: scope.count.map(|c| c.value), counted: Vec::new() };
     let (mut subject, adjectives, of_target) = match r.subject_table(&scope.subject) {
         Ok((table, adjectives)) => (table, adjectives, None),
         Err(e) => match r.subject_of(&scope.subject) {
@@ -41,6 +41,11 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
     let mut one_per_id_pending = scope.count.is_none();
     r.plan_mut(subject, Why::Requested).rows = Rows::Exactly(scope.count.map(|c| options.scaled(c.value)).unwrap_or(0));
 
+    if let (Some((col, value, _)), Some(count)) = (adjectives.first(), scope.count)
+        && !value.is_empty()
+    {
+        r.counted.push((subject, *col, vec![(value.clone(), count.value)]));
+    }
     for (col, value, span) in adjectives {
         r.adjective(subject, col, value, span)?;
     }
@@ -136,9 +141,32 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                 Some(subjects) => {
                     let rest = &shares[subjects.len()..];
                     for (table, count, adjectives, at) in subjects {
+                        // `3 physiotherapists and 2 hygienists`: one table,
+                        // counted by value; its rows add up.
+                        if let Some((col, _, _)) = adjectives.first().filter(|(col, value, _)| !value.is_empty() && r.counted.iter().any(|(t, c, _)| *t == table && c == col)) {
+                            let col = *col;
+                            let value = adjectives[0].1.clone();
+                            let i = r.counted.iter().position(|(t, c, _)| *t == table && *c == col).expect("checked");
+                            r.counted[i].2.push((value, count));
+                            let total: u64 = r.counted[i].2.iter().map(|(_, n)| n).sum();
+                            let parts: Vec<(String, u64, u64)> = r.counted[i].2.iter().map(|(v, n)| (v.clone(), *n, total.max(1))).collect();
+                            let links = r.state_links(table, col, &parts.iter().map(|(v, _, _)| v.clone()).collect::<Vec<_>>());
+                            let plan = r.plan_mut(table, Why::Requested);
+                            plan.rows = Rows::Exactly(options.scaled(total));
+                            plan.rules.insert(col, Rule::Parts { parts, rest: None });
+                            plan.states.retain(|l| l.status != col);
+                            plan.states.extend(links);
+                            r.bind(at, format!("{} more rows of {}", count, schema.tables[table].display_name()));
+                            subject = table;
+                            r.count = Some(total);
+                            continue;
+                        }
                         r.plan_mut(table, Why::Requested).why = Why::Requested;
                         r.plan_mut(table, Why::Requested).rows = Rows::Exactly(options.scaled(count));
                         r.bind(at, format!("table {}", schema.tables[table].display_name()));
+                        if let Some((col, value, _)) = adjectives.first().filter(|(_, v, _)| !v.is_empty()) {
+                            r.counted.push((table, *col, vec![(value.clone(), count)]));
+                        }
                         for (col, value, span) in adjectives {
                             r.adjective(table, col, value, span)?;
                         }
@@ -151,7 +179,17 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                     r.explain_change(&before, clause.span());
                     continue;
                 }
-                None => r.parts(subject, shares, *span)?,
+                None => {
+                    // `holds: 20 still waiting and 8 ready for pickup`: no
+                    // count but counted values; the rows are their sum.
+                    if one_per_id_pending && subject == first_subject && shares.iter().all(|s| matches!(s.portion, Portion::Rows(_))) {
+                        let total: u64 = shares.iter().map(|s| if let Portion::Rows(k) = s.portion { k } else { 0 }).sum();
+                        one_per_id_pending = false;
+                        r.count = Some(total);
+                        r.plan_mut(subject, Why::Requested).rows = Rows::Exactly(options.scaled(total));
+                    }
+                    r.parts(subject, shares, *span)?
+                }
             },
             Clause::Distribution { column: Some(_), shares, span } if shares.iter().any(|s| !matches!(s.portion, Portion::Percent(_))) => {
                 r.parts(subject, shares, *span)?;
@@ -220,6 +258,8 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                         Ok(found) => found,
                         Err(e) => match unit.as_deref().filter(|_| column.words.len() == 1) {
                             Some(u) => (subject, r.column_by_unit(subject, Some(u), *span).map_err(|_| e)?),
+                            // `worth between 10k and 50k`: money, in no currency said.
+                            None if ["worth", "valued", "costing", "priced"].contains(&column.words[0].as_str()) => (subject, r.column_by_unit(subject, Some("$"), *span).map_err(|_| e)?),
                             None => return Err(e),
                         },
                     },
@@ -245,7 +285,8 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                         r.schema.tables[table].columns[col].name, ty.sql_name(), r.schema.tables[table].display_name()
                     )).into());
                 }
-                let k = r.unit_scale(table, col, unit.as_deref());
+                let money_verb = column.as_ref().is_some_and(|c| ["worth", "valued", "costing", "priced"].contains(&c.words[0].as_str()));
+                let k = r.unit_scale(table, col, unit.as_deref().or(money_verb.then_some("$")));
                 r.set_rule(table, col, Rule::Range { min: min.value * k, max: max.value * k }, *span)?;
                 r.currency_of_unit(table, unit.as_deref(), *span)?;
             }
@@ -452,6 +493,9 @@ struct Resolver<'a> {
     /// The row count the current subject was asked for (`3 branches and
     /// 40 customers` moves on to 40 once customers are the subject).
     count: Option<u64>,
+    /// Subjects counted by a value of one column (`3 physiotherapists and 2
+    /// hygienists`): table, column, and each value with its count.
+    counted: Vec<(usize, usize, Vec<(String, u64)>)>,
 }
 
 impl<'a> Resolver<'a> {
@@ -1107,10 +1151,23 @@ impl<'a> Resolver<'a> {
             // the shares after the last table are about it.
             let Portion::Rows(count) = share.portion else { break };
             let words = &share.value.words;
-            if self.value_column(subject, &words.join("_")).is_some() || words.first().is_some_and(|w| ["for", "on", "in", "out", "through", "via", "at", "by", "from", "not", "no"].contains(&w.as_str())) {
+            // `40 staff, 5 trainers` is a share; after `3 coaches`, counted
+            // by the same column, `2 trainers` are more rows.
+            let value = self.value_column(subject, &words.join("_")).or_else(|| self.value_column(subject, &singular(&words.join("_"))));
+            let counted_by = |col: usize| self.counted.iter().any(|(t, c, _)| *t == subject && *c == col);
+            if value.is_some_and(|(col, _)| !counted_by(col)) || words.first().is_some_and(|w| ["for", "on", "in", "out", "through", "via", "at", "by", "from", "not", "no"].contains(&w.as_str())) {
                 return Ok(None);
             }
-            let Ok((table, adjectives)) = self.subject_table(&share.value) else { return Ok(None) };
+            // `8 Italian restaurants and 4 Thai ones`: `ones` is the table before.
+            let named = match words.as_slice() {
+                [head @ .., last] if !head.is_empty() && (last == "ones" || last == "one") => {
+                    let table = found.last().map_or(subject, |f: &(usize, u64, Vec<(usize, String, Span)>, Span)| f.0);
+                    let words: Vec<String> = head.iter().cloned().chain([self.schema.tables[table].name.to_lowercase()]).collect();
+                    Phrase { text: words.join(" "), words, span: share.value.span }
+                }
+                _ => share.value.clone(),
+            };
+            let Ok((table, adjectives)) = self.subject_table(&named) else { return Ok(None) };
             found.push((table, count, adjectives, share.percent.span.to(share.value.span)));
         }
         Ok((!found.is_empty()).then_some(found))
@@ -1228,11 +1285,26 @@ impl<'a> Resolver<'a> {
 
     fn nulls(&mut self, subject: usize, portion: Portion, column: &Phrase, span: Span) -> Result<()> {
         // `never logged in`: no column is named `logged`, a time column's verb is.
+        // `an x-ray machine` names `has_xray_machine`: a flag is false in
+        // the rows without it.
+        let flag = (0..column.words.len()).find_map(|n| self.boolean_column(subject, &column.words[n..].join("_")));
         let (table, col) = match self.column_near(subject, column) {
             Ok(found) => found,
-            Err(e) => (subject, self.time_column_named(subject, column).map_err(|_| e)?),
+            Err(e) => match flag {
+                Some((col, _)) => (subject, col),
+                None => (subject, self.time_column_named(subject, column).map_err(|_| e)?),
+            },
         };
         let t = &self.schema.tables[table];
+        if matches!(t.columns[col].ty.base(), SqlType::Bool) {
+            let (num, den) = match portion {
+                Portion::Percent(h) => (h as u64, 10_000),
+                Portion::Fraction { num, den } => (num, den),
+                Portion::Rows(k) => (k, self.count.unwrap_or(k).max(1)),
+                Portion::Rest => return Err(self.err(span, "`the rest` cannot be without a value on its own").help("write a percentage").into()),
+            };
+            return self.set_rule(table, col, Rule::Parts { parts: vec![("false".to_string(), num, den)], rest: Some("true".to_string()) }, span);
+        }
         if t.columns[col].not_null {
             return Err(self
                 .err(column.span, format!("`{}.{}` is NOT NULL: no row can be without it", t.display_name(), t.columns[col].name))
@@ -1314,12 +1386,57 @@ impl<'a> Resolver<'a> {
             self.plan_mut(subject, Why::Requested).window = Some((start, end));
             return Ok(());
         };
+        // `5 members, each with 2-4 bookings booked last week`: a verb
+        // that spells a child's time column, and none of the subject's.
+        let spelled = |t: usize| {
+            let table = &self.schema.tables[t];
+            let stems: Vec<String> = column.words.iter().flat_map(|w| word_stems(w)).filter(|st| st.len() >= 4).collect();
+            (0..table.columns.len()).filter(|&c| is_time(table, c) && stems.iter().any(|st| squash(&table.columns[c].name).starts_with(st.as_str()))).collect::<Vec<usize>>()
+        };
+        if spelled(subject).is_empty() {
+            let children: Vec<(usize, usize)> = self
+                .plans
+                .iter()
+                .map(|p| p.table)
+                .filter(|&t| t != subject && self.schema.tables[t].foreign_keys.iter().any(|fk| fk.ref_table == subject))
+                .filter_map(|t| match spelled(t).as_slice() {
+                    [one] => Some((t, *one)),
+                    _ => None,
+                })
+                .collect();
+            if let [(child, col)] = children.as_slice() {
+                let (child, col) = (*child, *col);
+                self.set_rule(child, col, Rule::Window { start, end }, span)?;
+                return self.state_of_verb(child, column, span);
+            }
+        }
         let col = match self.time_column_named(subject, column) {
             Ok(col) => col,
             Err(e) => {
+                // `6 practitioners, each with 5 to 10 appointments scheduled
+                // during the last week`: the time of the children just named.
+                let children: Vec<(usize, usize)> = self
+                    .plans
+                    .iter()
+                    .map(|p| p.table)
+                    .filter(|&t| t != subject && self.schema.tables[t].foreign_keys.iter().any(|fk| fk.ref_table == subject))
+                    .filter_map(|t| self.time_column_named(t, column).ok().map(|c| (t, c)))
+                    .collect();
+                if let [(child, col)] = children.as_slice() {
+                    let (child, col) = (*child, *col);
+                    self.set_rule(child, col, Rule::Window { start, end }, span)?;
+                    return self.state_of_verb(child, column, span);
+                }
                 // `founded before 2000` on `founded_year`: a year column the
-                // verb names takes the period's years.
-                let Some(col) = self.year_column_named(subject, column) else { return Err(e) };
+                // verb names takes the period's years; `published between
+                // 1990 and 2010` the table's one year column.
+                let t = &self.schema.tables[subject];
+                let years: Vec<usize> = (0..t.columns.len()).filter(|&c| t.columns[c].ty.is_integer() && t.columns[c].name.to_lowercase().contains("year")).collect();
+                let only_year = match years.as_slice() {
+                    [one] if matches!(period, Period::Year(_) | Period::Before(_) | Period::Since(_) | Period::Between { .. }) => Some(*one),
+                    _ => None,
+                };
+                let Some(col) = self.year_column_named(subject, column).or(only_year) else { return Err(e) };
                 let last = end - Duration::seconds(1);
                 // `before 2000`: the half century before it, as a year bound.
                 let min = if matches!(period, Period::Before(_)) { last.year() as f64 - 50.0 } else { start.year() as f64 };

@@ -104,6 +104,7 @@ CREATE TABLE deals (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     title       text NOT NULL,
     stage       deal_stage NOT NULL DEFAULT 'lead',
+    value       numeric(12,2) NOT NULL CHECK (value >= 0),
     created_at  timestamptz NOT NULL,
     won_at      timestamptz,
     lost_at     timestamptz,

@@ -11,7 +11,7 @@ const MONEY_UNITS: &[&str] = &["$", "€", "£", "dollars", "dollar", "euros", "
 /// Parts of a column name that say it holds money.
 const MONEY_WORDS: &[&str] = &[
     "price", "amount", "cost", "total", "fee", "fare", "salary", "balance", "revenue", "subtotal", "charge", "budget", "wage", "rent",
-    "cents", "payout", "tip",
+    "cents", "payout", "tip", "value", "pence", "premium", "deposit", "gross", "net", "pay", "income", "worth", "donation", "commission",
 ];
 
 /// Spellings of a unit as column names abbreviate them.
