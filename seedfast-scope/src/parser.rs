@@ -39,6 +39,9 @@ use crate::ast::{
 use crate::error::ScopeError;
 use crate::lexer::{Token, TokenKind, normalize_word, tokenize};
 
+mod lists;
+mod time;
+
 type Result<T> = std::result::Result<T, ScopeError>;
 
 /// Parses a scope into its AST. Pure and deterministic; no schema involved.
@@ -352,49 +355,13 @@ impl Parser<'_> {
         Ok(Scope { text: self.text.to_string(), count, subject, subject_values, clauses: self.clauses })
     }
 
-    /// What opens the list of a subject's rows: `:`, or a dash before
-    /// words that go on as a list (`four departments - Sales, Legal and IT`).
-    fn list_opener(&self, i: usize) -> bool {
-        match self.kind(i) {
-            TokenKind::Colon => true,
-            TokenKind::Dash => {
-                self.kind(i + 1) == TokenKind::Word
-                    && self.tokens[i].span.start > 0
-                    && self.text[..self.tokens[i].span.start].ends_with(' ')
-                    && self.tokens[i + 1..].iter().take(12).any(|t| t.kind == TokenKind::Comma)
-            }
-            _ => false,
-        }
-    }
 
-    /// A subject phrase that ends in a code and goes on listing codes (`promo
-    /// codes SUMMER10, WINTER20 and VIP50`): the table phrase before the first
-    /// code, and the codes. `None`, the cursor unmoved, otherwise.
-    fn trailing_codes(&mut self, subject: &Phrase) -> Result<Option<(Phrase, Vec<Phrase>)>> {
-        let spans = split_whitespace_spans(self.src(subject.span), subject.span.start);
-        let Some(&last) = spans.last() else { return Ok(None) };
-        let code = is_code;
-        let listed = self.kind(self.pos) == TokenKind::Comma || self.is_word(self.pos, "and");
-        if spans.len() < 2 || !code(self.src(last)) || !listed {
-            return Ok(None);
-        }
-        let save = self.pos;
-        self.separator();
-        if !self.phrase_word(self.pos).is_some_and(|(_, span)| code(self.src(span))) {
-            self.pos = save;
-            return Ok(None);
-        }
-        let table = self.to_phrase(&spans[..spans.len() - 1]);
-        let mut values = vec![self.to_phrase(&[last])];
-        values.extend(self.items()?.iter().map(|w| self.to_phrase(&w.spans)));
-        Ok(Some((table, values)))
-    }
 
     /// `seed 40 ...`, `create ...`, `we need 45 ...`, `for the statement page
     /// we need 80 ...`: how the request is put, not what it asks for. Skipped
     /// only when a count or a table phrase follows.
     fn request_words(&mut self) {
-        const VERBS: &[&str] = &["seed", "create", "generate", "populate", "make", "add", "insert", "give", "need", "want", "build", "prepare", "set"];
+        const VERBS: &[&str] = &["seed", "create", "generate", "populate", "make", "add", "insert", "give", "need", "want", "build", "prepare", "set", "log", "load", "fill", "mock", "fake"];
         const FILL: &[&str] = &["we", "i", "please", "me", "us", "just", "up", "let's", "lets", "have", "also"];
         let start = self.pos;
         // `for the inspector dashboard, 60 inspections ...`: a purpose first.
@@ -593,7 +560,9 @@ impl Parser<'_> {
                 }
                 Ok(None)
             }
-            Keyword::With if self.bound_words(self.pos).is_some() => {
+            // `with up to 3 bills`, `with at least 2 guests`: children, read
+            // as a count below; `more than 500 employees` a counted column.
+            Keyword::With if self.bound_words(self.pos).is_some() && self.word(self.pos).is_some_and(|w| ["more", "over", "above", "fewer", "less", "under", "below"].contains(&w)) => {
                 // `companies with more than 500 employees`: a bound on the
                 // column the trailing noun names.
                 let clause = self.bound(start, None)?;
@@ -1018,16 +987,6 @@ impl Parser<'_> {
             && matches!(self.kind(i + 1), TokenKind::Word | TokenKind::Currency)
     }
 
-    /// Names at `i` that go on as a list (`Heathrow, Gatwick and Leeds`):
-    /// capitalised words, then a comma or `and` before more of them.
-    fn named_list_ahead(&self, i: usize) -> bool {
-        let capital = |j: usize| self.kind(j) == TokenKind::Word && self.src(self.tokens[j].span).starts_with(|c: char| c.is_uppercase());
-        let mut j = i;
-        while capital(j) || (j > i && self.kind(j) == TokenKind::Number && capital(j - 1)) {
-            j += 1;
-        }
-        j > i && (self.kind(j) == TokenKind::Comma || self.is_word(j, "and")) && capital(j + 1)
-    }
 
     fn relative_ahead(&self, i: usize) -> bool {
         self.word(i).is_some_and(|w| ["who", "that", "which"].contains(&w)) && !self.never_ahead(i) && self.kind(i + 1) == TokenKind::Word
@@ -1256,10 +1215,16 @@ impl Parser<'_> {
             Portion::Fraction { num, den } => Some(Portion::Fraction { num: den - num.min(den), den }),
             _ => None,
         };
-        if has && self.phrase_word(thing).is_some() && !self.count_ahead(thing) && let Some(other) = other {
+        if has && self.phrase_word(thing).is_some() && !self.count_ahead(thing) {
             self.pos = thing;
             let column = self.required_phrase("with", &["a column, such as `email address`"])?;
-            self.clauses.push(Clause::Nulls { portion: other, column, span: start.to(self.prev_span()) });
+            let span = start.to(self.prev_span());
+            self.clauses.push(match other {
+                Some(other) => Clause::Nulls { portion: other, column, span },
+                // `two of which have an x-ray machine`: that many rows have
+                // it (a flag, or a column that is set).
+                None => Clause::Distribution { column: None, shares: vec![Share { percent: Percent { hundredths: 0, span: start }, value: column, portion }], span },
+            });
             return Ok(true);
         }
         self.pos = save;
@@ -1482,195 +1447,11 @@ impl Parser<'_> {
 
     // ---- dates and periods ---------------------------------------------------
 
-    /// A date at `i`: `2024-05-01`, `March 2025`, `March 3, 2025`, `2025`.
-    /// A month name alone at `i` (`July`, `Sept`): its number.
-    fn month_at(&self, i: usize) -> Option<u32> {
-        MONTHS.iter().position(|m| self.word(i).is_some_and(|w| w == *m || (w.len() >= 3 && m.starts_with(w) && w != "mar" && w != "may"))).map(|m| m as u32 + 1)
-    }
 
-    fn date_at(&self, i: usize) -> Option<(Date, usize)> {
-        let digits = |j: usize| (self.kind(j) == TokenKind::Number).then(|| self.src(self.tokens[j].span)).filter(|t| !t.contains('.'));
-        if let Some(year) = digits(i).filter(|t| t.len() == 4) {
-            let year: i32 = year.parse().ok()?;
-            let iso = self.kind(i + 1) == TokenKind::Dash && self.touches(i + 1) && self.touches(i + 2);
-            if iso {
-                let month: u32 = digits(i + 2)?.parse().ok()?;
-                let dashed = self.kind(i + 3) == TokenKind::Dash && self.touches(i + 3) && self.touches(i + 4);
-                let day: u32 = if dashed { digits(i + 4)?.parse().ok()? } else { 1 };
-                let end = if dashed { i + 5 } else { i + 3 };
-                return valid_date(year, month, day).then_some((Date { year, month, day }, end));
-            }
-            return (1000..=9999).contains(&year).then_some((Date { year, month: 1, day: 1 }, i + 1));
-        }
-        // `15 June 2025`: the day first.
-        if let Some(day) = digits(i).filter(|t| t.len() <= 2).and_then(|t| t.parse::<u32>().ok())
-            && let Some(month) = self.month_at(i + 1)
-            && let Some(year) = digits(i + 2).filter(|t| t.len() == 4).and_then(|t| t.parse::<i32>().ok())
-        {
-            return valid_date(year, month, day).then_some((Date { year, month, day }, i + 3));
-        }
-        let month = self.month_at(i)?;
-        let (day, j) = match digits(i + 1).filter(|t| t.len() <= 2) {
-            Some(d) => (d.parse().ok()?, if self.kind(i + 2) == TokenKind::Comma { i + 3 } else { i + 2 }),
-            None => (1, i + 1),
-        };
-        let year: i32 = digits(j).filter(|t| t.len() == 4)?.parse().ok()?;
-        valid_date(year, month, day).then_some((Date { year, month, day }, j + 1))
-    }
 
-    /// A period of dates at `i` (`over 1-3 March 2025`), not a window up to
-    /// now (`across the last 12 months`, a clause of its own).
-    fn dated_period_at(&self, i: usize) -> bool {
-        matches!(self.period_at(i), Some((period, _)) if !matches!(period, Period::Last { .. } | Period::Next { .. }))
-    }
 
-    /// A period at `i`, and the index past it.
-    fn period_at(&self, i: usize) -> Option<(Period, usize)> {
-        let word = self.word(i)?;
-        // `between 1 and 15 June 2025`, `over 1-3 March 2025`: days of one
-        // month, written once after the second day.
-        if ["between", "from", "over", "in", "during", "on"].contains(&word)
-            && self.kind(i + 1) == TokenKind::Number
-            && self.src(self.tokens[i + 1].span).len() <= 2
-            && (self.kind(i + 2) == TokenKind::Dash || self.word(i + 2).is_some_and(|w| ["and", "to", "until"].contains(&w)))
-            && let Some((to, end)) = self.date_at(i + 3)
-            && let Ok(day) = self.src(self.tokens[i + 1].span).parse::<u32>()
-            && self.kind(i + 3) == TokenKind::Number
-            && day <= to.day
-        {
-            return Some((Period::Between { from: Date { day, ..to }, to }, end));
-        }
-        match word {
-            "last" | "past" | "next" | "coming" | "this" => self.relative_period(i),
-            "in" | "during" | "within" | "over" | "across" | "for" => {
-                let mut j = i + 1;
-                if self.is_word(j, "the") {
-                    j += 1;
-                }
-                if self.word(j).is_some_and(|w| ["last", "past", "next", "coming"].contains(&w)) {
-                    return self.relative_period(j);
-                }
-                if !["in", "during", "for"].contains(&word) {
-                    return None;
-                }
-                let (date, end) = self.date_at(i + 1)?;
-                // `joined in 2024 or later`, `in 2019 or earlier`
-                if self.is_word(end, "or") && end == i + 2 {
-                    return match self.word(end + 1)? {
-                        "later" | "after" | "since" => Some((Period::Since(date), end + 2)),
-                        "earlier" | "before" => Some((Period::Before(Date { year: date.year + 1, month: 1, day: 1 }), end + 2)),
-                        _ => None,
-                    };
-                }
-                let written_month = self.kind(i + 1) == TokenKind::Word;
-                let iso_month = self.kind(i + 2) == TokenKind::Dash && end == i + 4;
-                if written_month || iso_month {
-                    return Some((Period::Month { year: date.year, month: date.month }, end));
-                }
-                (end == i + 2).then_some((Period::Year(date.year), end))
-            }
-            "between" | "from" => {
-                let (from, j) = match self.date_at(i + 1) {
-                    Some(found) => found,
-                    None => {
-                        // `between July and September 2025`: the first
-                        // month takes the second's year.
-                        let month = self.month_at(i + 1)?;
-                        let joiner = if word == "between" { "and" } else { "to" };
-                        if !self.is_word(i + 2, joiner) {
-                            return None;
-                        }
-                        let (to, end) = self.date_at(i + 3)?;
-                        let from = Date { year: to.year, month, day: 1 };
-                        return (month <= to.month).then(|| (Period::Between { from, to: self.last_day(i + 3, to, end) }, end));
-                    }
-                };
-                let joiner = if word == "between" { ["and", "and"] } else { ["to", "until"] };
-                if !self.word(j).is_some_and(|w| joiner.contains(&w)) {
-                    // `events from 2024`, `from March 2025`: that year or month.
-                    if word != "from" || self.kind(j) == TokenKind::Dash {
-                        return None;
-                    }
-                    return match (self.kind(i + 1), j - (i + 1)) {
-                        (TokenKind::Number, 1) => Some((Period::Year(from.year), j)),
-                        (TokenKind::Word, 2) => Some((Period::Month { year: from.year, month: from.month }, j)),
-                        _ => None,
-                    };
-                }
-                let (to, end) = self.date_at(j + 1)?;
-                // `between 1950 and 1970` includes all of 1970.
-                Some((Period::Between { from, to: self.last_day(j + 1, to, end) }, end))
-            }
-            "since" => {
-                let (date, end) = self.date_at(i + 1)?;
-                Some((Period::Since(date), end))
-            }
-            // `placed on 24 December 2025`: that day.
-            "on" => {
-                let (date, end) = self.date_at(i + 1)?;
-                let has_day = end - (i + 1) >= 3 || (self.kind(i + 2) == TokenKind::Dash && end == i + 6);
-                has_day.then_some((Period::Between { from: date, to: date }, end))
-            }
-            "after" => {
-                // `after 1990` starts in 1991; `after March 2025` in April.
-                let (date, end) = self.date_at(i + 1)?;
-                let last = self.last_day(i + 1, date, end);
-                let next = if valid_date(last.year, last.month, last.day + 1) {
-                    Date { day: last.day + 1, ..last }
-                } else if last.month < 12 {
-                    Date { year: last.year, month: last.month + 1, day: 1 }
-                } else {
-                    Date { year: last.year + 1, month: 1, day: 1 }
-                };
-                Some((Period::Since(next), end))
-            }
-            "before" => {
-                let (date, end) = self.date_at(i + 1)?;
-                Some((Period::Before(date), end))
-            }
-            _ => None,
-        }
-    }
 
-    /// `last month`, `the past 3 days`, `next week`, `this year` at `i`
-    /// (the word `last`/`next`/...): a window ending or starting now.
-    fn relative_period(&self, i: usize) -> Option<(Period, usize)> {
-        let word = self.word(i)?;
-        let j = i + 1;
-        let (amount, j) = match self.kind(j) {
-            TokenKind::Number => (self.src(self.tokens[j].span).parse().ok()?, j + 1),
-            _ => match self.number_word(j) {
-                Some((v, end)) => (v, end),
-                None => (1, j),
-            },
-        };
-        let (unit, plural) = self.time_unit(j)?;
-        if amount == 0 || (amount == 1 && plural && self.kind(j - 1) != TokenKind::Number) {
-            return None;
-        }
-        let period = match word {
-            "next" | "coming" => Period::Next { amount, unit },
-            _ => Period::Last { amount, unit },
-        };
-        Some((period, j + 1))
-    }
 
-    /// The last day a date as written covers: a bare year is its 31
-    /// December, a month its last day, a full date itself. `start` is the
-    /// date's first token and `end` the index past it.
-    fn last_day(&self, start: usize, date: Date, end: usize) -> Date {
-        let bare_year = end == start + 1 && self.kind(start) == TokenKind::Number;
-        let month_only = (self.kind(start) == TokenKind::Word && end == start + 2)
-            || (self.kind(start + 1) == TokenKind::Dash && end == start + 3);
-        if bare_year {
-            Date { year: date.year, month: 12, day: 31 }
-        } else if month_only {
-            let day = (28..=31).rev().find(|&d| valid_date(date.year, date.month, d)).unwrap_or(28);
-            Date { day, ..date }
-        } else {
-            date
-        }
-    }
 
     // ---- with --------------------------------------------------------------
 
@@ -2079,36 +1860,7 @@ impl Parser<'_> {
         Ok(())
     }
 
-    /// `the Downtown location`, `the Main Street branch` at `i`: capitalised
-    /// words naming one row, then one or two lowercase words naming its
-    /// table, ending the clause. The indices of the label, the noun and the
-    /// end.
-    fn labelled_parent_ahead(&self, i: usize) -> Option<(usize, usize, usize)> {
-        let capital = |j: usize| self.kind(j) == TokenKind::Word && self.src(self.tokens[j].span).starts_with(|c: char| c.is_uppercase()) && !self.is_stop(j);
-        let label = if self.is_word(i, "the") { i + 1 } else { i };
-        let mut j = label;
-        while capital(j) && j < label + 4 {
-            j += 1;
-        }
-        let noun = j;
-        if noun == label {
-            return None;
-        }
-        while j < noun + 2 && self.phrase_word(j).is_some() && !capital(j) {
-            j = self.phrase_word(j)?.0;
-        }
-        let ends = matches!(self.kind(j), TokenKind::Eof | TokenKind::Comma) || self.is_stop(j) || self.relative_ahead(j);
-        (j > noun && ends).then_some((label, noun, j))
-    }
 
-    /// The reference a labelled parent makes: the label is the parent row's
-    /// key, matched to its name or code column by the resolver.
-    fn labelled_reference(&mut self, start: Span, label: usize, noun: usize, end: usize) {
-        let label_span = self.tokens[label].span.to(self.tokens[noun - 1].span);
-        let target = self.to_phrase(&split_whitespace_spans(self.src(self.tokens[noun].span.to(self.tokens[end - 1].span)), self.tokens[noun].span.start));
-        let ids = IdSelection::List { ids: vec![IdLiteral { text: self.src(label_span).to_string(), span: label_span }], span: label_span };
-        self.clauses.push(Clause::References { target, ids: Some(ids), span: start.to(self.tokens[end - 1].span) });
-    }
 
     fn is_id_word(&self, i: usize) -> bool {
         self.is_word(i, "ids") || self.is_word(i, "id")
@@ -2337,42 +2089,7 @@ impl Parser<'_> {
         Ok(())
     }
 
-    /// Takes `statuses` off `refunded statuses` when it ends the last item.
-    fn split_column(&self, items: &mut [Words]) -> Option<Phrase> {
-        let last = items.last_mut()?;
-        let noun = *last.spans.last()?;
-        if last.quoted || last.spans.len() < 2 || !COLUMN_NOUNS.contains(&normalize_word(self.src(noun)).as_str()) {
-            return None;
-        }
-        last.spans.pop();
-        Some(self.to_phrase(&[noun]))
-    }
 
-    /// `a, b, and c`: stops before a separator whose segment is a clause of
-    /// its own, so `including a, b, with c` leaves `, with c` to the caller.
-    fn items(&mut self) -> Result<Vec<Words>> {
-        let first = self.words()?.ok_or_else(|| self.unexpected(&["a value"]))?;
-        let mut items = vec![first];
-        loop {
-            let save = self.pos;
-            self.separator();
-            // `GB, US and IN`: a code in capitals is an item even when, in
-            // lower case, it would be a keyword.
-            let code = self.kind(self.pos) == TokenKind::Word && is_code(self.src(self.peek().span)) && self.src(self.peek().span).len() <= 4;
-            if code && self.is_stop(self.pos) && self.pos != save {
-                items.push(Words { spans: vec![self.peek().span], quoted: false });
-                self.pos += 1;
-                continue;
-            }
-            let item_ahead = matches!(self.kind(self.pos), TokenKind::Quoted { .. })
-                || (self.phrase_word(self.pos).is_some() && !self.starts_tail(self.pos));
-            if !item_ahead || self.pos == save {
-                self.pos = save;
-                return Ok(items);
-            }
-            items.extend(self.words()?);
-        }
-    }
 
     // ---- percentages -----------------------------------------------------------
 
@@ -2916,6 +2633,7 @@ impl Parser<'_> {
             || self.never_ahead(i)
             || self.split_ahead(i)
             || (self.word(i).is_some_and(|w| ["we", "i", "they", "you"].contains(&w)) && self.word(i + 1).is_some_and(|w| is_participle(w) || IRREGULAR_PARTICIPLES.contains(&w)))
+            || (self.is_word(i, "so") && self.keyword(i) == Some(Keyword::Purpose))
             || (self.word(i).is_some_and(|w| ["spread", "distributed", "scattered"].contains(&w)) && self.dated_period_at(i + 1))
             || self.is_with(i)
             || self.verb_children_ahead(i).is_some()

@@ -20,7 +20,7 @@ async fn db() -> seedfast_test::backend::TempDatabase {
 
 /// Seeds `scope` alone: the tables are emptied first.
 async fn seed(c: &mut PgConnection, scope: &str) {
-    sqlx::raw_sql("TRUNCATE branches, members, departments, shows, reviews, locations, classes, tariffs, meters, rentals, shots, listings, vehicles, instructors, staff, sessions, deals, bookings RESTART IDENTITY CASCADE")
+    sqlx::raw_sql("TRUNCATE branches, members, departments, shows, reviews, locations, classes, tariffs, meters, rentals, shots, listings, vehicles, instructors, staff, sessions, deals, bookings, loans, fines RESTART IDENTITY CASCADE")
         .execute(&mut *c)
         .await
         .expect("truncate");
@@ -173,4 +173,20 @@ async fn shares_with_none_brackets_days_and_counted_values() {
     check(&mut c, "departments called Team 1, Team 2 and Back Office", "SELECT count(*) = 3 AND count(*) FILTER (WHERE name IN ('Team 1', 'Team 2', 'Back Office')) = 3 FROM departments").await;
     // A time the subject lacks is the children's just named.
     check(&mut c, "5 members, each with 2 to 4 bookings booked during the last week", "SELECT count(*) BETWEEN 10 AND 20 AND min(booked_at) >= '2025-12-25' FROM bookings").await;
+}
+
+#[tokio::test]
+async fn overdue_rows_counted_things_and_purposes() {
+    let db = db().await;
+    let mut c = conn(&db).await;
+    // Due before now and not returned.
+    check(&mut c, "give me 20 overdue loans so I can test the reminder emails", "SELECT count(*) = 20 AND max(due_on) < '2026-01-01' AND count(returned_at) = 0 FROM loans").await;
+    check(&mut c, "12 loans that haven't come back yet", "SELECT count(*) = 12 AND count(returned_at) = 0 FROM loans").await;
+    // A value named `overdue` is that value; pence are minor units of £.
+    check(&mut c, "25 overdue fines of £2.50 each", "SELECT count(*) = 25 AND count(*) FILTER (WHERE reason = 'overdue' AND amount_pence = 250) = 25 FROM fines").await;
+    // A count of things names the column counting them.
+    check(&mut c, "10 classes with more than 20 seats", "SELECT count(*) = 10 AND min(seat_count) > 20 FROM classes").await;
+    check(&mut c, "10 members, 3 of them with a bio", "SELECT count(*) = 10 AND count(bio) = 3 FROM members").await;
+    // A value of two words whose head noun alone is plural.
+    check(&mut c, "create three sales reps: Alice Moore, Ben Okafor and Chen Wei", "SELECT count(*) = 3 AND count(*) FILTER (WHERE role = 'sales_rep' AND full_name IN ('Alice Moore', 'Ben Okafor', 'Chen Wei')) = 3 FROM staff").await;
 }

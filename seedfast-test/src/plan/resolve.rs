@@ -15,6 +15,12 @@ use crate::schema::{CheckExpr, Literal, Operand, Schema, SqlType, Table};
 use crate::upstream::{Upstream, UpstreamRef, check_contract_side};
 
 mod measures;
+mod narrowing;
+mod states;
+mod subjects;
+
+use states::{default_state_links, fill_what_checks_require, state_links};
+use subjects::OVERDUE;
 
 /// Rows of a parent planned because a phrase follows it (`for all orders`,
 /// `refunds for failed payments`) when the scope gives it no count.
@@ -333,113 +339,8 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
     Ok(plan)
 }
 
-/// The states among `values` that have a time column of their own:
-/// `completed` → `completed_at`, `checked_in` → `checked_in_at`. A state
-/// whose time a CHECK allows only in that state (`won_at IS NULL OR stage =
-/// 'won'`) is ordered last, so every other state leaves its time unset.
-fn state_links(schema: &Schema, table: usize, column: usize, values: &[String]) -> Vec<StateLink> {
-    let t = &schema.tables[table];
-    let order = allowed_values(t, column);
-    if order.is_empty() {
-        return Vec::new();
-    }
-    let mut links = Vec::new();
-    for value in values {
-        let stem = squash(value.trim_end_matches("ed").trim_end_matches('e'));
-        if stem.len() < 3 {
-            continue;
-        }
-        let times: Vec<usize> = (0..t.columns.len()).filter(|&c| c != column && !t.columns[c].not_null && !t.columns[c].generated && is_time(t, c) && squash(&t.columns[c].name).starts_with(&stem)).collect();
-        // The longest name is the closest (`checked_in_at` for `checked_in`).
-        if let Some(&time) = times.iter().max_by_key(|&&c| (common_prefix(&squash(&t.columns[c].name), &squash(value)), std::cmp::Reverse(c))) {
-            let time_name = t.columns[time].name.to_lowercase();
-            let status_name = t.columns[column].name.to_lowercase();
-            let exclusive = t.checks.iter().any(|check| {
-                let def = check.definition.to_lowercase();
-                def.contains(&format!("({time_name} is null)")) && def.contains(&status_name) && def.contains(&format!("'{}'", value.to_lowercase()))
-            });
-            let order = if exclusive { order.iter().filter(|v| *v != value).cloned().chain([value.clone()]).collect() } else { order.clone() };
-            links.push(StateLink { status: column, value: value.clone(), time, order });
-        }
-    }
-    links
-}
 
-/// Every status column's states tie their times even when the scope does
-/// not name them: a cancelled appointment has its `cancelled_at`, a deal
-/// that is not won has no `won_at` (the CHECKs real schemas write for it).
-/// Times the scope shapes itself are left alone.
-fn default_state_links(schema: &Schema, plans: &mut [TablePlan]) {
-    for plan in plans.iter_mut() {
-        let t = &schema.tables[plan.table];
-        for column in 0..t.columns.len() {
-            if plan.rules.contains_key(&column) || t.columns[column].generated {
-                continue;
-            }
-            let allowed = allowed_values(t, column);
-            if allowed.len() < 2 {
-                continue;
-            }
-            for link in state_links(schema, plan.table, column, &allowed) {
-                let shaped = plan.rules.contains_key(&link.time) || plan.fill.contains(&link.time) || plan.states.iter().any(|l| l.time == link.time);
-                if !shaped {
-                    plan.states.push(link);
-                }
-            }
-        }
-    }
-}
 
-/// A time column set on purpose (`returned last week`) also sets the
-/// columns a CHECK wants set with it: `returned_at IS NULL OR (picked_up_at
-/// IS NOT NULL AND ...)` needs a pick-up time on every returned rental.
-fn fill_what_checks_require(schema: &Schema, plans: &mut [TablePlan]) {
-    for plan in plans.iter_mut() {
-        let t = &schema.tables[plan.table];
-        let mut set: Vec<usize> = plan.rules.iter().filter(|(_, r)| matches!(r, Rule::Window { .. })).map(|(c, _)| *c).collect();
-        set.extend(plan.fill.iter().copied());
-        let mut i = 0;
-        while i < set.len() {
-            let filled = t.columns[set[i]].name.to_lowercase();
-            for check in &t.checks {
-                let def = check.definition.to_lowercase();
-                if !def.contains(&format!("{filled} is null")) && !def.contains(&format!("{filled} is not null")) {
-                    continue;
-                }
-                for (c, column) in t.columns.iter().enumerate() {
-                    let name = column.name.to_lowercase();
-                    if name != filled && !column.not_null && def.contains(&format!("({name} is not null)")) && !plan.fill.contains(&c) {
-                        plan.fill.push(c);
-                        set.push(c);
-                    }
-                }
-            }
-            i += 1;
-        }
-        // `returned last week` under `CHECK (returned_at >= picked_up_at)`:
-        // the earlier time falls before the window, or no redraw of it
-        // would ever land below a window near now.
-        let windows: Vec<(usize, DateTime<Utc>, DateTime<Utc>)> =
-            plan.rules.iter().filter_map(|(c, r)| match r { Rule::Window { start, end } => Some((*c, *start, *end)), _ => None }).collect();
-        for (later, start, end) in windows {
-            let l = t.columns[later].name.to_lowercase();
-            for (c, column) in t.columns.iter().enumerate() {
-                let e = column.name.to_lowercase();
-                if c == later || !is_time(t, c) || plan.rules.contains_key(&c) {
-                    continue;
-                }
-                let ordered = t.checks.iter().any(|check| {
-                    let def = check.definition.to_lowercase();
-                    [format!("({l} >= {e})"), format!("({l} > {e})"), format!("({e} <= {l})"), format!("({e} < {l})")].iter().any(|p| def.contains(p.as_str()))
-                });
-                if ordered {
-                    let span = (end - start).max(Duration::days(1));
-                    plan.rules.insert(c, Rule::Window { start: start - span * 2, end: start });
-                }
-            }
-        }
-    }
-}
 
 fn window_start(options: SeedOptions, amount: u64, unit: TimeUnit) -> Option<chrono::DateTime<chrono::Utc>> {
     let now = options.now;
@@ -521,6 +422,11 @@ impl<'a> Resolver<'a> {
 
     fn set_rule(&mut self, table: usize, column: usize, rule: Rule, span: Span) -> Result<()> {
         let t = &self.schema.tables[table];
+        // The same rule twice (`submitted ... that haven't been decided
+        // yet`: both leave `decided_at` unset) is no conflict.
+        if self.planned(table).and_then(|p| p.rules.get(&column)).is_some_and(|r| *r == rule) {
+            return Ok(());
+        }
         if self.planned(table).is_some_and(|p| p.rules.contains_key(&column)) {
             return Err(self
                 .err(span, format!("`{}.{}` is already shaped by an earlier clause", t.display_name(), t.columns[column].name))
@@ -614,43 +520,6 @@ impl<'a> Resolver<'a> {
         Ok(Some(best))
     }
 
-    /// `cars` for `vehicles`, `fixtures` for `matches`, `staff` for
-    /// `employees`: the everyday word for a table named otherwise, when
-    /// exactly one table has a name of the word's group.
-    fn synonym_table(&self, phrase: &Phrase) -> Option<usize> {
-        const GROUPS: &[&[&str]] = &[
-            &["car", "vehicle", "auto"],
-            &["fixture", "match", "game"],
-            &["staff", "employee", "worker", "staffer"],
-            &["client", "customer"],
-            &["pupil", "student", "learner"],
-            &["teacher", "instructor", "tutor"],
-            &["doctor", "physician", "practitioner", "clinician"],
-            &["flat", "apartment", "unit"],
-            &["shop", "store"],
-            &["item", "product"],
-            &["talk", "session"],
-            &["gig", "concert", "show"],
-            &["bike", "bicycle"],
-            &["kid", "child"],
-            &["purchase", "order"],
-            &["bill", "invoice"],
-            &["job", "position", "vacancy"],
-        ];
-        let [.., last] = phrase.words.as_slice() else { return None };
-        let word = singular(last);
-        let group = GROUPS.iter().find(|g| g.contains(&word.as_str()))?;
-        let hits: Vec<usize> = (0..self.schema.tables.len())
-            .filter(|&i| {
-                let name = singular(&self.schema.tables[i].name.to_lowercase());
-                group.iter().any(|w| *w != word && (name == *w || name.ends_with(&format!("_{w}"))))
-            })
-            .collect();
-        match hits.as_slice() {
-            [one] => Some(*one),
-            _ => None,
-        }
-    }
 
     /// Tables whose name ends with `_` and the phrase's words (`job_postings`
     /// for `postings`), among those `keep` accepts.
@@ -844,6 +713,8 @@ impl<'a> Resolver<'a> {
                 }
                 match self.value_column(table, word) {
                     Some((col, value)) => found.push((col, value, phrase.span)),
+                    // `25 overdue tasks`: due before now and not done yet.
+                    None if word == "overdue" && self.due_column(table).is_some() => found.push((self.due_column(table).expect("checked"), OVERDUE.to_string(), phrase.span)),
                     // `30 returned rentals`: a state no column lists, whose
                     // time column (`returned_at`) is then set.
                     None if let Some(col) = self.state_time_column(table, word) => found.push((col, String::new(), phrase.span)),
@@ -869,12 +740,17 @@ impl<'a> Resolver<'a> {
         // column; `35 main courses`: a value and the column it is of.
         let words = phrase.words.join(" ");
         let single = phrase.words.iter().map(|w| singular(w)).collect::<Vec<_>>().join(" ");
+        // `sales reps`: only the head noun is plural.
+        let head_single = match phrase.words.as_slice() {
+            [init @ .., last] => init.iter().cloned().chain([singular(last)]).collect::<Vec<_>>().join(" "),
+            [] => String::new(),
+        };
         let holders: Vec<(usize, usize, String)> = (0..self.schema.tables.len())
             .filter_map(|t| {
                 let table = &self.schema.tables[t];
                 (0..table.columns.len()).find_map(|c| {
                     let allowed = allowed_values(table, c);
-                    let plain = [&words, &single].iter().find_map(|w| match_value(w, &allowed)).cloned();
+                    let plain = [&words, &single, &head_single].iter().find_map(|w| match_value(w, &allowed)).cloned();
                     let named = match phrase.words.as_slice() {
                         [value @ .., noun] if !value.is_empty() && singular(noun) == singular(&table.columns[c].name.to_lowercase()) => match_value(&value.join(" "), &allowed).cloned(),
                         _ => None,
@@ -992,186 +868,13 @@ impl<'a> Resolver<'a> {
         Ok(())
     }
 
-    /// `reviews of shows`, `inspections of approved permits`: a subject
-    /// phrase that names no table whole, split at `of` into the table and
-    /// the parent it belongs to.
-    fn subject_of(&self, phrase: &Phrase) -> Option<(usize, Vec<(usize, String, Span)>, Phrase)> {
-        let k = phrase.words.iter().position(|w| w == "of").filter(|&k| k > 0 && k + 1 < phrase.words.len())?;
-        let head = Phrase { words: phrase.words[..k].to_vec(), text: phrase.words[..k].join(" "), span: phrase.span };
-        let target = Phrase { words: phrase.words[k + 1..].to_vec(), text: phrase.words[k + 1..].join(" "), span: phrase.span };
-        let (table, adjectives) = self.subject_table(&head).ok()?;
-        // The parent is named by the last word (`approved permits`).
-        let t = &self.schema.tables[table];
-        let stem = squash(&singular(target.words.last()?));
-        let refers = t.foreign_keys.iter().any(|fk| fk.columns.len() == 1 && squash(&singular(&self.schema.tables[fk.ref_table].name)).ends_with(&stem))
-            || t.columns.iter().any(|c| squash(&c.name) == format!("{stem}id"));
-        refers.then_some((table, adjectives, target))
-    }
 
-    /// `that have ended` after `reviews of shows`: the parents' state. Only
-    /// parents with `value` are referenced; `false` when no column of the
-    /// parent holds it.
-    fn parent_state(&mut self, table: usize, column: usize, value: &Phrase, span: Span) -> Result<bool> {
-        let t = &self.schema.tables[table];
-        let Some(fk) = t.foreign_keys.iter().find(|fk| fk.columns == [column]) else { return Ok(false) };
-        let parent = fk.ref_table;
-        let Some((pcol, wanted)) = self.value_column(parent, &value.words.join("_")) else { return Ok(false) };
-        if self.planned(parent).is_none() {
-            self.plan_mut(parent, Why::Required { by: t.display_name() }).rows = Rows::Exactly(REQUIRED_PARENT_ROWS);
-            self.set_rule(parent, pcol, Rule::Mix(vec![wanted.clone()]), span)?;
-        }
-        self.set_rule(table, column, Rule::ParentIs { column: pcol, value: wanted }, span)?;
-        Ok(true)
-    }
 
-    /// `classes at the Downtown location`, `from the Main Street and Harbour
-    /// branches`: parents named by their label, not their key (an integer or
-    /// UUID key, which the words cannot be). The parents take the names, and
-    /// the rows refer to those parents only. `false` when the words could be
-    /// keys, or the parent has nothing to hold a name.
-    fn labelled_parents(&mut self, table: usize, column: usize, labels: &[IdLiteral], span: Span) -> Result<bool> {
-        let t = &self.schema.tables[table];
-        let Some(fk) = t.foreign_keys.iter().find(|fk| fk.columns == [column]) else { return Ok(false) };
-        let (parent, key) = (fk.ref_table, fk.ref_columns[0]);
-        let p = &self.schema.tables[parent];
-        let keyed_by_words = matches!(p.columns[key].ty.base(), SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_));
-        let numbers = labels.iter().all(|l| l.text.parse::<i64>().is_ok() || uuid::Uuid::parse_str(&l.text).is_ok());
-        if keyed_by_words || numbers {
-            return Ok(false);
-        }
-        let names: Vec<String> = labels.iter().map(|l| l.text.clone()).collect();
-        let Some(label) = names_column(p, &names) else { return Ok(false) };
-        let by = t.display_name();
-        match self.planned(parent).map(|pl| pl.rules.contains_key(&label)) {
-            None => {
-                self.plan_mut(parent, Why::Required { by }).rows = Rows::Exactly(names.len() as u64);
-                self.set_rule(parent, label, Rule::NamedFirst(names.clone()), span)?;
-            }
-            Some(false) => {
-                let plan = self.plan_mut(parent, Why::Mentioned);
-                if let Rows::Exactly(n) = plan.rows {
-                    plan.rows = Rows::Exactly(n.max(names.len() as u64));
-                }
-                self.set_rule(parent, label, Rule::NamedFirst(names.clone()), span)?;
-            }
-            Some(true) => {}
-        }
-        if let [one] = names.as_slice() {
-            self.set_rule(table, column, Rule::ParentIs { column: label, value: one.clone() }, span)?;
-        }
-        Ok(true)
-    }
 
-    /// A word before the table's name: a value (`15 gold members`), or with
-    /// no value the state whose time column is set (`30 returned rentals`).
-    fn adjective(&mut self, table: usize, col: usize, value: String, span: Span) -> Result<()> {
-        let name = format!("{}.{}", self.schema.tables[table].display_name(), self.schema.tables[table].columns[col].name);
-        if value.is_empty() {
-            let plan = self.plan_mut(table, Why::Mentioned);
-            if !plan.fill.contains(&col) {
-                plan.fill.push(col);
-            }
-            self.bind(span, format!("{name} is set"));
-            return Ok(());
-        }
-        self.fixed(table, col, value.clone(), span)?;
-        self.bind(span, format!("{name} = '{value}'"));
-        Ok(())
-    }
 
-    /// The nullable time column a state word names: `returned` is
-    /// `returned_at`, `cancelled` is `cancelled_on`.
-    fn state_time_column(&self, table: usize, word: &str) -> Option<usize> {
-        let t = &self.schema.tables[table];
-        let stems = word_stems(word);
-        let hits: Vec<usize> = (0..t.columns.len())
-            .filter(|&c| is_time(t, c) && !t.columns[c].not_null && stems.iter().any(|st| st.len() >= 4 && squash(&t.columns[c].name).starts_with(st.as_str())))
-            .collect();
-        match hits.as_slice() {
-            [one] => Some(*one),
-            _ => None,
-        }
-    }
 
-    /// `in like-new condition`: a value, then the column it is of; `in
-    /// advanced courses`: a state, then the parent that has it. `false` when
-    /// the words are neither.
-    fn value_then_noun(&mut self, subject: usize, value: &Phrase, span: Span) -> Result<bool> {
-        let [head @ .., noun] = value.words.as_slice() else { return Ok(false) };
-        if head.is_empty() {
-            return Ok(false);
-        }
-        let noun_phrase = Phrase { words: vec![noun.clone()], text: noun.clone(), span: value.span };
-        if let Ok((table, col)) = self.column_near(subject, &noun_phrase) {
-            let allowed = allowed_values(&self.schema.tables[table], col);
-            if let Some(v) = match_value(&head.join("_"), &allowed).or_else(|| match_value(&head.join(" "), &allowed)) {
-                let v = v.clone();
-                self.fixed(table, col, v, span)?;
-                return Ok(true);
-            }
-        }
-        Ok(self.narrowed_reference(subject, value, span)?.is_some())
-    }
 
-    /// `goals scored by forwards`: the parent named only by its state, a
-    /// value of one column of the one referenced table that has it.
-    fn parent_by_value(&mut self, subject: usize, target: &Phrase, span: Span) -> Result<Option<(usize, usize)>> {
-        let t = &self.schema.tables[subject];
-        let words = target.words.join("_");
-        let hits: Vec<(usize, usize, usize, String)> = t
-            .foreign_keys
-            .iter()
-            .filter(|fk| fk.columns.len() == 1)
-            .filter_map(|fk| {
-                let parent = &self.schema.tables[fk.ref_table];
-                (0..parent.columns.len()).find_map(|c| {
-                    let allowed = allowed_values(parent, c);
-                    let found = match_value(&words, &allowed).or_else(|| match_value(&singular(&words), &allowed)).cloned();
-                    found.map(|v| (fk.columns[0], fk.ref_table, c, v))
-                })
-            })
-            .collect();
-        let [(column, parent, pcol, value)] = hits.as_slice() else { return Ok(None) };
-        let (column, parent, pcol, value) = (*column, *parent, *pcol, value.clone());
-        if self.planned(parent).is_none() {
-            self.plan_mut(parent, Why::Required { by: t.display_name() }).rows = Rows::Exactly(REQUIRED_PARENT_ROWS);
-            self.set_rule(parent, pcol, Rule::Mix(vec![value.clone()]), span)?;
-        }
-        self.set_rule(subject, column, Rule::ParentIs { column: pcol, value }, span)?;
-        Ok(Some((subject, column)))
-    }
 
-    /// `3 branches and 40 customers`, `10 venues, twenty events`: counted
-    /// rows that are no value of the subject but name a table of their own.
-    /// `None` when any share is a value (`40 api keys, 5 revoked`).
-    fn further_subjects(&self, subject: usize, shares: &[Share]) -> Result<Option<Vec<(usize, u64, Vec<(usize, String, Span)>, Span)>>> {
-        let mut found = Vec::new();
-        for share in shares {
-            // `2 branches and a dozen members, a quarter of them inactive`:
-            // the shares after the last table are about it.
-            let Portion::Rows(count) = share.portion else { break };
-            let words = &share.value.words;
-            // `40 staff, 5 trainers` is a share; after `3 coaches`, counted
-            // by the same column, `2 trainers` are more rows.
-            let value = self.value_column(subject, &words.join("_")).or_else(|| self.value_column(subject, &singular(&words.join("_"))));
-            let counted_by = |col: usize| self.counted.iter().any(|(t, c, _)| *t == subject && *c == col);
-            if value.is_some_and(|(col, _)| !counted_by(col)) || words.first().is_some_and(|w| ["for", "on", "in", "out", "through", "via", "at", "by", "from", "not", "no"].contains(&w.as_str())) {
-                return Ok(None);
-            }
-            // `8 Italian restaurants and 4 Thai ones`: `ones` is the table before.
-            let named = match words.as_slice() {
-                [head @ .., last] if !head.is_empty() && (last == "ones" || last == "one") => {
-                    let table = found.last().map_or(subject, |f: &(usize, u64, Vec<(usize, String, Span)>, Span)| f.0);
-                    let words: Vec<String> = head.iter().cloned().chain([self.schema.tables[table].name.to_lowercase()]).collect();
-                    Phrase { text: words.join(" "), words, span: share.value.span }
-                }
-                _ => share.value.clone(),
-            };
-            let Ok((table, adjectives)) = self.subject_table(&named) else { return Ok(None) };
-            found.push((table, count, adjectives, share.percent.span.to(share.value.span)));
-        }
-        Ok((!found.is_empty()).then_some(found))
-    }
 
     /// Shares without a column, or not all percentages: `7 of them
     /// discontinued`, `a third done, the rest open`, `30% are urgent and the
@@ -1238,6 +941,15 @@ impl<'a> Resolver<'a> {
                     Portion::Rows(k) => rows.filter(|n| k <= *n).map(|n| (k, n.max(1))),
                     Portion::Rest => None,
                 };
+                // `3 of them with a bio`: that many rows have the column set.
+                let set_column = match share.portion {
+                    Portion::Rows(k) => rows.filter(|n| k <= *n).and_then(|n| self.find_columns(table, &share.value).into_iter().find(|&c| !t.columns[c].not_null).map(|c| (c, k, n))),
+                    _ => None,
+                };
+                if let Some((col, k, n)) = set_column {
+                    self.set_rule(table, col, Rule::Nulls { num: n - k, den: n.max(1) }, span)?;
+                    continue;
+                }
                 if let (Some(col), Some((num, den))) = (state, share_of) {
                     self.set_rule(table, col, Rule::Nulls { num: den - num.min(den), den }, span)?;
                     let plan = self.plan_mut(table, Why::Mentioned);
@@ -1495,6 +1207,8 @@ impl<'a> Resolver<'a> {
             Period::Between { from, to } => (day(from)?, day(to)? + Duration::days(1)),
             Period::Year(y) => (day(Date { year: y, month: 1, day: 1 })?, day(Date { year: y + 1, month: 1, day: 1 })?),
             Period::Month { year, month } => (day(Date { year, month, day: 1 })?, day(next_month(year, month))?),
+            // `expiring in 2028 or later`: from a future date, a few years on.
+            Period::Since(d) if day(d)? >= now => (day(d)?, day(d)? + Duration::days(3 * 365)),
             Period::Since(d) => (day(d)?, now),
             Period::Before(d) => (day(d)? - Duration::days(365), day(d)?),
         };
@@ -1541,7 +1255,7 @@ impl<'a> Resolver<'a> {
                 "bought" | "purchased" | "sold" => vec!["purchas", "bought", "sold"],
                 "given" | "administered" | "vaccinated" => vec!["administ", "given"],
                 "issued" | "raised" | "billed" => vec!["issue", "invoice", "bill"],
-                "returned" | "dropped" => vec!["return", "dropoff", "drop"],
+                "returned" | "dropped" | "back" => vec!["return", "dropoff", "drop"],
                 "collected" | "picked" => vec!["pickup", "picked", "collect"],
                 "finished" | "ended" => vec!["finish", "end", "complet"],
                 _ => vec![],
@@ -1921,32 +1635,6 @@ impl<'a> Resolver<'a> {
         plan.rules.insert(col, Rule::Cycle(values));
     }
 
-    /// `refunds for failed payments`: the reference takes only parents with
-    /// that value; a parent table not yet planned is planned with it.
-    fn narrowed_reference(&mut self, subject: usize, target: &Phrase, span: Span) -> Result<Option<(usize, usize)>> {
-        for n in 1..target.words.len() {
-            let tail = Phrase { words: target.words[n..].to_vec(), text: target.words[n..].join(" "), span: target.span };
-            let Ok((table, column)) = self.reference_column(subject, &tail) else { continue };
-            let t = &self.schema.tables[table];
-            let Some(fk) = t.foreign_keys.iter().find(|fk| fk.columns == [column]) else { continue };
-            let parent = fk.ref_table;
-            let mut wanted = Vec::new();
-            for word in &target.words[..n] {
-                let Some((pcol, value)) = self.value_column(parent, word) else { return Ok(None) };
-                wanted.push((pcol, value));
-            }
-            if self.planned(parent).is_none() {
-                self.plan_mut(parent, Why::Required { by: t.display_name() }).rows = Rows::Exactly(REQUIRED_PARENT_ROWS);
-                for (pcol, value) in &wanted {
-                    self.set_rule(parent, *pcol, Rule::Mix(vec![value.clone()]), span)?;
-                }
-            }
-            let (pcol, value) = wanted.swap_remove(0);
-            self.set_rule(table, column, Rule::ParentIs { column: pcol, value }, span)?;
-            return Ok(Some((table, column)));
-        }
-        Ok(None)
-    }
 
     /// `across 15 categories including electronics, clothing`.
     fn across(&mut self, subject: usize, count: u64, target: &Phrase, named: &[Phrase], span: Span) -> Result<()> {

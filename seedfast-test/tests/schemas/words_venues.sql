@@ -44,6 +44,7 @@ CREATE TABLE classes (
     room             text NOT NULL,
     starts_at        timestamptz NOT NULL,
     duration_minutes integer NOT NULL CHECK (duration_minutes BETWEEN 15 AND 240),
+    seat_count       integer NOT NULL DEFAULT 12 CHECK (seat_count > 0),
     price            numeric(8,2) NOT NULL CHECK (price >= 0)
 );
 CREATE TABLE tariffs (
@@ -91,7 +92,7 @@ CREATE TABLE instructors (
 CREATE TABLE staff (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     full_name   text NOT NULL,
-    role        text NOT NULL CHECK (role IN ('coach', 'trainer', 'receptionist'))
+    role        text NOT NULL CHECK (role IN ('coach', 'trainer', 'receptionist', 'sales_rep'))
 );
 CREATE TABLE sessions (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -119,4 +120,19 @@ CREATE TABLE bookings (
     cancelled_at timestamptz,
     CHECK (status <> 'cancelled' OR cancelled_at IS NOT NULL),
     CHECK (cancelled_at IS NULL OR status = 'cancelled')
+);
+CREATE TABLE loans (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    member_id    bigint NOT NULL REFERENCES members (id),
+    borrowed_at  timestamptz NOT NULL,
+    due_on       date NOT NULL,
+    returned_at  timestamptz,
+    CHECK (due_on >= borrowed_at::date),
+    CHECK (returned_at IS NULL OR returned_at >= borrowed_at)
+);
+CREATE TABLE fines (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    loan_id      bigint NOT NULL REFERENCES loans (id),
+    reason       text NOT NULL CHECK (reason IN ('overdue', 'damaged', 'lost')),
+    amount_pence integer NOT NULL CHECK (amount_pence > 0)
 );

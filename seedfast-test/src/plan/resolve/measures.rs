@@ -86,7 +86,7 @@ fn is_key(t: &Table, c: usize) -> bool {
 /// A column kept in minor units of money: `total_cents`, `price_in_cents`.
 fn in_cents(t: &Table, c: usize) -> bool {
     let name = t.columns[c].name.to_lowercase();
-    name == "cents" || name.ends_with("_cents") || name.ends_with("_minor")
+    name == "cents" || name.ends_with("_cents") || name.ends_with("_minor") || name.ends_with("_pence") || name == "pence"
 }
 
 fn parts(t: &Table, c: usize) -> Vec<String> {
@@ -127,6 +127,15 @@ impl Resolver<'_> {
         let hits = match dimension {
             Some(d) if hits.is_empty() => {
                 measures.iter().copied().filter(|&c| column_unit(t, c).and_then(factor).is_some_and(|(cd, _)| cd == d)).collect()
+            }
+            _ => hits,
+        };
+        // `more than 500 employees` on `employee_count`, `500 pages` on
+        // `page_count`: a count of things, the column named by the thing.
+        let hits = match unit {
+            Some(u) if hits.is_empty() && !is_money_unit(u) => {
+                let thing = singular(&u.to_lowercase());
+                measures.iter().copied().filter(|&c| parts(t, c).first().is_some_and(|p| singular(p) == thing) && parts(t, c).iter().any(|p| ["count", "number", "num", "total", "qty"].contains(&p.as_str()))).collect()
             }
             _ => hits,
         };

@@ -1,0 +1,166 @@
+//! Which tables a scope is about: several in one scope (`3 branches and 40
+//! members`, `3 coaches and 2 trainers`), a parent after `of` (`reviews of
+//! shows`), words before the table's name (values, states by their time),
+//! and everyday words for tables named otherwise (`cars` for `vehicles`).
+
+use super::*;
+
+/// The adjective `overdue`, which names no value but a state of two times.
+pub(super) const OVERDUE: &str = "\u{1}overdue";
+
+/// Parts of a time column's name that say the work is done.
+const DONE_WORDS: &[&str] = &["returned", "completed", "paid", "closed", "resolved", "done", "finished", "settled", "delivered", "submitted"];
+
+impl Resolver<'_> {
+    /// The time a row is due by: `due_date`, `due_at`, `next_due_on`.
+    pub(super) fn due_column(&self, table: usize) -> Option<usize> {
+        let t = &self.schema.tables[table];
+        let due: Vec<usize> = (0..t.columns.len()).filter(|&c| is_time(t, c) && t.columns[c].name.to_lowercase().split('_').any(|p| p == "due" || p == "deadline")).collect();
+        match due.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
+    }
+
+    /// `20 overdue loans`: due in the past two months, and not returned,
+    /// paid or completed (those times unset, those flags false).
+    fn overdue(&mut self, table: usize, due: usize, span: Span) -> Result<()> {
+        let now = self.options.now;
+        self.set_rule(table, due, Rule::Window { start: now - Duration::days(60), end: now - Duration::days(1) }, span)?;
+        let t = &self.schema.tables[table];
+        let done: Vec<(usize, bool)> = (0..t.columns.len())
+            .filter(|&c| c != due && t.columns[c].name.to_lowercase().split('_').any(|p| DONE_WORDS.contains(&p) || DONE_WORDS.contains(&format!("{p}ed").as_str())))
+            .filter_map(|c| match t.columns[c].ty.base() {
+                SqlType::Bool => Some((c, true)),
+                _ if is_time(t, c) && !t.columns[c].not_null => Some((c, false)),
+                _ => None,
+            })
+            .collect();
+        for (c, flag) in done {
+            let rule = if flag { Rule::Mix(vec!["false".to_string()]) } else { Rule::Nulls { num: 1, den: 1 } };
+            self.set_rule(table, c, rule, span)?;
+        }
+        let name = self.schema.tables[table].display_name();
+        self.bind(span, format!("{name} overdue: due before now, not done"));
+        Ok(())
+    }
+    /// `3 branches and 40 customers`, `10 venues, twenty events`: counted
+    /// rows that are no value of the subject but name a table of their own.
+    /// `None` when any share is a value (`40 api keys, 5 revoked`).
+    pub(super) fn further_subjects(&self, subject: usize, shares: &[Share]) -> Result<Option<Vec<(usize, u64, Vec<(usize, String, Span)>, Span)>>> {
+        let mut found = Vec::new();
+        for share in shares {
+            // `2 branches and a dozen members, a quarter of them inactive`:
+            // the shares after the last table are about it.
+            let Portion::Rows(count) = share.portion else { break };
+            let words = &share.value.words;
+            // `40 staff, 5 trainers` is a share; after `3 coaches`, counted
+            // by the same column, `2 trainers` are more rows.
+            let value = self.value_column(subject, &words.join("_")).or_else(|| self.value_column(subject, &singular(&words.join("_"))));
+            let counted_by = |col: usize| self.counted.iter().any(|(t, c, _)| *t == subject && *c == col);
+            if value.is_some_and(|(col, _)| !counted_by(col)) || words.first().is_some_and(|w| ["for", "on", "in", "out", "through", "via", "at", "by", "from", "not", "no"].contains(&w.as_str())) {
+                return Ok(None);
+            }
+            // `8 Italian restaurants and 4 Thai ones`: `ones` is the table before.
+            let named = match words.as_slice() {
+                [head @ .., last] if !head.is_empty() && (last == "ones" || last == "one") => {
+                    let table = found.last().map_or(subject, |f: &(usize, u64, Vec<(usize, String, Span)>, Span)| f.0);
+                    let words: Vec<String> = head.iter().cloned().chain([self.schema.tables[table].name.to_lowercase()]).collect();
+                    Phrase { text: words.join(" "), words, span: share.value.span }
+                }
+                _ => share.value.clone(),
+            };
+            let Ok((table, adjectives)) = self.subject_table(&named) else { return Ok(None) };
+            found.push((table, count, adjectives, share.percent.span.to(share.value.span)));
+        }
+        Ok((!found.is_empty()).then_some(found))
+    }
+
+    /// `reviews of shows`, `inspections of approved permits`: a subject
+    /// phrase that names no table whole, split at `of` into the table and
+    /// the parent it belongs to.
+    pub(super) fn subject_of(&self, phrase: &Phrase) -> Option<(usize, Vec<(usize, String, Span)>, Phrase)> {
+        let k = phrase.words.iter().position(|w| w == "of").filter(|&k| k > 0 && k + 1 < phrase.words.len())?;
+        let head = Phrase { words: phrase.words[..k].to_vec(), text: phrase.words[..k].join(" "), span: phrase.span };
+        let target = Phrase { words: phrase.words[k + 1..].to_vec(), text: phrase.words[k + 1..].join(" "), span: phrase.span };
+        let (table, adjectives) = self.subject_table(&head).ok()?;
+        // The parent is named by the last word (`approved permits`).
+        let t = &self.schema.tables[table];
+        let stem = squash(&singular(target.words.last()?));
+        let refers = t.foreign_keys.iter().any(|fk| fk.columns.len() == 1 && squash(&singular(&self.schema.tables[fk.ref_table].name)).ends_with(&stem))
+            || t.columns.iter().any(|c| squash(&c.name) == format!("{stem}id"));
+        refers.then_some((table, adjectives, target))
+    }
+
+    /// A word before the table's name: a value (`15 gold members`), or with
+    /// no value the state whose time column is set (`30 returned rentals`).
+    pub(super) fn adjective(&mut self, table: usize, col: usize, value: String, span: Span) -> Result<()> {
+        let name = format!("{}.{}", self.schema.tables[table].display_name(), self.schema.tables[table].columns[col].name);
+        if value == OVERDUE {
+            return self.overdue(table, col, span);
+        }
+        if value.is_empty() {
+            let plan = self.plan_mut(table, Why::Mentioned);
+            if !plan.fill.contains(&col) {
+                plan.fill.push(col);
+            }
+            self.bind(span, format!("{name} is set"));
+            return Ok(());
+        }
+        self.fixed(table, col, value.clone(), span)?;
+        self.bind(span, format!("{name} = '{value}'"));
+        Ok(())
+    }
+
+    /// The nullable time column a state word names: `returned` is
+    /// `returned_at`, `cancelled` is `cancelled_on`.
+    pub(super) fn state_time_column(&self, table: usize, word: &str) -> Option<usize> {
+        let t = &self.schema.tables[table];
+        let stems = word_stems(word);
+        let hits: Vec<usize> = (0..t.columns.len())
+            .filter(|&c| is_time(t, c) && !t.columns[c].not_null && stems.iter().any(|st| st.len() >= 4 && squash(&t.columns[c].name).starts_with(st.as_str())))
+            .collect();
+        match hits.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
+    }
+
+    /// `cars` for `vehicles`, `fixtures` for `matches`, `staff` for
+    /// `employees`: the everyday word for a table named otherwise, when
+    /// exactly one table has a name of the word's group.
+    pub(super) fn synonym_table(&self, phrase: &Phrase) -> Option<usize> {
+        const GROUPS: &[&[&str]] = &[
+            &["car", "vehicle", "auto"],
+            &["fixture", "match", "game"],
+            &["staff", "employee", "worker", "staffer"],
+            &["client", "customer"],
+            &["pupil", "student", "learner"],
+            &["teacher", "instructor", "tutor"],
+            &["doctor", "physician", "practitioner", "clinician"],
+            &["flat", "apartment", "unit"],
+            &["shop", "store"],
+            &["item", "product"],
+            &["talk", "session"],
+            &["gig", "concert", "show"],
+            &["bike", "bicycle"],
+            &["kid", "child"],
+            &["purchase", "order"],
+            &["bill", "invoice"],
+            &["job", "position", "vacancy"],
+        ];
+        let [.., last] = phrase.words.as_slice() else { return None };
+        let word = singular(last);
+        let group = GROUPS.iter().find(|g| g.contains(&word.as_str()))?;
+        let hits: Vec<usize> = (0..self.schema.tables.len())
+            .filter(|&i| {
+                let name = singular(&self.schema.tables[i].name.to_lowercase());
+                group.iter().any(|w| *w != word && (name == *w || name.ends_with(&format!("_{w}"))))
+            })
+            .collect();
+        match hits.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
+    }
+}
