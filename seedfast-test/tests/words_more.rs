@@ -8,9 +8,8 @@
 
 mod support;
 
-use seedfast_test::SeedOptions;
 use sqlx::PgConnection;
-use support::{conn, database_with_sql};
+use support::{conn, database_with_sql, yes};
 
 const SCHEMA: &str = include_str!("schemas/words_venues.sql");
 
@@ -18,23 +17,9 @@ async fn db() -> seedfast_test::backend::TempDatabase {
     database_with_sql("words_more", &[SCHEMA.to_string()]).await
 }
 
-/// Seeds `scope` alone: the tables are emptied first.
+/// Seeds `scope` alone, the tables emptied first.
 async fn seed(c: &mut PgConnection, scope: &str) {
-    sqlx::raw_sql("TRUNCATE branches, members, departments, shows, reviews, locations, classes, tariffs, meters, rentals, shots, listings, vehicles, instructors, staff, sessions, deals, bookings, loans, fines RESTART IDENTITY CASCADE")
-        .execute(&mut *c)
-        .await
-        .expect("truncate");
-    seedfast_test::seed(c, scope, SeedOptions::default())
-        .await
-        .unwrap_or_else(|e| panic!("seeding `{scope}` failed: {e}"));
-}
-
-async fn yes(c: &mut PgConnection, sql: &str) -> bool {
-    sqlx::query_scalar::<_, Option<bool>>(sqlx::AssertSqlSafe(sql.to_string()))
-        .fetch_one(c)
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .unwrap_or(false)
+    support::seed_alone(c, "branches, members, departments, shows, reviews, locations, classes, tariffs, meters, rentals, shots, listings, vehicles, instructors, staff, sessions, deals, bookings, loans, fines", scope).await;
 }
 
 async fn check(c: &mut PgConnection, scope: &str, sql: &str) {

@@ -7,7 +7,7 @@ mod support;
 
 use seedfast_test::SeedOptions;
 use sqlx::PgConnection;
-use support::{conn, count, database_with_sql, refused};
+use support::{conn, count, database_with_sql, refused, yes};
 
 const SCHEMA: &str = include_str!("schemas/words_services.sql");
 
@@ -15,24 +15,9 @@ async fn db() -> seedfast_test::backend::TempDatabase {
     database_with_sql("words_units", &[SCHEMA.to_string()]).await
 }
 
-/// Seeds `scope` alone: the tables are emptied first, so each check sees
-/// only the rows of its own sentence.
+/// Seeds `scope` alone, the tables emptied first.
 async fn seed(c: &mut PgConnection, scope: &str) {
-    sqlx::raw_sql("TRUNCATE drivers, driver_documents, trips, patient_doctors, trip_reviews, accounts, memberships, bills, doctors, patients, visits, properties RESTART IDENTITY CASCADE")
-        .execute(&mut *c)
-        .await
-        .expect("truncate");
-    seedfast_test::seed(c, scope, SeedOptions::default())
-        .await
-        .unwrap_or_else(|e| panic!("seeding `{scope}` failed: {e}"));
-}
-
-async fn yes(c: &mut PgConnection, sql: &str) -> bool {
-    sqlx::query_scalar::<_, Option<bool>>(sqlx::AssertSqlSafe(sql.to_string()))
-        .fetch_one(c)
-        .await
-        .unwrap_or_else(|e| panic!("{sql}: {e}"))
-        .unwrap_or(false)
+    support::seed_alone(c, "drivers, driver_documents, trips, patient_doctors, trip_reviews, accounts, memberships, bills, doctors, patients, visits, properties", scope).await;
 }
 
 #[tokio::test]

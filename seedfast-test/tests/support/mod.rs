@@ -53,6 +53,27 @@ pub async fn refused(c: &mut PgConnection, scope: &str) -> String {
     }
 }
 
+/// Seeds `scope` alone: `tables` are emptied first, so each check sees only
+/// the rows of its own sentence.
+pub async fn seed_alone(c: &mut PgConnection, tables: &str, scope: &str) {
+    sqlx::raw_sql(AssertSqlSafe(format!("TRUNCATE {tables} RESTART IDENTITY CASCADE")))
+        .execute(&mut *c)
+        .await
+        .expect("truncate");
+    seedfast_test::seed(c, scope, seedfast_test::SeedOptions::default())
+        .await
+        .unwrap_or_else(|e| panic!("seeding `{scope}` failed: {e}"));
+}
+
+/// A one-boolean query's answer; NULL (as `bool_and` over no rows) is no.
+pub async fn yes(c: &mut PgConnection, sql: &str) -> bool {
+    sqlx::query_scalar::<_, Option<bool>>(AssertSqlSafe(sql.to_string()))
+        .fetch_one(c)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+        .unwrap_or(false)
+}
+
 pub async fn count(conn: &mut PgConnection, sql: &'static str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(conn).await.expect(sql)
 }
