@@ -178,6 +178,7 @@ const PURPOSE_NOUNS: &[&str] = &[
     "page", "pages", "test", "tests", "dashboard", "dashboards", "heatmap", "demo", "demos", "screen", "screens", "report", "reports",
     "view", "views", "form", "forms", "ui", "screenshot", "screenshots", "benchmark", "benchmarks", "chart", "charts", "widget",
     "widgets", "story", "stories", "suite", "feature", "flow", "team", "review", "presentation", "sandbox", "staging",
+    "job", "jobs", "export", "exports", "bug", "cron", "worker", "script", "migration", "endpoint", "api", "integration",
 ];
 
 /// What a price is per (`€200 a night`, `$9 per month`).
@@ -589,7 +590,7 @@ impl Parser<'_> {
             }
             Keyword::Reference if self.purpose_ahead(self.pos) => {
                 // `... for the feed page`: what the data is for.
-                while self.kind(self.pos) == TokenKind::Word {
+                while matches!(self.kind(self.pos), TokenKind::Word | TokenKind::Dash) {
                     self.pos += 1;
                 }
                 self.clauses.push(Clause::Purpose { span: start.to(self.prev_span()) });
@@ -1123,7 +1124,8 @@ impl Parser<'_> {
             return false;
         }
         let mut j = i + 1;
-        while self.kind(j) == TokenKind::Word {
+        // `the overdue-notice job`: dashed words are words here.
+        while matches!(self.kind(j), TokenKind::Word | TokenKind::Dash) {
             j += 1;
         }
         j > i + 1 && matches!(self.kind(j), TokenKind::Eof | TokenKind::Comma) && self.word(j - 1).is_some_and(|w| PURPOSE_NOUNS.contains(&w))

@@ -166,6 +166,9 @@ async fn overdue_rows_counted_things_and_purposes() {
     let mut c = conn(&db).await;
     // Due before now and not returned.
     check(&mut c, "give me 20 overdue loans so I can test the reminder emails", "SELECT count(*) = 20 AND max(due_on) < '2026-01-01' AND count(returned_at) = 0 FROM loans").await;
+    // A purpose after `for the`, and a NULL said twice (a first state and `haven't`).
+    check(&mut c, "I need 15 overdue loans for the overdue-notice job", "SELECT count(*) = 15 AND count(returned_at) = 0 FROM loans").await;
+    check(&mut c, "10 bookings booked last month that haven't been cancelled yet", "SELECT count(*) = 10 AND count(cancelled_at) = 0 FROM bookings").await;
     check(&mut c, "12 loans that haven't come back yet", "SELECT count(*) = 12 AND count(returned_at) = 0 FROM loans").await;
     // A value named `overdue` is that value; pence are minor units of £.
     check(&mut c, "25 overdue fines of £2.50 each", "SELECT count(*) = 25 AND count(*) FILTER (WHERE reason = 'overdue' AND amount_pence = 250) = 25 FROM fines").await;

@@ -424,7 +424,11 @@ impl<'a> Resolver<'a> {
         let t = &self.schema.tables[table];
         // The same rule twice (`submitted ... that haven't been decided
         // yet`: both leave `decided_at` unset) is no conflict.
-        if self.planned(table).and_then(|p| p.rules.get(&column)).is_some_and(|r| *r == rule) {
+        let same = |r: &Rule| match (r, &rule) {
+            (Rule::Nulls { num: a, den: b }, Rule::Nulls { num: c, den: d }) => a * d == c * b,
+            (r, rule) => r == rule,
+        };
+        if self.planned(table).and_then(|p| p.rules.get(&column)).is_some_and(same) {
             return Ok(());
         }
         if self.planned(table).is_some_and(|p| p.rules.contains_key(&column)) {
@@ -761,6 +765,19 @@ impl<'a> Resolver<'a> {
             .collect();
         if let [(table, col, value)] = holders.as_slice() {
             return Ok((*table, vec![(*col, value.clone(), phrase.span)]));
+        }
+        // `one-hour demos`: a value that names its table, after words that
+        // are values of that table too.
+        if holders.is_empty() {
+            for n in 1..phrase.words.len() {
+                let tail = Phrase { words: phrase.words[n..].to_vec(), text: phrase.words[n..].join(" "), span: phrase.span };
+                let Ok((table, mut found)) = self.subject_table(&tail) else { continue };
+                let head: Option<Vec<(usize, String)>> = phrase.words[..n].iter().map(|w| self.value_column(table, w)).collect();
+                if let Some(head) = head {
+                    found.extend(head.into_iter().map(|(c, v)| (c, v, phrase.span)));
+                    return Ok((table, found));
+                }
+            }
         }
         if holders.len() > 1 {
             let mut e = self.err(phrase.span, format!("`{}` is a value of several tables' columns", phrase.text));
