@@ -412,6 +412,7 @@ impl<'a> TableGen<'a> {
     fn taken(&self, c: usize) -> Option<Taken> {
         self.specs[c].unique?;
         let mut taken = Taken::default();
+        taken.reserve(self.n);
         for v in self.existing.unique_values.get(&(self.tp.table, c)).into_iter().flatten() {
             taken.insert(v);
         }

@@ -15,6 +15,12 @@ pub struct Taken {
 }
 
 impl Taken {
+    /// Room for `n` more values up front: growing a large set keeps the
+    /// old table and the new one at once, twice the memory at the peak.
+    pub fn reserve(&mut self, n: usize) {
+        self.hashes.reserve(n);
+    }
+
     /// Marks `key` taken; false when it already was.
     pub fn insert(&mut self, key: &str) -> bool {
         // FNV alone clusters for keys that differ only at the end (`a.b1@`,
