@@ -13,16 +13,21 @@
 //!    hundred times in a row once the template is seeded) vs. the floor on
 //!    the same server, `CREATE DATABASE ... TEMPLATE` + `DROP` on an open
 //!    connection; and how long a test waits for its database from the warm
-//!    pool, with a trivial body and with one that works for 20 ms.
+//!    pool, with a trivial body and with one that works for 20 ms;
+//! 6. seeding one large table (`N users`, up to 1M rows, 10M with
+//!    SEEDFAST_BENCH_10M=1) vs. a raw `COPY FROM STDIN` of the same rows,
+//!    with the seed's peak RSS (see `seed/stream.rs`).
 //!
 //! Run with `cargo bench -p seedfast-test --bench seed`, or name parts to
 //! run only those (`-- per-test copy`): `copy`, `clone`, `oracle`,
-//! `latency`, `per-test`. Each case runs `ROUNDS` times on fresh databases;
+//! `latency`, `per-test`, `stream`. Each case runs `ROUNDS` times on fresh databases;
 //! medians are reported. The local backend is used throughout, its cluster
 //! under `TMPDIR`.
 
 #[path = "seed/per_test.rs"]
 mod per_test;
+#[path = "seed/stream.rs"]
+mod stream;
 
 use std::time::{Duration, Instant};
 
@@ -110,6 +115,9 @@ fn main() {
         }
         if wanted("latency") {
             copy_latency(&server).await;
+        }
+        if wanted("stream") {
+            stream::measure(&server).await;
         }
     });
 }

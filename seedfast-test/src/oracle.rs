@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use sqlx::{AssertSqlSafe, PgConnection};
 
 use crate::error::{Error, Result};
-use crate::generate::{self, Existing, GeneratedTable, Rejected, encode_copy};
+use crate::generate::{self, Existing, GeneratedTable, Rejected, Taken, encode_copy};
 use crate::plan::Plan;
 use crate::schema::{Check, CheckExpr, Schema, SqlType, Table, quote_ident};
 
@@ -56,33 +56,93 @@ pub async fn judge(conn: &mut PgConnection, schema: &Schema, plan: &Plan, existi
     let started = Instant::now();
     let mut judged = Judged::default();
     for index in 0..generated.len() {
-        let t = &schema.tables[generated[index].table];
-        let rules = rules(t);
-        if rules.is_empty() || generated[index].rows == 0 {
+        if generated[index].rows == 0 {
             continue;
         }
+        let Some(mut judge) = TableJudge::new(conn, schema, generated[index].table, index).await? else { continue };
         judged.tables += 1;
+        let (before, rest) = generated.split_at_mut(index);
+        judge.judge(conn, schema, plan, existing, before, &mut rest[0], None, &mut judged).await?;
+        judge.drop(conn).await?;
+    }
+    judged.elapsed = started.elapsed();
+    Ok(judged)
+}
+
+/// The server's judging of one table's rows, whole or a chunk at a time
+/// (one probe serves every chunk).
+pub struct TableJudge {
+    index: usize,
+    table: usize,
+    rules: Vec<Rule>,
+    probe: Probe,
+    /// CHECKs the generator read are met by construction: a sample of the
+    /// table's first rows is enough to catch a misreading. Unread ones need
+    /// every row judged.
+    every_row: bool,
+}
+
+impl TableJudge {
+    /// `None` when the table (plan index `index`) has no CHECKs to judge.
+    pub async fn new(conn: &mut PgConnection, schema: &Schema, table: usize, index: usize) -> Result<Option<TableJudge>> {
+        let t = &schema.tables[table];
+        let rules = rules(t);
+        if rules.is_empty() {
+            return Ok(None);
+        }
         let probe = Probe::create(conn, t, index).await?;
-        // CHECKs the generator read are met by construction: a sample is
-        // enough to catch a misreading. Unread ones need every row judged.
         let every_row = rules.iter().any(|r| !r.decoded);
-        let judged_rows = if every_row { generated[index].rows } else { generated[index].rows.min(SAMPLED_ROWS) };
+        Ok(Some(TableJudge { index, table, rules, probe, every_row }))
+    }
+
+    /// Table rows below this one are judged (all of them when some CHECK
+    /// was not read).
+    pub fn judged_below(&self) -> usize {
+        if self.every_row { usize::MAX } else { SAMPLED_ROWS }
+    }
+
+    /// Whether any row of a chunk of `rows` rows starting at table row
+    /// `first_row` is judged: a sampled table's later chunks are not.
+    pub fn wants(&self, first_row: usize, rows: usize) -> bool {
+        rows > 0 && (self.every_row || first_row < SAMPLED_ROWS)
+    }
+
+    /// Judges `current` (the rows of plan index `index`, whole or a chunk),
+    /// redrawing the rows the server rejects until every one passes.
+    /// `taken` is the chunked table's unique values so far (see
+    /// `generate::redraw_chunk`).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn judge(
+        &mut self,
+        conn: &mut PgConnection,
+        schema: &Schema,
+        plan: &Plan,
+        existing: &Existing,
+        before: &[GeneratedTable],
+        current: &mut GeneratedTable,
+        mut taken: Option<&mut [Option<Taken>]>,
+        judged: &mut Judged,
+    ) -> Result<()> {
+        if !self.wants(current.first_row, current.rows) {
+            return Ok(());
+        }
+        let t = &schema.tables[self.table];
+        let judged_rows = if self.every_row { current.rows } else { current.rows.min(SAMPLED_ROWS - current.first_row) };
         let mut rows: Vec<usize> = (0..judged_rows).collect();
-        let mut active = rules.clone();
+        let mut active = self.rules.clone();
         let mut attempt = 0;
         loop {
-            probe.load(conn, t, &generated[index], &rows).await?;
-            let (failing, unjudgeable) = probe.failing(conn, &active).await?;
+            self.probe.load(conn, t, current, &rows).await?;
+            let (failing, unjudgeable) = self.probe.failing(conn, &active).await?;
             let asked = active.clone();
             // An expression that raises on some row would make the COPY fail
             // the same way; the server's own message says more than ours.
             active.retain(|r| !unjudgeable.contains(&r.name));
             if failing.is_empty() {
-                break;
+                return Ok(());
             }
             if attempt == ATTEMPTS {
-                probe.drop(conn).await?;
-                return Err(still_failing(t, &generated[index], &asked, &failing));
+                return Err(still_failing(t, current, &asked, &failing));
             }
             attempt += 1;
             let rejected: Vec<Rejected> = failing
@@ -90,13 +150,15 @@ pub async fn judge(conn: &mut PgConnection, schema: &Schema, plan: &Plan, existi
                 .map(|(row, failed)| Rejected { row: *row, columns: failed.iter().flat_map(|&k| asked[k].columns.iter().copied()).collect() })
                 .collect();
             judged.redrawn += rejected.len();
-            generate::redraw(schema, plan, existing, generated, index, &rejected, attempt, attempt == ATTEMPTS)?;
+            generate::redraw_chunk(schema, plan, existing, before, self.index, current, taken.as_deref_mut(), &rejected, attempt, attempt == ATTEMPTS)?;
             rows = failing.iter().map(|(row, _)| *row).collect();
         }
-        probe.drop(conn).await?;
     }
-    judged.elapsed = started.elapsed();
-    Ok(judged)
+
+    /// Drops the probe (it would go at commit anyway).
+    pub async fn drop(self, conn: &mut PgConnection) -> Result<()> {
+        self.probe.drop(conn).await
+    }
 }
 
 /// The table's CHECKs and its columns' domain CHECKs, as SQL.

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::plan::{self, Plan, SeedOptions};
 use crate::report::SeedReport;
 use crate::schema::{self, Schema};
-use crate::generate::{Existing, GeneratedTable};
+use crate::generate::{Existing, GeneratedTable, Value};
 use crate::upstream::{Upstream, UpstreamTable};
 use crate::write::{NoProgress, Progress};
 use crate::{generate, oracle, write};
@@ -54,13 +54,63 @@ async fn seed_inner(conn: &mut PgConnection, scope: &str, options: SeedOptions, 
     let planned: Vec<usize> = plan.tables.iter().map(|t| t.table).collect();
     let existing = write::existing(&mut tx, &schema, &planned).await?;
     progress.generating(&plan.tables.iter().map(|t| schema.tables[t.table].display_name()).collect::<Vec<_>>());
-    let mut generated = generate_watching(&mut tx, &schema, &plan, existing.clone()).await?;
+    let chunk_rows = chunk_rows();
+    let streamed = streamed(&schema, &plan, upstream, chunk_rows);
+    let mut generated = generate_watching(&mut tx, &schema, &plan, existing.clone(), streamed.clone()).await?;
     oracle::judge(&mut tx, &schema, &plan, &existing, &mut generated).await?;
-    let written = write::write_all_with(&mut tx, &schema, &generated, progress).await?;
+    let mut written = write::write_all_with(&mut tx, &schema, &generated, progress).await?;
+    // Tables too large to hold are generated as they are written, after
+    // the others: nothing references them and they reference nothing.
+    let streamed_written = write::stream_all(&mut tx, &schema, &plan, &existing, &streamed, chunk_rows, progress).await?;
+    for (&index, w) in streamed.iter().zip(streamed_written) {
+        generated[index] = streamed_keys(&schema, &plan, &existing, index, w.rows as usize);
+        written[index] = w;
+    }
     tx.commit().await.map_err(Error::db("committing the seed (a deferred foreign key may have failed)"))?;
     let mut report = SeedReport::new(scope, &schema, &plan, &generated, &written, started.elapsed());
     report.exports = exports(&schema, &generated, upstream);
     Ok(report)
+}
+
+/// Rows per chunk of a table generated as it is written.
+/// Smaller chunks hold less (a chunk of users is about 4 MB as values);
+/// larger ones gain nothing once the drawing keeps a chunk ahead.
+const CHUNK_ROWS: usize = 10_000;
+
+/// [`CHUNK_ROWS`], or SEEDFAST_CHUNK_ROWS: tests set it small to have a
+/// modest table go through the chunked path.
+fn chunk_rows() -> usize {
+    std::env::var("SEEDFAST_CHUNK_ROWS").ok().and_then(|v| v.trim().parse().ok()).filter(|&n| n > 0).unwrap_or(CHUNK_ROWS)
+}
+
+/// Plan indexes of the tables generated chunk by chunk as they are
+/// written: those larger than a chunk that `generate::streamable` allows
+/// and that no other service takes values from. Every other table is held
+/// whole, as before (`generate::streamable` says which passes need that).
+fn streamed(schema: &Schema, plan: &Plan, upstream: &Upstream, chunk_rows: usize) -> Vec<usize> {
+    (0..plan.tables.len())
+        .filter(|&i| {
+            let tp = &plan.tables[i];
+            let t = &schema.tables[tp.table];
+            let large = matches!(tp.rows, plan::Rows::Exactly(n) if n as usize > chunk_rows);
+            let exported = upstream.export.iter().any(|(s, name)| *s == t.schema && *name == t.name);
+            large && !exported && generate::streamable(schema, plan, i)
+        })
+        .collect()
+}
+
+/// What the report needs of a streamed table: its row count and its
+/// numbered keys (a range; see `generate::streamable`).
+fn streamed_keys(schema: &Schema, plan: &Plan, existing: &Existing, index: usize, rows: usize) -> GeneratedTable {
+    let table = plan.tables[index].table;
+    let t = &schema.tables[table];
+    let mut g = GeneratedTable::empty(table, t.columns.len());
+    g.rows = rows;
+    if let [pk] = t.primary_key[..] {
+        let start = existing.key_offsets.get(&(table, pk)).copied().unwrap_or(0);
+        g.columns[pk] = Some((1..=rows as i64).map(|i| Value::Int(start + i)).collect());
+    }
+    g
 }
 
 /// How often the connection is checked while rows are generated.
@@ -69,9 +119,9 @@ const PING_EVERY: Duration = Duration::from_secs(1);
 /// Generates on a blocking thread while checking the connection, so a
 /// server lost during a long generation is reported within a second, not
 /// at the first write minutes later.
-async fn generate_watching(conn: &mut PgConnection, schema: &Schema, plan: &Plan, existing: Existing) -> Result<Vec<GeneratedTable>> {
+async fn generate_watching(conn: &mut PgConnection, schema: &Schema, plan: &Plan, existing: Existing, streamed: Vec<usize>) -> Result<Vec<GeneratedTable>> {
     let (schema, plan) = (schema.clone(), plan.clone());
-    let mut task = tokio::task::spawn_blocking(move || generate::generate(&schema, &plan, &existing));
+    let mut task = tokio::task::spawn_blocking(move || generate::generate_except(&schema, &plan, &existing, &streamed));
     loop {
         tokio::select! {
             done = &mut task => return done.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic())),

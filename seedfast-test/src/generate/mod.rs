@@ -6,6 +6,7 @@ mod pattern;
 mod realistic;
 mod spec;
 mod table;
+mod taken;
 mod types;
 mod value;
 
@@ -13,7 +14,8 @@ use std::collections::{HashMap, HashSet};
 
 use rand_pcg::Pcg64;
 
-pub use table::{Rejected, generate, redraw};
+pub use table::{Chunks, Rejected, generate, generate_except, redraw, redraw_chunk, streamable};
+pub use taken::Taken;
 pub use value::encode_copy;
 pub use value::{Value, format_decimal};
 
@@ -23,6 +25,9 @@ pub struct GeneratedTable {
     /// Index into the schema's tables.
     pub table: usize,
     pub rows: usize,
+    /// The table row the first of `rows` is: 0 for a whole table, the
+    /// chunk's first row for a table generated and written in chunks.
+    pub first_row: usize,
     /// One entry per schema column; `None` for columns Postgres computes
     /// (STORED generated columns), which are never written.
     pub columns: Vec<Option<Vec<Value>>>,
@@ -35,6 +40,11 @@ pub struct GeneratedTable {
 }
 
 impl GeneratedTable {
+    /// A table with no rows (yet).
+    pub fn empty(table: usize, columns: usize) -> GeneratedTable {
+        GeneratedTable { table, rows: 0, first_row: 0, columns: vec![None; columns], orphans: Vec::new(), fixups: Vec::new() }
+    }
+
     pub fn column(&self, col: usize) -> &[Value] {
         self.columns[col].as_deref().unwrap_or(&[])
     }

@@ -11,6 +11,7 @@ use rand::RngExt;
 use rand::seq::SliceRandom;
 use rand_pcg::Pcg64;
 
+mod chunks;
 mod events;
 mod partial;
 mod redraw;
@@ -20,12 +21,14 @@ mod rules;
 mod states;
 mod uniques;
 
-pub use redraw::{Rejected, redraw};
+pub use chunks::{Chunks, streamable};
+pub use redraw::{Rejected, redraw, redraw_chunk};
 
 use super::pattern::TextPatterns;
 use super::realistic::{self, Kind};
 use super::spec::{Spec, column_spec};
 use super::types;
+use super::taken::Taken;
 use super::value::Value;
 use super::{Existing, GeneratedTable, stream};
 use crate::error::{Error, Result};
@@ -44,9 +47,20 @@ const UNIQUE_RETRIES: usize = 20;
 const FIT_RETRIES: usize = 6;
 
 pub fn generate(schema: &Schema, plan: &Plan, existing: &Existing) -> Result<Vec<GeneratedTable>> {
+    generate_except(schema, plan, existing, &[])
+}
+
+/// [`generate`], leaving out the tables at plan indexes `streamed` (they
+/// are generated chunk by chunk as they are written, see `Chunks`): each
+/// stands as an empty table, so indexes still match the plan's.
+pub fn generate_except(schema: &Schema, plan: &Plan, existing: &Existing, streamed: &[usize]) -> Result<Vec<GeneratedTable>> {
     let mut done: Vec<GeneratedTable> = Vec::with_capacity(plan.tables.len());
-    for tp in &plan.tables {
-        let generated = TableGen::new(schema, plan, tp, existing, &done)?.run()?;
+    for (i, tp) in plan.tables.iter().enumerate() {
+        let generated = if streamed.contains(&i) {
+            GeneratedTable::empty(tp.table, schema.tables[tp.table].columns.len())
+        } else {
+            TableGen::new(schema, plan, tp, existing, &done)?.run()?
+        };
         done.push(generated);
     }
     fill_fixups(schema, plan, &mut done)?;
@@ -129,6 +143,11 @@ struct TableGen<'a> {
     existing: &'a Existing,
     done: &'a [GeneratedTable],
     n: usize,
+    /// The table row that `columns[_][0]` holds: 0 when the whole table is
+    /// in memory, the chunk's first row when it is generated in chunks.
+    /// `row` arguments are table rows (streams and texts depend on them);
+    /// columns are indexed by `row - base`.
+    base: usize,
     /// For per-parent tables: the parent row of each row.
     parents: Option<(usize, Vec<usize>)>,
     columns: Vec<Option<Vec<Value>>>,
@@ -167,6 +186,7 @@ impl<'a> TableGen<'a> {
             existing,
             done,
             n: 0,
+            base: 0,
             parents: None,
             columns: vec![None; t.columns.len()],
             orphans: Vec::new(),
@@ -229,20 +249,25 @@ impl<'a> TableGen<'a> {
         self.row_rules()?;
         self.composite_uniques()?;
         self.partial_uniques()?;
-        Ok(GeneratedTable { table: self.tp.table, rows: self.n, columns: self.columns, orphans: self.orphans, fixups: Vec::new() })
+        Ok(GeneratedTable { table: self.tp.table, rows: self.n, first_row: 0, columns: self.columns, orphans: self.orphans, fixups: Vec::new() })
     }
 
     /// Integer keys the database would number (serial, identity, a lone
     /// integer primary key): numbered here, after any existing rows, so the
     /// engine knows them without reading back.
     fn sequential_keys(&mut self) {
+        self.sequential_keys_for(0..self.n);
+    }
+
+    /// The numbered keys of table rows `rows`.
+    fn sequential_keys_for(&mut self, rows: std::ops::Range<usize>) {
         for c in 0..self.t.columns.len() {
             let col = &self.t.columns[c];
             let in_fk = self.t.foreign_keys.iter().any(|fk| fk.columns.contains(&c));
             let numbered = col.identity.is_some() || col.sequence.is_some() || self.t.primary_key == [c];
             if col.ty.is_integer() && numbered && !in_fk && !col.generated {
                 let start = self.existing.key_offsets.get(&(self.tp.table, c)).copied().unwrap_or(0);
-                self.columns[c] = Some((1..=self.n as i64).map(|i| Value::Int(start + i)).collect());
+                self.columns[c] = Some((rows.start as i64 + 1..=rows.end as i64).map(|i| Value::Int(start + i)).collect());
             }
         }
     }
@@ -256,7 +281,19 @@ impl<'a> TableGen<'a> {
     }
 
     fn remaining(&mut self) -> Result<()> {
+        for c in self.remaining_order() {
+            let values = self.column(c)?;
+            self.columns[c] = Some(values);
+        }
+        Ok(())
+    }
+
+    /// The columns still to fill, each after the columns its values
+    /// depend on (readiness depends only on what is pending, so the order
+    /// can be fixed before any value is drawn).
+    fn remaining_order(&self) -> Vec<usize> {
         let mut pending: Vec<usize> = (0..self.t.columns.len()).filter(|&c| self.columns[c].is_none() && !self.t.columns[c].generated).collect();
+        let mut order = Vec::with_capacity(pending.len());
         while !pending.is_empty() {
             let ready = pending
                 .iter()
@@ -264,11 +301,14 @@ impl<'a> TableGen<'a> {
                     self.specs[c].relations.iter().map(|(_, o)| *o).chain(self.derived_from(c)).all(|o| o == c || !pending.contains(&o))
                 })
                 .unwrap_or(0);
-            let c = pending.remove(ready);
-            let values = self.column(c)?;
-            self.columns[c] = Some(values);
+            order.push(pending.remove(ready));
         }
-        Ok(())
+        order
+    }
+
+    /// Column `col`'s value in table row `row`, when it is generated.
+    fn at(&self, col: usize, row: usize) -> Option<&Value> {
+        self.columns[col].as_ref()?.get(row.checked_sub(self.base)?)
     }
 
     /// Columns whose values shape this one's: a slug follows the name, an
@@ -334,6 +374,14 @@ impl<'a> TableGen<'a> {
             }
             return Err(self.unsatisfiable(c, "NOT NULL", format!("no generator for type {}", col.ty.sql_name()), "make the column nullable, or use a type the README lists under What the generator honours"));
         }
+        self.check_column(c)?;
+        let mut taken = self.taken(c);
+        self.draw_rows(c, 0..self.n, &mut rng, taken.as_mut())
+    }
+
+    /// A column no value can satisfy, said before any row is drawn.
+    fn check_column(&self, c: usize) -> Result<()> {
+        let spec = &self.specs[c];
         if let (Some(min), Some(max)) = (spec.min, spec.max)
             && min > max
         {
@@ -356,24 +404,46 @@ impl<'a> TableGen<'a> {
             ));
         }
 
+        Ok(())
+    }
+
+    /// The values a unique column may no longer take: those already in the
+    /// table. `None` for a column that is not unique.
+    fn taken(&self, c: usize) -> Option<Taken> {
+        self.specs[c].unique?;
+        let mut taken = Taken::default();
+        taken.reserve(self.n);
+        for v in self.existing.unique_values.get(&(self.tp.table, c)).into_iter().flatten() {
+            taken.insert(v);
+        }
+        Some(taken)
+    }
+
+    /// Values of column `c` for table rows `rows`, continuing `rng` (the
+    /// column's stream) and `taken` (for a unique column): drawing a table
+    /// in chunks gives the very values drawing it whole does.
+    fn draw_rows(&self, c: usize, rows: std::ops::Range<usize>, rng: &mut Pcg64, mut taken: Option<&mut Taken>) -> Result<Vec<Value>> {
+        let col = &self.t.columns[c];
+        let spec = &self.specs[c];
+        let required = col.not_null || self.tp.fill.contains(&c);
+        let keyish = self.t.primary_key.contains(&c) || spec.unique.is_some();
         let kind = realistic::kind_of(&self.t.name, &col.name, &col.ty);
-        // Values already in the table count as taken.
-        let mut seen: HashSet<String> = self.existing.unique_values.get(&(self.tp.table, c)).cloned().unwrap_or_default();
-        let mut out = Vec::with_capacity(self.n);
+        let mut out = Vec::with_capacity(rows.len());
         let (null_rate, fold) = (if required || keyish { 0.0 } else { NULL_RATE }, spec.unique.flatten());
-        for row in 0..self.n {
+        let rng = &mut *rng;
+        for row in rows {
             if null_rate > 0.0 && rng.random_bool(null_rate) {
                 out.push(Value::Null);
                 continue;
             }
             self.attempt.set(0);
-            let mut v = self.value(c, kind, row, &mut rng)?;
-            if spec.unique.is_some() {
+            let mut v = self.value(c, kind, row, rng)?;
+            if let Some(taken) = taken.as_deref_mut() {
                 let mut tries = 0;
-                while !seen.insert(fold_key(&v, fold)) {
+                while !taken.insert(&fold_key(&v, fold)) {
                     tries += 1;
                     self.attempt.set(tries);
-                    v = if tries < UNIQUE_RETRIES { self.value(c, kind, row, &mut rng)? } else { self.disambiguate(c, &v, row, row + tries)? };
+                    v = if tries < UNIQUE_RETRIES { self.value(c, kind, row, rng)? } else { self.disambiguate(c, &v, row, row + tries)? };
                     if tries > UNIQUE_RETRIES + 1000 {
                         return Err(self.unsatisfiable(c, self.unique_name(c), "could not find enough distinct values", "seed fewer rows or relax the constraint"));
                     }
@@ -431,17 +501,17 @@ impl<'a> TableGen<'a> {
             }
             SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_) => {
                 let text = if self.is_slug(c)
-                    && let Some(Value::Text(label)) = self.label_col().and_then(|l| self.columns[l].as_ref()?.get(row))
+                    && let Some(Value::Text(label)) = self.label_col().and_then(|l| self.at(l, row))
                 {
                     realistic::slugify(label)
                 } else if kind == Kind::Email
                     && let Some((Value::Text(first), Value::Text(last))) = self
                         .name_columns()
-                        .and_then(|(f, l)| Some((self.columns[f].as_ref()?.get(row)?, self.columns[l].as_ref()?.get(row)?)))
+                        .and_then(|(f, l)| Some((self.at(f, row)?, self.at(l, row)?)))
                 {
                     realistic::email(first, last, rng)
                 } else if self.is_label_code(c)
-                    && let Some(Value::Text(label)) = self.label_col().and_then(|l| self.columns[l].as_ref()?.get(row))
+                    && let Some(Value::Text(label)) = self.label_col().and_then(|l| self.at(l, row))
                 {
                     let len = spec.max_len.unwrap_or(8).min(8).max(spec.min_len.unwrap_or(1));
                     realistic::code_from(label, len, rng, self.attempt.get())
@@ -485,7 +555,7 @@ impl<'a> TableGen<'a> {
         let date = matches!(self.t.columns[c].ty.base(), SqlType::Date);
         let strict = if date { Duration::days(1) } else { Duration::seconds(1) };
         for (op, other) in &self.specs[c].relations {
-            let Some(t) = self.columns[*other].as_ref().and_then(|v| v[row].as_timestamp()) else { continue };
+            let Some(t) = self.at(*other, row).and_then(Value::as_timestamp) else { continue };
             // Compare against the other value as this column will store it.
             let t = if date && !matches!(self.t.columns[*other].ty.base(), SqlType::Date) { t.date_naive().and_hms_opt(0, 0, 0).map_or(t, |d| d.and_utc()) } else { t };
             match op {
@@ -511,7 +581,7 @@ impl<'a> TableGen<'a> {
 
     fn relate_numbers(&self, c: usize, row: usize, mut lo: f64, mut hi: f64) -> (f64, f64) {
         for (op, other) in &self.specs[c].relations {
-            let Some(x) = self.columns[*other].as_ref().and_then(|v| v[row].as_f64()) else { continue };
+            let Some(x) = self.at(*other, row).and_then(Value::as_f64) else { continue };
             match op {
                 CmpOp::Gt => lo = lo.max(x + 1.0),
                 CmpOp::Ge => lo = lo.max(x),

@@ -82,20 +82,52 @@ impl Value {
 }
 
 /// A value in COPY's text format: NULL is `\N`; backslash, tab, newline
-/// and carriage return are escaped.
+/// and carriage return are escaped. The common types are written straight
+/// into `out` (no text of their own first): at a million rows the
+/// allocations showed in the time per row. The text is what
+/// `to_pg_text` gives, or an equal one as Postgres reads it.
 pub fn encode_copy(v: &Value, out: &mut String) {
-    match v.to_pg_text() {
-        None => out.push_str("\\N"),
-        Some(s) => {
-            for ch in s.chars() {
-                match ch {
-                    '\\' => out.push_str("\\\\"),
-                    '\t' => out.push_str("\\t"),
-                    '\n' => out.push_str("\\n"),
-                    '\r' => out.push_str("\\r"),
-                    c => out.push(c),
-                }
-            }
+    use std::fmt::Write as _;
+    use chrono::{Datelike, Timelike};
+    match v {
+        Value::Null => out.push_str("\\N"),
+        Value::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
+        Value::Bool(b) => out.push(if *b { 't' } else { 'f' }),
+        Value::Text(s) => escape_copy(s, out),
+        Value::Timestamptz(t) if (0..=9999).contains(&t.year()) && t.nanosecond() < 1_000_000_000 => {
+            let _ = write!(
+                out,
+                "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:06}+00",
+                t.year(),
+                t.month(),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second(),
+                t.nanosecond() / 1000
+            );
+        }
+        other => match other.to_pg_text() {
+            None => out.push_str("\\N"),
+            Some(s) => escape_copy(&s, out),
+        },
+    }
+}
+
+fn escape_copy(s: &str, out: &mut String) {
+    if !s.bytes().any(|b| matches!(b, b'\\' | b'\t' | b'\n' | b'\r')) {
+        out.push_str(s);
+        return;
+    }
+    for ch in s.chars() {
+        match ch {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
         }
     }
 }
@@ -119,6 +151,24 @@ mod should {
         assert_eq!(format_decimal(12345, 2), "123.45");
         assert_eq!(format_decimal(-5, 2), "-0.05");
         assert_eq!(format_decimal(7, 0), "7");
+    }
+
+    #[test]
+    fn encode_for_copy_as_postgres_reads_the_text() {
+        let t = chrono::DateTime::parse_from_rfc3339("2025-03-04T05:06:07.089Z").unwrap().with_timezone(&Utc);
+        for (v, want) in [
+            (Value::Timestamptz(t), "2025-03-04 05:06:07.089000+00"),
+            (Value::Int(-42), "-42"),
+            (Value::Text("a\tb\n".into()), "a\\tb\\n"),
+            (Value::Null, "\\N"),
+        ] {
+            let mut out = String::new();
+            encode_copy(&v, &mut out);
+            assert_eq!(out, want);
+        }
+        let mut plain = String::new();
+        encode_copy(&Value::Timestamptz(t), &mut plain);
+        assert_eq!(plain, Value::Timestamptz(t).to_pg_text().unwrap());
     }
 
     #[test]

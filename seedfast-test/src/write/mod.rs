@@ -4,10 +4,12 @@
 //! application's own inserts keep working.
 
 mod nodelay;
+mod stream;
 
 use std::time::{Duration, Instant};
 
 pub use nodelay::tcp_nodelay_everywhere;
+pub use stream::stream_all;
 
 use sqlx::{AssertSqlSafe, PgConnection, Postgres, Transaction};
 
@@ -75,7 +77,7 @@ pub async fn write_all_with(tx: &mut Transaction<'_, Postgres>, schema: &Schema,
 
 /// (schema, table, trigger, function) of every user trigger, read before the
 /// COPYs: once a trigger raises, the transaction can no longer be asked.
-async fn triggers(conn: &mut PgConnection) -> Result<Vec<(String, String, String, String)>> {
+pub(crate) async fn triggers(conn: &mut PgConnection) -> Result<Vec<(String, String, String, String)>> {
     sqlx::query_as(
         "SELECT n.nspname::text, c.relname::text, g.tgname::text, p.proname::text
            FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -90,7 +92,7 @@ async fn triggers(conn: &mut PgConnection) -> Result<Vec<(String, String, String
 /// A COPY error raised inside a trigger's function says which trigger: the
 /// server only names the function (`PL/pgSQL function check_stock() line 4
 /// at RAISE`), and the user knows their triggers by name.
-fn name_trigger(e: Error, t: &Table, triggers: &[(String, String, String, String)]) -> Error {
+pub(crate) fn name_trigger(e: Error, t: &Table, triggers: &[(String, String, String, String)]) -> Error {
     let Error::Database { context, source } = e else { return e };
     let place = source.as_database_error().and_then(|db| db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>()).and_then(|pg| pg.r#where()).unwrap_or_default().to_string();
     let fired = triggers.iter().find(|(schema, table, _, function)| *schema == t.schema && *table == t.name && place.contains(&format!("function {function}(")));
@@ -178,7 +180,7 @@ async fn fix_up(conn: &mut PgConnection, t: &Table, g: &GeneratedTable, k: usize
 }
 
 /// Moves each serial/identity sequence past the largest key in the table.
-async fn advance_sequences(conn: &mut PgConnection, t: &Table) -> Result<()> {
+pub(crate) async fn advance_sequences(conn: &mut PgConnection, t: &Table) -> Result<()> {
     for col in t.columns.iter().filter(|c| c.sequence.is_some()) {
         let sequence = col.sequence.as_deref().expect("filtered");
         let sql = format!(

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::{TableGen, fold_key};
+use super::{TableGen, Taken, fold_key};
 use crate::error::Result;
 use crate::generate::{Existing, GeneratedTable, Value, stream};
 use crate::plan::Plan;
@@ -27,9 +27,30 @@ pub struct Rejected {
 pub fn redraw(schema: &Schema, plan: &Plan, existing: &Existing, done: &mut [GeneratedTable], index: usize, rejected: &[Rejected], attempt: u32, last: bool) -> Result<()> {
     let (before, rest) = done.split_at_mut(index);
     let current = &mut rest[0];
+    redraw_chunk(schema, plan, existing, before, index, current, None, rejected, attempt, last)
+}
+
+/// [`redraw`] for one table (plan index `index`) whose rows `current` holds,
+/// a whole table or one chunk of it. `taken`, per column, holds the values a
+/// chunked table's unique columns took in earlier chunks; without it a
+/// unique column is kept unique within `current`.
+#[allow(clippy::too_many_arguments)]
+pub fn redraw_chunk(
+    schema: &Schema,
+    plan: &Plan,
+    existing: &Existing,
+    before: &[GeneratedTable],
+    index: usize,
+    current: &mut GeneratedTable,
+    taken: Option<&mut [Option<Taken>]>,
+    rejected: &[Rejected],
+    attempt: u32,
+    last: bool,
+) -> Result<()> {
     let mut g = TableGen::new(schema, plan, &plan.tables[index], existing, before)?;
+    g.base = current.first_row;
     g.columns = std::mem::take(&mut current.columns);
-    let result = g.redraw_rejected(rejected, attempt, last);
+    let result = g.redraw_rejected(rejected, taken, attempt, last);
     current.columns = std::mem::take(&mut g.columns);
     result
 }
@@ -39,7 +60,7 @@ impl TableGen<'_> {
     /// ones draw numbers nearer one edge of their range, each column leaning
     /// to its own edge, so that `bonus * 4 <= salary` is met by a small bonus
     /// beside a large salary.
-    fn redraw_rejected(&mut self, rejected: &[Rejected], attempt: u32, last: bool) -> Result<()> {
+    fn redraw_rejected(&mut self, rejected: &[Rejected], mut shared: Option<&mut [Option<Taken>]>, attempt: u32, last: bool) -> Result<()> {
         let referenced: HashSet<usize> = self
             .schema
             .tables
@@ -52,13 +73,16 @@ impl TableGen<'_> {
         for rej in rejected {
             let mut free: Vec<usize> = rej.columns.iter().copied().filter(|&c| self.columns[c].is_some() && !self.keeps(c, &referenced)).collect();
             free.dedup();
-            let mut rng = stream(self.plan.options.seed, &self.t.qualified(), &format!("#oracle:{attempt}:{}", rej.row));
+            // Streams and texts are keyed by the table row, so a chunk's
+            // redraws are the whole table's.
+            let row = rej.row + self.base;
+            let mut rng = stream(self.plan.options.seed, &self.t.qualified(), &format!("#oracle:{attempt}:{row}"));
             // From the third round, every combination of edges is tried in
             // turn (bit i: column i leans high), each time nearer the edges.
             let round = attempt.saturating_sub(3);
             let combos = 1u32 << free.len().min(4);
             self.shrink = if attempt > 2 { 1 + round / combos * 2 + round % combos / 2 } else { 0 };
-            let combo = (round + rej.row as u32) % combos;
+            let combo = (round + row as u32) % combos;
             for (i, c) in free.into_iter().enumerate() {
                 self.toward_high = combo >> (i % 4) & 1 == 1;
                 let col = &self.t.columns[c];
@@ -66,13 +90,24 @@ impl TableGen<'_> {
                     Value::Null
                 } else {
                     let fold = self.specs[c].unique;
-                    let mut v = self.redraw(c, rej.row, &mut rng)?;
+                    let mut v = self.redraw(c, row, &mut rng)?;
                     if let Some(fold) = fold {
-                        let seen = taken.entry(c).or_insert_with(|| self.columns[c].as_ref().expect("checked").iter().map(|v| fold_key(v, fold)).collect());
                         let mut tries = 0;
-                        while !seen.insert(fold_key(&v, fold)) && tries < UNIQUE_TRIES {
-                            v = self.redraw(c, rej.row, &mut rng)?;
-                            tries += 1;
+                        match shared.as_deref_mut().and_then(|s| s.get_mut(c)).and_then(Option::as_mut) {
+                            // A chunk: earlier chunks' values are only in the shared set.
+                            Some(seen) => {
+                                while !seen.insert(&fold_key(&v, fold)) && tries < UNIQUE_TRIES {
+                                    v = self.redraw(c, row, &mut rng)?;
+                                    tries += 1;
+                                }
+                            }
+                            None => {
+                                let seen = taken.entry(c).or_insert_with(|| self.columns[c].as_ref().expect("checked").iter().map(|v| fold_key(v, fold)).collect());
+                                while !seen.insert(fold_key(&v, fold)) && tries < UNIQUE_TRIES {
+                                    v = self.redraw(c, row, &mut rng)?;
+                                    tries += 1;
+                                }
+                            }
                         }
                     }
                     v
