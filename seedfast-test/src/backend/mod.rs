@@ -11,7 +11,7 @@
 mod docker;
 mod error;
 mod external;
-mod local;
+pub(crate) mod local;
 mod url;
 
 use std::fmt;
