@@ -254,8 +254,8 @@ fn a_changed_scope_or_migration_gets_a_template_of_its_own() {
         return;
     }
     let state = State::new("change");
-    let project = state.path().with_extension("project");
-    let _ = std::fs::remove_dir_all(&project);
+    // Inside the state dir, so that it goes with it whatever happens.
+    let project = state.path().join("project");
     std::fs::create_dir_all(project.join("migrations")).unwrap();
     std::fs::write(project.join("seedfast.toml"), "[services.people]\nmigrations = \"migrations\"\n").unwrap();
     let migration = project.join("migrations/1_people.sql");
@@ -282,9 +282,9 @@ fn a_changed_scope_or_migration_gets_a_template_of_its_own() {
     let migrated = run_with("7 people");
     assert!(field(&migrated, "tables_people").contains("people"));
     assert_eq!(kinds(&url), (2, 3), "a changed migration: new migrated and seeded templates");
+    let tpl = registry(&url).into_iter().map(|(n, _)| n).filter(|n| n.starts_with("seedfast_tpl_")).collect::<Vec<_>>();
     let columns: Vec<String> = block_on(async {
         use sqlx::Connection;
-        let tpl = registry(&url).into_iter().map(|(n, _)| n).filter(|n| n.starts_with("seedfast_tpl_")).collect::<Vec<_>>();
         let mut found = Vec::new();
         for t in tpl {
             let mut c = sqlx::PgConnection::connect(&url.replace("/postgres?", &format!("/{t}?"))).await.unwrap();
@@ -294,7 +294,6 @@ fn a_changed_scope_or_migration_gets_a_template_of_its_own() {
         found
     });
     assert_eq!(columns.iter().filter(|c| c.ends_with(":true")).count(), 1, "only the newest template has the new column: {columns:?}");
-    let _ = std::fs::remove_dir_all(&project);
 }
 
 #[test]
