@@ -294,6 +294,19 @@ fn a_changed_scope_or_migration_gets_a_template_of_its_own() {
         found
     });
     assert_eq!(columns.iter().filter(|c| c.ends_with(":true")).count(), 1, "only the newest template has the new column: {columns:?}");
+
+    // Templates unused for longer than the idle time (at least a minute) are
+    // dropped by the next process: age every one of them, and the next run
+    // drops them all and builds afresh only the two it needs.
+    block_on(async {
+        use sqlx::Connection;
+        let mut c = sqlx::PgConnection::connect(&url).await.unwrap();
+        sqlx::query("UPDATE seedfast_templates SET last_used = now() - interval '2 hours'").execute(&mut c).await.unwrap();
+    });
+    let after = run_with("7 people");
+    assert_eq!(field(&after, "rows_people"), "7");
+    assert_eq!(kinds(&url), (1, 1), "the stale templates were unregistered: {:?}", registry(&url));
+    assert_eq!(databases(&url, "seedfast\\_%\\_t").len(), 2, "and dropped: {:?}", databases(&url, "seedfast\\_%"));
 }
 
 #[test]
