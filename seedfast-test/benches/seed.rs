@@ -13,16 +13,21 @@
 //!    hundred times in a row once the template is seeded) vs. the floor on
 //!    the same server, `CREATE DATABASE ... TEMPLATE` + `DROP` on an open
 //!    connection; and how long a test waits for its database from the warm
-//!    pool, with a trivial body and with one that works for 20 ms.
+//!    pool, with a trivial body and with one that works for 20 ms;
+//! 6. the per-test cost of 64 two-service tests under `cargo nextest run`
+//!    (a process per test) vs `cargo test`, per process and with servers
+//!    and templates shared across processes (`SEEDFAST_SHARE=1`).
 //!
 //! Run with `cargo bench -p seedfast-test --bench seed`, or name parts to
 //! run only those (`-- per-test copy`): `copy`, `clone`, `oracle`,
-//! `latency`, `per-test`. Each case runs `ROUNDS` times on fresh databases;
+//! `latency`, `per-test`, `processes`. Each case runs `ROUNDS` times on fresh databases;
 //! medians are reported. The local backend is used throughout, its cluster
 //! under `TMPDIR`.
 
 #[path = "seed/per_test.rs"]
 mod per_test;
+#[path = "seed/processes.rs"]
+mod processes;
 
 use std::time::{Duration, Instant};
 
@@ -95,6 +100,9 @@ fn main() {
     // The harness's own call blocks on a runtime of its own: outside any.
     if wanted("per-test") {
         per_test::measure();
+    }
+    if wanted("processes") {
+        processes::measure();
     }
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
