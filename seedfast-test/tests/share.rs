@@ -204,6 +204,7 @@ fn hanging(state: &State, idle: Option<u64>) -> (Child, String) {
         }
     }
     let _ = child.kill();
+    let _ = child.wait();
     panic!("the child ended before its test ran:\n{printed}");
 }
 
