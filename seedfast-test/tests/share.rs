@@ -445,3 +445,14 @@ fn sharing_off_keeps_everything_per_process() {
     assert!(!bad.status.success());
     assert!(text(&bad.stderr).contains("SEEDFAST_SHARE=maybe is not understood"), "{}", text(&bad.stderr));
 }
+
+#[test]
+fn clean_refuses_unknown_options_with_its_usage() {
+    if is_child() {
+        return;
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_seedfast")).args(["clean", "--everything"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("unknown option `--everything`") && err.contains("usage: seedfast clean [--all]"), "{err}");
+}
