@@ -16,11 +16,14 @@
 //!    pool, with a trivial body and with one that works for 20 ms;
 //! 6. seeding one large table (`N users`, up to 1M rows, 10M with
 //!    SEEDFAST_BENCH_10M=1) vs. a raw `COPY FROM STDIN` of the same rows,
-//!    with the seed's peak RSS (see `seed/stream.rs`).
+//!    with the seed's peak RSS (see `seed/stream.rs`);
+//! 7. the per-test cost of 64 two-service tests under `cargo nextest run`
+//!    (a process per test) vs `cargo test`, per process and with servers
+//!    and templates shared across processes (`SEEDFAST_SHARE=1`).
 //!
 //! Run with `cargo bench -p seedfast-test --bench seed`, or name parts to
 //! run only those (`-- per-test copy`): `copy`, `clone`, `oracle`,
-//! `latency`, `per-test`, `stream`. Each case runs `ROUNDS` times on fresh databases;
+//! `latency`, `per-test`, `stream`, `processes`. Each case runs `ROUNDS` times on fresh databases;
 //! medians are reported. The local backend is used throughout, its cluster
 //! under `TMPDIR`.
 
@@ -28,6 +31,8 @@
 mod per_test;
 #[path = "seed/stream.rs"]
 mod stream;
+#[path = "seed/processes.rs"]
+mod processes;
 
 use std::time::{Duration, Instant};
 
@@ -100,6 +105,9 @@ fn main() {
     // The harness's own call blocks on a runtime of its own: outside any.
     if wanted("per-test") {
         per_test::measure();
+    }
+    if wanted("processes") {
+        processes::measure();
     }
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::generate::{GeneratedTable, Value};
 use crate::plan::{Plan, Why};
@@ -51,7 +51,7 @@ pub struct TableReport {
     pub key_type: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum IdSummary {
     /// Integer keys: the generated keys are exactly `min..=max` when

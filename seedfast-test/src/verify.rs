@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 use seedfast_scope::project::{ColumnRef, Contract};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::{AssertSqlSafe, PgConnection};
 
 use crate::error::{Error, Result};
@@ -17,7 +17,7 @@ use crate::upstream::check_contract_side;
 /// How many offending values a report shows.
 const SHOWN: usize = 5;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ContractCheck {
     pub contract: String,
     /// Distinct non-NULL values in the referencing column.

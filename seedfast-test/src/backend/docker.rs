@@ -927,11 +927,21 @@ fn short_id(id: &str) -> &str {
     id.get(..12).unwrap_or(id)
 }
 
-/// Removes the containers of dead processes on this host (see the module docs, layer 4).
-/// Races with other processes sweeping at the same time are harmless.
-async fn sweep_stale_containers(docker: &Docker) {
+/// For `seedfast clean`: removes the containers of dead processes on this host, as a start's
+/// sweep does, and returns `(id, owner)` of each removed. Nothing when no engine answers.
+pub async fn clean_stale_containers() -> Vec<(String, String)> {
+    let Ok(docker) = engine().await else {
+        return Vec::new();
+    };
+    sweep_stale_containers(&docker).await
+}
+
+/// Removes the containers of dead processes on this host (see the module docs, layer 4), and
+/// says which. Races with other processes sweeping at the same time are harmless.
+async fn sweep_stale_containers(docker: &Docker) -> Vec<(String, String)> {
+    let mut removed = Vec::new();
     let Ok(found) = labelled(docker, OWNER_LABEL.to_owned()).await else {
-        return;
+        return removed;
     };
     let host = hostname();
     for (id, names, labels) in found {
@@ -944,10 +954,11 @@ async fn sweep_stale_containers(docker: &Docker) {
         let started = labels
             .get(OWNER_STARTED_LABEL)
             .and_then(|s| s.parse::<u64>().ok());
-        if !owner_alive(pid, started) {
-            let _ = remove_by_id(docker, &id).await;
+        if !owner_alive(pid, started) && remove_by_id(docker, &id).await.is_ok() {
+            removed.push((short_id(&id).to_owned(), format!("{owner_host}:{pid}")));
         }
     }
+    removed
 }
 
 fn install_cleanup_hooks() {

@@ -92,7 +92,7 @@ impl LocalServer {
         sweep_stale_clusters(&parent);
         let cluster = ClusterHandle::create(&parent, account)?;
         run_initdb(&bindir, &cluster, account)?;
-        let (port, pid) = start_postmaster(&bindir, &cluster, account)?;
+        let (port, pid) = start_postmaster(&bindir, &cluster, account, false)?;
         Ok(LocalServer {
             cluster,
             bindir,
@@ -567,6 +567,7 @@ fn start_postmaster(
     bindir: &Path,
     cluster: &Cluster,
     account: Option<Account>,
+    detached: bool,
 ) -> Result<(u16, u32), BackendError> {
     let postgres = bindir.join("postgres");
     let data_dir = cluster.data_dir();
@@ -615,7 +616,7 @@ fn start_postmaster(
             .stdin(Stdio::null())
             .stdout(log_copy)
             .stderr(log);
-        let child = spawner::spawn(command, account)
+        let child = spawner::spawn_with(command, account, detached)
             .map_err(|err| BackendError::io(format!("run {}", postgres.display()), err))?;
         let pid = child.id();
         *cluster.child() = Some(child);
@@ -900,6 +901,88 @@ fn release_shared_memory(data_dir: &Path, postmaster: u32) {
 fn release_shared_memory(_data_dir: &Path, _postmaster: u32) {}
 
 // ---------------------------------------------------------------------------------------------
+// Servers that outlive their process (shared across test processes)
+
+/// A server started to outlive this process, for `harness::share`: nothing in this process
+/// stops it (no exit hook, no `PR_SET_PDEATHSIG`); whoever records it stops it with
+/// [`stop_detached`].
+#[derive(Debug, Clone)]
+pub(crate) struct Detached {
+    pub port: u16,
+    pub pid: u32,
+    pub bindir: PathBuf,
+}
+
+/// Creates a cluster in `root` (which must not exist yet) and starts its postmaster in a
+/// session of its own. On failure nothing is left running and `root` is removed.
+pub(crate) fn start_detached(root: &Path) -> Result<Detached, BackendError> {
+    let bindir = find_bindir(None)?;
+    let account = server_account()?;
+    fs::create_dir(root).map_err(|err| BackendError::io(format!("create the shared postgres dir {}", root.display()), err))?;
+    let cluster = Cluster { root: root.to_path_buf(), kept: std::sync::atomic::AtomicBool::new(false), child: Mutex::new(None) };
+    let started = (|| {
+        if let Some(account) = account {
+            std::os::unix::fs::chown(root, Some(account.uid), Some(account.gid)).map_err(|err| {
+                BackendError::io(format!("hand the shared postgres dir {} to the `{SERVER_ACCOUNT}` account", root.display()), err)
+            })?;
+        }
+        run_initdb(&bindir, &cluster, account)?;
+        start_postmaster(&bindir, &cluster, account, true)
+    })();
+    match started {
+        Ok((port, pid)) => {
+            // Not waited for: the server lives on after this process.
+            drop(cluster.child().take());
+            Ok(Detached { port, pid, bindir })
+        }
+        Err(err) => {
+            cluster.shutdown();
+            Err(err)
+        }
+    }
+}
+
+/// Whether the detached postmaster `pid` of `data_dir` runs and accepts connections on
+/// `port` (pid reuse is ruled out by its command line).
+pub(crate) fn detached_answers(pid: u32, port: u16, data_dir: &Path) -> bool {
+    process_alive(pid)
+        && is_postmaster_of(pid, data_dir)
+        && is_ready(data_dir, port, reports_status(data_dir))
+        && TcpStream::connect_timeout(&SocketAddr::from((Ipv4Addr::LOCALHOST, port)), Duration::from_secs(1)).is_ok()
+}
+
+/// Whether `pid` is the postmaster of `data_dir` and alive.
+pub(crate) fn detached_alive(pid: u32, data_dir: &Path) -> bool {
+    process_alive(pid) && is_postmaster_of(pid, data_dir)
+}
+
+/// Stops the detached postmaster `pid` of `data_dir` (fast shutdown, which releases its
+/// shared memory; SIGKILL if it does not stop within the timeout) and marks any segment it
+/// left for removal. The data dir itself is the caller's to remove.
+pub(crate) fn stop_detached(pid: u32, data_dir: &Path) {
+    if detached_alive(pid, data_dir) {
+        send_signal(pid, libc::SIGINT);
+        let deadline = Instant::now() + STOP_TIMEOUT;
+        while process_alive(pid) && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(20));
+        }
+        if process_alive(pid) {
+            send_signal(pid, libc::SIGKILL);
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while process_alive(pid) && Instant::now() < deadline {
+                thread::sleep(Duration::from_millis(20));
+            }
+        }
+    }
+    release_shared_memory(data_dir, pid);
+}
+
+/// Whether `pid` runs (zombies count as dead).
+pub(crate) fn pid_alive(pid: u32) -> bool {
+    process_alive(pid)
+}
+
+// ---------------------------------------------------------------------------------------------
 
 mod spawner {
     //! Forks every server process from one dedicated thread that never exits.
@@ -927,8 +1010,15 @@ mod spawner {
 
     static SPAWNER: OnceCell<mpsc::Sender<Request>> = OnceCell::new();
 
-    pub(super) fn spawn(mut command: Command, account: Option<Account>) -> io::Result<Child> {
-        prepare(&mut command, account);
+    pub(super) fn spawn(command: Command, account: Option<Account>) -> io::Result<Child> {
+        spawn_with(command, account, false)
+    }
+
+    /// `detached`: the child outlives this process, in a session of its own
+    /// (no terminal's Ctrl-C reaches it) and without `PR_SET_PDEATHSIG`:
+    /// a server shared across test processes (see `harness::share`).
+    pub(super) fn spawn_with(mut command: Command, account: Option<Account>, detached: bool) -> io::Result<Child> {
+        prepare(&mut command, account, detached);
         let spawner = SPAWNER.get_or_try_init(|| {
             let (requests, incoming) = mpsc::channel::<Request>();
             thread::Builder::new()
@@ -948,7 +1038,7 @@ mod spawner {
         response.recv().map_err(|_| gone())?
     }
 
-    fn prepare(command: &mut Command, account: Option<Account>) {
+    fn prepare(command: &mut Command, account: Option<Account>, detached: bool) {
         #[cfg(target_os = "linux")]
         let parent = std::process::id();
         let hook = move || -> io::Result<()> {
@@ -966,6 +1056,13 @@ mod spawner {
                 if failed {
                     return Err(io::Error::last_os_error());
                 }
+            }
+            if detached {
+                // SAFETY: a plain syscall on this (child) process.
+                if unsafe { libc::setsid() } < 0 {
+                    return Err(io::Error::last_os_error());
+                }
+                return Ok(());
             }
             #[cfg(target_os = "linux")]
             {

@@ -11,7 +11,7 @@
 mod docker;
 mod error;
 mod external;
-mod local;
+pub(crate) mod local;
 mod url;
 
 use std::fmt;
@@ -26,7 +26,7 @@ use sqlx::{AssertSqlSafe, Connection};
 
 pub use docker::{
     DEFAULT_IMAGE, DockerOptions, DockerServer, IMAGE_ENV, STARTUP_TIMEOUT_ENV, docker_available,
-    configured_image, image_available, keep_containers,
+    clean_stale_containers, configured_image, image_available, keep_containers,
 };
 pub use error::BackendError;
 pub use external::ExternalServer;

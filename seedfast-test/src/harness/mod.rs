@@ -14,6 +14,7 @@ mod pool;
 mod project;
 pub(crate) mod run;
 mod select;
+pub mod share;
 mod system;
 mod templates;
 

@@ -18,6 +18,10 @@ pub enum Backend {
     Local,
     /// One existing server, prefixed databases dropped after use.
     External(Server),
+    /// The local cluster shared across processes (`SEEDFAST_SHARE=1`), used
+    /// like an external server: test databases are dropped after use,
+    /// templates stay for the next process.
+    Shared(Server),
 }
 
 impl Backend {
@@ -25,14 +29,14 @@ impl Backend {
         Ok(match self {
             Backend::Docker => Server::Docker(std::sync::Arc::new(DockerServer::start(service).await?)),
             Backend::Local => Server::local().await?,
-            Backend::External(server) => server.clone(),
+            Backend::External(server) | Backend::Shared(server) => server.clone(),
         })
     }
 
     pub fn name(&self) -> &'static str {
         match self {
             Backend::Docker => "docker",
-            Backend::Local => "local",
+            Backend::Local | Backend::Shared(_) => "local",
             Backend::External(_) => "external",
         }
     }
@@ -47,7 +51,7 @@ pub async fn choose() -> Result<Backend> {
             backend::image_available(&backend::configured_image()?).await?;
             Ok(Backend::Docker)
         }
-        "local" => Ok(Backend::Local),
+        "local" => local().await,
         "external" => {
             let url = std::env::var(EXTERNAL_URL_ENV).map_err(|_| {
                 Error::Usage(format!("{BACKEND_ENV}=external needs {EXTERNAL_URL_ENV}, the URL of a server where seedfast may create and drop databases"))
@@ -66,10 +70,19 @@ pub async fn choose() -> Result<Backend> {
                 Ok(()) => Backend::Docker,
                 Err(reason) => {
                     eprintln!("seedfast: using the local PostgreSQL binaries, not Docker: {reason} (set {BACKEND_ENV}=docker to require Docker)");
-                    Backend::Local
+                    local().await?
                 }
             })
         }
         other => Err(Error::Usage(format!("{BACKEND_ENV}={other} is not a backend; expected `docker`, `local`, `external` or `auto`"))),
     }
+}
+
+/// The local backend: the cluster shared across processes when sharing is
+/// on (see `share`), else one of this process's own.
+async fn local() -> Result<Backend> {
+    if super::share::enabled()? {
+        return Ok(Backend::Shared(super::share::local().await?.server.clone()));
+    }
+    Ok(Backend::Local)
 }

@@ -23,6 +23,7 @@ use tokio::sync::OnceCell;
 use super::pool::WarmPool;
 use super::project::{LoadedProject, LoadedService, fingerprint, migration_files};
 use super::select::{self, Backend};
+use super::share;
 use crate::backend::{Server, TempDatabase};
 use crate::error::{Error, Result};
 use crate::plan::SeedOptions;
@@ -226,6 +227,9 @@ async fn build_seeded(
     let migrated_cell = state.migrated.lock().expect("harness lock").entry(migrations_key).or_default().clone();
     let migrate = migrate_template(server.clone(), service.name.clone(), service.migrations.clone(), migrations_key);
     let migrated = migrated_cell.get_or_try_init(|| migrate).await?.clone();
+    if let Some(shared) = shared() {
+        return boxed(build_seeded_shared(shared, server, service, scope, options, migrated, seeded_key, inputs, upstream)).await;
+    }
     let label = format!("seed_{}_{:x}", service.name, seeded_key);
     let db = boxed(server.create_database(&label, Some(&migrated))).await?;
     let mut conn = connect_settled(db.url()).await.map_err(Error::db(format!("connecting to the seeded template of `{}`", service.name)))?;
@@ -248,6 +252,67 @@ async fn build_seeded(
     register_exit_hook();
     let pool = WarmPool::new(server.clone(), database.clone(), &service.name);
     Ok(SeededTemplate { server, database, report: Arc::new(report), checks, unverified, pool })
+}
+
+/// The shared server, when this process's backend is it.
+fn shared() -> Option<&'static share::Shared> {
+    match HARNESS.backend.get() {
+        Some(Backend::Shared(_)) => share::current(),
+        _ => None,
+    }
+}
+
+/// [`build_seeded`] on the shared server: the template named by the hash
+/// of its inputs, seeded by whichever process needs it first and found,
+/// with its report, by every later one.
+#[allow(clippy::too_many_arguments)]
+async fn build_seeded_shared(
+    shared: &'static share::Shared,
+    server: Server,
+    service: LoadedService,
+    scope: String,
+    options: SeedOptions,
+    migrated: String,
+    seeded_key: u64,
+    inputs: Upstream,
+    upstream: Vec<(String, u64, SeededTemplate)>,
+) -> Result<SeededTemplate> {
+    let hash = share::templates::hash("tpl", seeded_key, &shared.version);
+    let name = share::templates::name("tpl", &service.name, hash);
+    let build = {
+        let (server, service_name) = (server.clone(), service.name.clone());
+        move |name: String| async move {
+            share::templates::create(&server, &name, Some(&migrated)).await?;
+            let seeded = async {
+                let mut conn = connect_settled(&server.url_for(&name))
+                    .await
+                    .map_err(Error::db(format!("connecting to the seeded template of `{service_name}`")))?;
+                let report = boxed(crate::seed::seed_with(&mut conn, &scope, options, &inputs))
+                    .await
+                    .map_err(|e| Error::Service { service: service_name.clone(), source: Box::new(e) });
+                let checks = match &report {
+                    Ok(report) => boxed(verify_contracts(&mut conn, report, &inputs, &upstream)).await,
+                    Err(_) => Ok(Vec::new()),
+                };
+                // No connection may stay open on a template, or cloning it fails.
+                let _ = conn.close().await;
+                let unverified = inputs.refs.iter().filter(|r| r.source.is_none()).map(|r| r.contract.to_string()).collect();
+                Ok(share::stored::Stored { report: (&report?).into(), checks: checks?, unverified })
+            };
+            let seeded: Result<share::stored::Stored> = boxed(seeded).await;
+            if seeded.is_err() {
+                share::templates::drop_failed(&server, &name).await;
+            }
+            seeded
+        }
+    };
+    let stored: share::stored::Stored = boxed(share::templates::obtain(&shared.server, &name, hash, build)).await?;
+    let report = stored
+        .report
+        .into_report()
+        .map_err(|e| Error::Usage(format!("the stored report of template `{name}` does not read back ({e}); `seedfast clean` removes the shared server")))?;
+    let pool = WarmPool::new(server.clone(), name.clone(), &service.name);
+    Ok(SeededTemplate { server, database: name, report: Arc::new(report), checks: stored.checks, unverified: stored.unverified, pool })
 }
 
 /// Every contract from this service to a service seeded in the same run:
@@ -315,7 +380,7 @@ async fn start_server(service: String) -> Result<Server> {
 
 async fn choose_backend() -> Result<Backend> {
     let backend = select::choose().await?;
-    if let Backend::External(_) = backend {
+    if let Backend::External(_) | Backend::Shared(_) = backend {
         // Before the first template exists, which must be dropped at exit.
         register_exit_hook();
     }
@@ -340,7 +405,9 @@ const EXIT_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 extern "C" fn at_exit() {
     let _ = std::panic::catch_unwind(|| {
         let Some(harness) = Lazy::get(&HARNESS) else { return };
-        let external = matches!(harness.backend.get(), Some(Backend::External(_)));
+        // A shared server outlives the process like an external one: what
+        // this process made on it must be dropped now.
+        let external = matches!(harness.backend.get(), Some(Backend::External(_) | Backend::Shared(_)));
         if !external {
             // Local clusters and containers vanish with everything on them.
             super::background::quiet();
@@ -373,8 +440,33 @@ pub fn local_cluster_dir() -> Option<PathBuf> {
 /// A database with the service's migrations applied, by sqlx's migrator
 /// (simple and reversible `.up.sql` migrations alike).
 async fn migrate_template(server: Server, service: String, dir: PathBuf, key: u64) -> Result<String> {
+    if let Some(shared) = shared() {
+        let hash = share::templates::hash("mig", key, &shared.version);
+        let name = share::templates::name("mig", &service, hash);
+        let build = |name: String| async move {
+            share::templates::create(&server, &name, None).await?;
+            let migrated = boxed(run_migrations(&server.url_for(&name), &service, &dir)).await;
+            if migrated.is_err() {
+                share::templates::drop_failed(&server, &name).await;
+            }
+            migrated
+        };
+        boxed(share::templates::obtain::<(), _, _>(&shared.server, &name, hash, build)).await?;
+        return Ok(name);
+    }
     let (service, dir) = (service.as_str(), dir.as_path());
     let db = boxed(server.create_database(&format!("migrated_{service}_{key:x}"), None)).await?;
+    if let Err(e) = boxed(run_migrations(db.url(), service, dir)).await {
+        let _ = db.close().await;
+        return Err(e);
+    }
+    let name = db.name().to_string();
+    HARNESS.templates.lock().expect("harness lock").push(db);
+    Ok(name)
+}
+
+/// Applies the migrations in `dir` to the database at `url`.
+async fn run_migrations(url: &str, service: &str, dir: &Path) -> Result<()> {
     let migrator = Migrator::new(dir.to_path_buf()).await.map_err(|e| Error::Migration {
         service: service.to_string(),
         file: dir.display().to_string(),
@@ -384,7 +476,7 @@ async fn migrate_template(server: Server, service: String, dir: PathBuf, key: u6
     // is the one whose lifetimes spawned futures can carry.
     let pool = sqlx::postgres::PgPoolOptions::new()
         .max_connections(1)
-        .connect(db.url())
+        .connect(url)
         .await
         .map_err(Error::db(format!("connecting to the migration template of `{service}`")))?;
     if let Err(e) = boxed(migrator.run(&pool)).await {
@@ -393,13 +485,11 @@ async fn migrate_template(server: Server, service: String, dir: PathBuf, key: u6
             other => (dir.display().to_string(), other.to_string()),
         };
         pool.close().await;
-        let _ = db.close().await;
         return Err(Error::Migration { service: service.to_string(), file, message });
     }
+    // No connection may stay open on a template, or cloning it fails.
     pool.close().await;
-    let name = db.name().to_string();
-    HARNESS.templates.lock().expect("harness lock").push(db);
-    Ok(name)
+    Ok(())
 }
 
 /// The file a migration version came from, for error messages.

@@ -10,6 +10,7 @@
 //! ```
 
 mod args;
+mod clean;
 mod progress;
 mod plan;
 mod project;
@@ -29,6 +30,7 @@ commands:
   seed-all  seed every service of a project file in phases, then verify its contracts
   verify    check the contracts of a project file across the services' databases
   plan      show how a scope is read against a database's schema, writing nothing
+  clean     stop the shared test servers (SEEDFAST_SHARE=1) that no test uses, remove their files
 
 `seedfast <command> --help` shows a command's options.";
 
@@ -94,8 +96,9 @@ fn main() -> ExitCode {
         Some("seed-all") => seed_all::run(&argv[1..]),
         Some("verify") => verify::run(&argv[1..]),
         Some("plan") => plan::run(&argv[1..]),
+        Some("clean") => clean::run(&argv[1..]),
         Some("-h" | "--help" | "help") | None => Err(Failure { code: exit::USAGE, message: USAGE.into() }),
-        Some(other) => Err(Failure::usage(format!("unknown command `{other}`; expected `seed`, `seed-all`, `verify` or `plan`"), USAGE)),
+        Some(other) => Err(Failure::usage(format!("unknown command `{other}`; expected `seed`, `seed-all`, `verify`, `plan` or `clean`"), USAGE)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

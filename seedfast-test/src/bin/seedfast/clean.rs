@@ -1,0 +1,43 @@
+//! `seedfast clean`: stops this user's shared servers (`SEEDFAST_SHARE=1`)
+//! that no running test process uses, removes their files, removes the
+//! containers that killed test processes left, and says what it removed.
+//! `--all` stops leased servers too (their tests then fail).
+
+use seedfast_test::harness::share;
+
+use crate::{Failure, exit};
+
+pub const USAGE: &str = "usage: seedfast clean [--all]
+
+Stops the shared PostgreSQL servers that test processes started with
+SEEDFAST_SHARE=1 (under SEEDFAST_STATE_DIR, by default <temp dir>/seedfast-<uid>),
+with their templates, and removes their files. A server that a running test
+process uses is kept unless --all is given. Containers of test processes that
+died without removing them (SIGKILL) are removed too.";
+
+pub fn run(args: &[String]) -> Result<(), Failure> {
+    let mut all = false;
+    for arg in args {
+        match arg.as_str() {
+            "--all" => all = true,
+            "-h" | "--help" => return Err(Failure { code: exit::USAGE, message: USAGE.into() }),
+            other => return Err(Failure::usage(format!("unknown option `{other}`"), USAGE)),
+        }
+    }
+    let mut lines = share::clean(all)?;
+    // Only containers whose owner process is dead: a running test's are its own.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::new(exit::UNREACHABLE, format!("cannot start a runtime to ask Docker: {e}")))?;
+    for (id, owner) in runtime.block_on(seedfast_test::backend::clean_stale_containers()) {
+        lines.push(format!("removed: container {id} of dead test process {owner}"));
+    }
+    if lines.is_empty() {
+        println!("nothing to clean in {}", share::state_dir().display());
+    }
+    for line in lines {
+        println!("{line}");
+    }
+    Ok(())
+}

@@ -1,0 +1,156 @@
+//! Sharing across test processes and runs (`SEEDFAST_SHARE=1`): one local
+//! server per user that every test process finds again, and templates named
+//! by a hash of their inputs that are built once and reused until those
+//! inputs change. Under `cargo nextest`, where every test is a process of
+//! its own, this is the difference between starting, migrating and seeding
+//! once per test and once per change.
+//!
+//! Nothing may live forever: each process holds a lease on the server while
+//! it runs (a shared `flock` the kernel releases even on SIGKILL), and a
+//! watchdog stops the server once no lease has been held for the idle time
+//! (`SEEDFAST_IDLE_SECS`; 600 s by default, 0 when `CI` is set, so CI
+//! machines keep nothing after the run). `seedfast clean` stops what no live
+//! process leases at once.
+//!
+//! Test databases cloned from shared templates are dropped at exit like on
+//! an external server (the server outlives the process), and those of a
+//! killed process by the next process's sweep.
+
+mod lock;
+mod server;
+pub(crate) mod stored;
+pub(crate) mod templates;
+mod watchdog;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::backend::Server;
+use crate::error::{Error, Result};
+
+pub use templates::registered;
+
+/// `1` shares servers and templates across processes; `0` (the default)
+/// keeps everything per process.
+pub const SHARE_ENV: &str = "SEEDFAST_SHARE";
+/// Seconds a shared server stays up with no process using it.
+pub const IDLE_ENV: &str = "SEEDFAST_IDLE_SECS";
+/// Where shared servers live; `<temp dir>/seedfast-<uid>` by default.
+pub const STATE_DIR_ENV: &str = "SEEDFAST_STATE_DIR";
+
+/// The idle time on a developer's machine: reruns within ten minutes find
+/// the server and its templates ready.
+const DEFAULT_IDLE: Duration = Duration::from_secs(600);
+
+/// Whether sharing is asked for; an unreadable value is an error naming
+/// the variable and what it takes.
+pub fn requested() -> Result<bool> {
+    match std::env::var(SHARE_ENV).unwrap_or_default().trim().to_ascii_lowercase().as_str() {
+        "" | "0" | "false" | "no" | "off" => Ok(false),
+        "1" | "true" | "yes" | "on" => Ok(true),
+        other => Err(Error::Usage(format!("{SHARE_ENV}={other} is not understood; set it to 1 to share servers and templates across test processes, or 0 not to"))),
+    }
+}
+
+/// Sharing is on and possible here (the watchdog needs `flock(1)`; without
+/// it, a one-line notice and per-process servers).
+pub(crate) fn enabled() -> Result<bool> {
+    if !requested()? {
+        return Ok(false);
+    }
+    if !watchdog::available() {
+        eprintln!("seedfast: {SHARE_ENV}=1 needs util-linux's `flock` command on the PATH for its watchdog; using a server per process instead");
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+/// The idle time: `SEEDFAST_IDLE_SECS`, else 0 under CI (`CI` set and not
+/// `false`/`0`), else [`DEFAULT_IDLE`].
+pub fn idle_secs() -> Result<u64> {
+    match std::env::var(IDLE_ENV) {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse()
+            .map_err(|_| Error::Usage(format!("{IDLE_ENV}={v} is not a number of seconds; e.g. {IDLE_ENV}=600 keeps an unused shared server up for ten minutes"))),
+        _ => {
+            let ci = std::env::var("CI").is_ok_and(|v| !matches!(v.trim().to_ascii_lowercase().as_str(), "" | "0" | "false"));
+            Ok(if ci { 0 } else { DEFAULT_IDLE.as_secs() })
+        }
+    }
+}
+
+/// Where this user's shared servers live.
+pub fn state_dir() -> PathBuf {
+    match std::env::var_os(STATE_DIR_ENV) {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        // SAFETY: geteuid has no preconditions.
+        _ => std::env::temp_dir().join(format!("seedfast-{}", unsafe { libc::geteuid() })),
+    }
+}
+
+/// The shared server as this process uses it.
+pub(crate) struct Shared {
+    pub server: Server,
+    /// `server_version_num`, part of every template's hash.
+    pub version: String,
+    pub dir: PathBuf,
+}
+
+static SHARED: tokio::sync::OnceCell<Shared> = tokio::sync::OnceCell::const_new();
+
+/// The shared local server, found or started once per process, with its
+/// registry of templates ready.
+pub(crate) async fn local() -> Result<&'static Shared> {
+    SHARED
+        .get_or_try_init(|| async {
+            let idle_secs = idle_secs()?;
+            let state = state_dir();
+            let dir = server::local_dir(&state);
+            let record = tokio::task::spawn_blocking(move || server::acquire_local(&state, idle_secs))
+                .await
+                .map_err(|e| Error::Usage(format!("starting the shared server failed: {e}")))??;
+            let server = server::as_server(&record)?;
+            let version = templates::server_version(&server).await?;
+            templates::prepare_registry(&server, idle_secs).await?;
+            Ok(Shared { server, version, dir })
+        })
+        .await
+}
+
+/// The shared server of this process, once it has one.
+pub(crate) fn current() -> Option<&'static Shared> {
+    SHARED.get()
+}
+
+/// The directory of the shared local server this process uses, if any.
+pub fn server_dir() -> Option<PathBuf> {
+    current().map(|s| s.dir.clone())
+}
+
+/// The URL of the shared server's maintenance database (no password: the
+/// cluster trusts local connections), if this process uses one.
+pub fn server_url() -> Option<String> {
+    current().map(|s| s.server.url_for("postgres"))
+}
+
+/// One line per shared server `seedfast clean` found, and whether it was
+/// removed. `all` stops servers that live processes lease, too.
+pub fn clean(all: bool) -> Result<Vec<String>> {
+    let mut lines = Vec::new();
+    let dir = server::local_dir(&state_dir());
+    match server::stop(&dir, all)? {
+        None => {}
+        Some(server::Stopped::Removed { dir, record }) => lines.push(match record {
+            Some(r) => format!("removed: {} server on port {} (pid {}), {}", r.backend, r.port, r.pid, dir.display()),
+            None => format!("removed: {} (no server was recorded)", dir.display()),
+        }),
+        Some(server::Stopped::InUse { dir, record }) => lines.push(match record {
+            Some(r) => format!("kept: {} server on port {} (pid {}), {}: a running test process uses it (--all stops it anyway)", r.backend, r.port, r.pid, dir.display()),
+            None => format!("kept: {}: a running test process uses it (--all removes it anyway)", dir.display()),
+        }),
+    }
+    // An empty state dir goes too; one another process just filled is kept.
+    let _ = std::fs::remove_dir(state_dir());
+    Ok(lines)
+}
