@@ -166,7 +166,10 @@ impl LocalServer {
         self.cluster.kept.store(true, Ordering::Relaxed);
         let _ = fs::write(self.cluster.root.join(KEEP_MARKER), "kept for debugging; remove this directory when done\n");
         let data = self.cluster.data_dir();
-        let as_user = if unsafe { libc::geteuid() } == 0 { format!("runuser -u {SERVER_ACCOUNT} -- ") } else { String::new() };
+        // Spelt out in full: `runuser` is in /usr/sbin, which a shell with a
+        // short PATH (cron, `env -i`, some CI images) does not search.
+        let runuser = ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser", "/bin/runuser"].into_iter().find(|p| Path::new(p).exists()).unwrap_or("runuser");
+        let as_user = if unsafe { libc::geteuid() } == 0 { format!("{runuser} -u {SERVER_ACCOUNT} -- ") } else { String::new() };
         format!(
             "{as_user}{pg_ctl} -D {data} -o '-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={root}' -l {root}/restart.log start && psql '{url}'   # remove {root} when done",
             pg_ctl = self.bindir.join("pg_ctl").display(),
