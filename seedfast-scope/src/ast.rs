@@ -151,6 +151,9 @@ pub enum Period {
     Since(Date),
     /// `before 2024`: a year up to the date.
     Before(Date),
+    /// `yesterday` (-1), `today` (0), `tomorrow` (1): that whole day,
+    /// counted from the day "now" falls in.
+    Day(i32),
 }
 
 /// How a fixed text value is applied.

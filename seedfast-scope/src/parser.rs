@@ -340,6 +340,10 @@ impl Parser<'_> {
             self.bare_rows = false;
             self.clauses.push(Clause::Distribution { column: None, shares: shares?, span: start.to(self.prev_span()) });
             Vec::new()
+        } else if self.list_opener(self.pos) && self.named_list_ahead(self.pos + 1) {
+            // `two terms: Fall 2025 and Spring 2026`
+            self.pos += 1;
+            self.name_items(false)?
         } else if self.list_opener(self.pos) {
             self.pos += 1;
             self.items()?.iter().map(|w| self.to_phrase(&w.spans)).collect()
@@ -431,6 +435,17 @@ impl Parser<'_> {
             // 4 carriers`, `leaving from warehouse AMS1`: the word before the
             // reference only colours it.
             if self.word(self.pos).is_some_and(|w| w == "all" || is_participle(w)) && matches!(self.keyword(self.pos + 1), Some(Keyword::Reference | Keyword::With)) {
+                self.pos += 1;
+            }
+            // `priced at $89.99`: the price says which column.
+            if self.word(self.pos).is_some_and(is_participle) && self.word(self.pos + 1).is_some_and(|w| ["at", "for"].contains(&w)) && self.currency_at(self.pos + 2).is_some() {
+                self.pos += 1;
+            }
+            // `assigned to Priya Shah`, `featuring the artist Luna Park`
+            if self.word(self.pos).is_some_and(|w| is_participle(w) || w == "featuring")
+                && self.word(self.pos + 1).is_some_and(|w| ["to", "at", "on", "of", "by", "for"].contains(&w))
+                && self.named_parent_ahead(self.pos + 2).is_some()
+            {
                 self.pos += 1;
             }
             let start = self.peek().span;
@@ -529,6 +544,8 @@ impl Parser<'_> {
                 Keyword::Reference
             }
             "from" if self.phrase_word(i + 1).is_some() && self.period_at(i).is_none() => Keyword::Reference,
+            // `released last month by an artist named Aurora Fields`
+            "by" if self.named_parent_ahead(i + 1).is_some_and(|f| f.named() || self.word(i + 1).is_some_and(|w| ["a", "an", "the"].contains(&w))) => Keyword::Reference,
             "across" => Keyword::Across,
             "spread" | "distributed" | "split" if self.word(i + 1).is_some_and(|w| ["across", "over", "among"].contains(&w)) && self.count_ahead(i + 2) && !self.dated_period_at(i + 1) => Keyword::SpreadAcross,
             "spread" | "distributed" | "split" if self.dated_period_at(i + 1) => return None,
@@ -536,6 +553,7 @@ impl Parser<'_> {
             "over" => Keyword::Over,
             "including" => Keyword::Including,
             "mix" if self.is_word(i + 1, "of") => Keyword::MixOf,
+            "to" if self.named_parent_ahead(i + 1).is_some() => return None,
             "to" if matches!(self.kind(i + 1), TokenKind::Word | TokenKind::Quoted { .. }) => Keyword::Purpose,
             // `... so I can test the reminder emails`
             "so" if self.word(i + 1).is_some_and(|w| ["i", "we", "that", "they", "you", "the"].contains(&w)) => Keyword::Purpose,
@@ -610,6 +628,12 @@ impl Parser<'_> {
                 Ok(None)
             }
             Keyword::Over => {
+                // `over the next 7 days`: from now on.
+                if let Some((period @ Period::Next { .. }, end)) = self.period_at(self.pos - 1) {
+                    self.pos = end;
+                    self.clauses.push(Clause::Period { column: None, period, span: start.to(self.prev_span()) });
+                    return Ok(None);
+                }
                 if !self.time_window_ahead() {
                     return Err(self
                         .unexpected_after(&keyword_text, &["`the last`", "a number of days, weeks, months or years"]));
@@ -685,6 +709,14 @@ impl Parser<'_> {
             self.labelled_reference(start, label, noun, end);
             return Ok(true);
         }
+        if ["at", "of", "on", "to", "featuring"].contains(&word.as_str())
+            && let Some(found) = self.named_parent_ahead(self.pos + 1)
+        {
+            // `at a hotel called Seaside Inn`, `assigned to Priya Shah`,
+            // `featuring the artist Luna Park`
+            self.named_reference(start, found);
+            return Ok(true);
+        }
         match word.as_str() {
             "spread" | "distributed" | "scattered" if self.dated_period_at(self.pos + 1) => {
                 // `spread over 1-3 March 2025`
@@ -735,7 +767,7 @@ impl Parser<'_> {
                 self.reference(start)?;
                 return Ok(true);
             }
-            "a" | "per" if self.word(self.pos + 1).is_some_and(|w| PER_UNIT.contains(&w)) => {
+            "a" | "an" | "per" if self.word(self.pos + 1).is_some_and(|w| PER_UNIT.contains(&w)) => {
                 // `€200 a night`, `$5 per month`: the rate's unit colours the
                 // number, it names no column.
                 self.pos += 2;
@@ -781,6 +813,23 @@ impl Parser<'_> {
                 self.clauses.push(Clause::Affix { column: Some(column), value, affix: Affix::Domain, span: start.to(self.prev_span()) });
                 return Ok(true);
             }
+            "where" if !self.portion_ahead(self.pos + 1) && self.is_word(self.pos + 1, "the") => {
+                // `where the guest never showed up`: the person only says
+                // whose doing it was; the rest is about the rows.
+                const AFTER_NOUN: &[&str] = &["was", "were", "is", "are", "has", "have", "had", "never", "hasn't", "haven't", "didn't", "did", "does", "doesn't", "don't", "wasn't", "isn't", "already", "still", "not"];
+                let mut j = self.pos + 2;
+                while j < self.pos + 5 && self.phrase_word(j).is_some() && !self.word(j).is_some_and(|w| AFTER_NOUN.contains(&w)) {
+                    j += 1;
+                }
+                if j == self.pos + 2 || !self.word(j).is_some_and(|w| AFTER_NOUN.contains(&w)) {
+                    return Err(self
+                        .unexpected_after(&word, &["a share such as `30% are urgent`"])
+                        .help("write the shares as `where 30% are urgent and the rest normal`"));
+                }
+                self.pos = j;
+                self.predicate(start, "where")?;
+                return Ok(true);
+            }
             "where" | "whose" | "of" if word != "of" || self.is_word(self.pos + 1, "which") || self.is_word(self.pos + 1, "whom") => {
                 self.pos += if word == "of" { 2 } else { 1 };
                 if !self.portion_ahead(self.pos) {
@@ -792,33 +841,28 @@ impl Parser<'_> {
                 self.clauses.push(Clause::Distribution { column: None, shares, span: start.to(self.prev_span()) });
                 return Ok(true);
             }
-            "named" | "called" if self.named_list_ahead(self.pos + 1) => {
+            "named" | "called" if self.named_list_ahead(self.pos + 1) || self.lower_list_ahead(self.pos + 1) => {
                 // `4 branches named Heathrow, Gatwick and Leeds`, `rooms called
-                // Surgery 1, Surgery 2 and Hygiene Suite`: the rows.
+                // Surgery 1, Surgery 2 and Hygiene Suite`, `labels called
+                // frontend, backend and infra`: the rows.
                 self.pos += 1;
-                let capital = |p: &Self, j: usize| p.kind(j) == TokenKind::Word && p.src(p.tokens[j].span).starts_with(|c: char| c.is_uppercase());
-                loop {
-                    let mut spans = Vec::new();
-                    while capital(self, self.pos) || (!spans.is_empty() && self.kind(self.pos) == TokenKind::Number) {
-                        spans.push(self.peek().span);
-                        self.pos += 1;
-                    }
-                    if spans.is_empty() {
-                        return Err(self.unexpected(&["a name"]));
-                    }
-                    self.named.push(self.to_phrase(&spans));
-                    let save = self.pos;
-                    self.separator();
-                    if !capital(self, self.pos) || self.pos == save {
-                        self.pos = save;
-                        break;
-                    }
-                }
+                let lower = !self.named_list_ahead(self.pos);
+                let names = self.name_items(lower)?;
+                self.named.extend(names);
                 return Ok(true);
             }
             "named" | "called" => {
                 self.pos += 1;
-                let value = self.required_phrase(&word, &["a name, such as `Bob`"])?;
+                // `called Gold priced at $89.99`: a capitalised name ends at
+                // the first word in lower case.
+                let value = match self.name_run_end(self.pos).filter(|&end| self.phrase_word(end).is_some() && !matches!(self.kind(self.pos), TokenKind::Quoted { .. })) {
+                    Some(end) => {
+                        let spans: Vec<Span> = (self.pos..end).map(|k| self.tokens[k].span).collect();
+                        self.pos = end;
+                        self.to_phrase(&spans)
+                    }
+                    None => self.required_phrase(&word, &["a name, such as `Bob`"])?,
+                };
                 self.clauses.push(Clause::Affix { column: None, value, affix: Affix::Prefix, span: start.to(self.prev_span()) });
                 return Ok(true);
             }
@@ -830,6 +874,14 @@ impl Parser<'_> {
                 while self.word(self.pos).is_some_and(|w| ["not", "yet", "never", "who", "that", "which", "have", "has", "had", "been", "were", "was", "haven't", "hasn't", "havent", "hasnt", "weren't", "wasn't", "aren't", "isn't"].contains(&w)) {
                     self.pos += 1;
                 }
+                // `haven't been assigned to a courier yet`: the courier is unset.
+                if self.word(self.pos).is_some_and(is_participle)
+                    && self.word(self.pos + 1).is_some_and(|w| ["to", "by", "with", "for", "from"].contains(&w))
+                    && self.word(self.pos + 2).is_some_and(|w| ["a", "an", "any", "the"].contains(&w))
+                    && self.phrase_word(self.pos + 3).is_some()
+                {
+                    self.pos += 3;
+                }
                 let mut column = self.required_phrase(&word, &["a column, such as `reported`"])?;
                 // `come back yet`: `yet` says when; `come back` is the verb.
                 if column.words.len() > 1 && column.words.last().is_some_and(|w| w == "yet") {
@@ -837,9 +889,16 @@ impl Parser<'_> {
                     column.text = column.text.rsplit_once(' ').map_or(column.text.clone(), |(head, _)| head.to_string());
                 }
                 let particle = self.word(self.pos).is_some_and(|w| ["in", "on", "out", "up", "off"].contains(&w))
-                    && (self.kind(self.pos + 1) == TokenKind::Comma || self.is_word(self.pos + 1, "and") || self.kind(self.pos + 1) == TokenKind::Eof);
+                    && (self.kind(self.pos + 1) == TokenKind::Comma || self.is_word(self.pos + 1, "and") || self.is_word(self.pos + 1, "yet") || self.kind(self.pos + 1) == TokenKind::Eof);
                 if particle {
+                    // `hasn't checked out yet`: the particle tells
+                    // `checked_out_at` from `checked_in_at`.
+                    let spans: Vec<Span> = split_whitespace_spans(self.src(column.span), column.span.start).into_iter().chain([self.peek().span]).collect();
+                    column = self.to_phrase(&spans);
                     self.pos += 1;
+                    if self.is_word(self.pos, "yet") {
+                        self.pos += 1;
+                    }
                 }
                 self.clauses.push(Clause::Nulls { portion: Portion::Percent(10_000), column, span: start.to(self.prev_span()) });
                 return Ok(true);
@@ -873,6 +932,13 @@ impl Parser<'_> {
                 let value_spans = if column.is_some() { &words.spans[..words.spans.len() - 1] } else { &words.spans[..] };
                 let value = self.to_phrase(value_spans);
                 self.clauses.push(Clause::Values { column, values: vec![value], span: start.to(self.prev_span()) });
+                return Ok(true);
+            }
+            "in" if self.named_list_ahead(self.pos + 1) => {
+                // `3 depots in Leeds, Bristol and Glasgow`: one place each.
+                self.pos += 1;
+                let values = self.name_items(false)?;
+                self.clauses.push(Clause::Values { column: None, values, span: start.to(self.prev_span()) });
                 return Ok(true);
             }
             "in" if !self.count_ahead(self.pos + 1) && self.period_at(self.pos).is_none() && self.phrase_word(self.pos + 1).is_some() => {
@@ -1005,6 +1071,28 @@ impl Parser<'_> {
     /// What rows are or have, after `who`, `that` or `all (of them)`: `are
     /// overdue`, `have 2 pets`, `under $150`, `against paid tickets`.
     fn predicate(&mut self, start: Span, opener: &str) -> Result<()> {
+        let (pos, clauses, named) = (self.pos, self.clauses.len(), self.named.len());
+        let error = match self.predicate_clause(start, opener) {
+            Ok(()) => return Ok(()),
+            Err(e) => e,
+        };
+        // `who opted in to marketing emails`: no clause reads it; the
+        // words go whole to the resolver, which matches them to a column.
+        self.pos = pos;
+        self.clauses.truncate(clauses);
+        self.named.truncate(named);
+        while self.word(self.pos).is_some_and(|w| ["are", "is", "were", "was", "be", "been", "have", "has", "had", "currently", "still", "already", "all"].contains(&w)) {
+            self.pos += 1;
+        }
+        let Some(end) = self.loose_run_end(self.pos) else { return Err(error) };
+        let spans: Vec<Span> = (self.pos..end).map(|k| self.tokens[k].span).collect();
+        self.pos = end;
+        let value = self.to_phrase(&spans);
+        self.clauses.push(Clause::Values { column: None, values: vec![value], span: start.to(self.prev_span()) });
+        Ok(())
+    }
+
+    fn predicate_clause(&mut self, start: Span, opener: &str) -> Result<()> {
         // `all by student members`: `by` names who the rows belong to.
         if self.is_word(self.pos, "by") && self.phrase_word(self.pos + 1).is_some() {
             self.pos += 1;
@@ -1065,6 +1153,10 @@ impl Parser<'_> {
             return self.with_item(start);
         }
         let inner = self.peek().span;
+        // `that don't have an adjuster yet`
+        if self.no_words(self.pos).is_some() {
+            return self.nulls(start, Portion::Percent(10_000));
+        }
         if self.natural_clause(inner)? {
             return Ok(());
         }
@@ -1074,6 +1166,29 @@ impl Parser<'_> {
         let value = self.required_phrase(opener, &["a value, such as `delivered`"])?;
         self.clauses.push(Clause::Values { column: None, values: vec![value], span: start.to(self.prev_span()) });
         Ok(())
+    }
+
+    /// Words at `i` that run to the end of the clause through particles and
+    /// prepositions (`opted in to marketing emails`, `signed up for the
+    /// newsletter`): a predicate no clause reads, matched whole against the
+    /// schema's words by the resolver. The index past it; `None` when the
+    /// run holds a number, a time or a keyword that starts a clause, or no
+    /// particle (a plain value is read as one).
+    fn loose_run_end(&self, i: usize) -> Option<usize> {
+        const PARTICLES: &[&str] = &["in", "to", "up", "out", "on", "into", "for", "off", "of"];
+        self.phrase_word(i)?;
+        let mut j = i;
+        let mut particle = false;
+        while self.kind(j) == TokenKind::Word {
+            let w = self.word(j)?;
+            if (w == "and" && (self.portion_ahead(j + 1) || self.count_ahead(j + 1))) || self.period_at(j).is_some() || self.is_with(j) || ["across", "including", "over", "so"].contains(&w) {
+                break;
+            }
+            particle |= PARTICLES.contains(&w);
+            j += 1;
+        }
+        let ends = matches!(self.kind(j), TokenKind::Eof | TokenKind::Comma) || self.is_word(j, "and");
+        (particle && ends && j > i + 1 && !PARTICLES.contains(&self.word(j - 1)?)).then_some(j)
     }
 
     /// `40% missing a phone number`: a portion, then the words of a NULL.
@@ -1192,7 +1307,9 @@ impl Parser<'_> {
             }
             return self.word(k).is_some_and(|w| !STOP.contains(&w)) && (k == j + 1 || self.word(k).is_some());
         }
-        let negation = (self.is_word(j, "not") && self.is_word(j + 1, "yet")) || self.is_word(j, "never");
+        // `that have not been delivered yet`
+        let not_been = self.is_word(j, "not") && self.is_word(j + 1, "been") && self.word(j + 2).is_some_and(is_participle);
+        let negation = (self.is_word(j, "not") && self.is_word(j + 1, "yet")) || self.is_word(j, "never") || not_been;
         negation && self.kind(j + if self.is_word(j, "never") { 1 } else { 2 }) == TokenKind::Word
     }
 
@@ -1816,6 +1933,11 @@ impl Parser<'_> {
 
     fn reference(&mut self, start: Span) -> Result<()> {
         let keyword = self.src(self.prev_span()).to_string();
+        if let Some(found) = self.named_parent_ahead(self.pos).filter(|f| f.named()) {
+            // `for a guest named Maria Lopez`: `a` is no count here.
+            self.named_reference(start, found);
+            return Ok(());
+        }
         if self.count_ahead(self.pos) && !self.id_range_ahead() {
             // `drivers working for 4 carriers`: spread over that many parents.
             return self.across(start, &keyword);
@@ -1830,6 +1952,12 @@ impl Parser<'_> {
             // `from the Main Street branch`
             self.pos = end;
             self.labelled_reference(start, label, noun, end);
+            return Ok(());
+        }
+        if let Some(found) = self.named_parent_ahead(self.pos) {
+            // `for a guest named Maria Lopez`, `from the supplier Acme
+            // Tools`, `sent by Maria Lopez`
+            self.named_reference(start, found);
             return Ok(());
         }
         let Some(target) = self.phrase()? else {
@@ -2195,6 +2323,11 @@ impl Parser<'_> {
                 let (text, span) = self.number_text();
                 let verb_text = self.src(verb).to_string();
                 Phrase { words: vec![text.clone(), normalize_word(&verb_text)], text: format!("{verb_text} {text}"), span: verb.to(span) }
+            } else if let Some(end) = self.loose_run_end(self.pos) {
+                // `a quarter of them opted in to marketing emails`
+                let spans: Vec<Span> = (self.pos..end).map(|k| self.tokens[k].span).collect();
+                self.pos = end;
+                self.to_phrase(&spans)
             } else {
                 self.required_phrase(&after, &["a value, such as `completed`"])?
             };
@@ -2582,10 +2715,17 @@ impl Parser<'_> {
             Some((_, next)) => next,
             None => return false,
         };
+        // `15 in transit`, `2 on hold`: a value that starts with a
+        // preposition, not a time or a bound.
+        let prepositioned = self.word(next).is_some_and(|w| ["in", "on", "under", "out", "at"].contains(&w))
+            && self.period_at(next).is_none()
+            && !self.bound_ahead(next)
+            && !self.count_ahead(next + 1)
+            && (self.phrase_word(next + 1).is_some() || (self.is_word(next + 1, "the") && self.phrase_word(next + 2).is_some()));
         // `two of them trainees` is a share of its own kind.
         self.kind(next) == TokenKind::Word
             && !self.is_word(next, "of")
-            && (self.phrase_word(next).is_some() || self.is_word(next, "not"))
+            && (self.phrase_word(next).is_some() || self.is_word(next, "not") || prepositioned)
             && self.time_unit(next).is_none()
             && !self.word(next).is_some_and(is_unit_word)
     }
@@ -2640,6 +2780,8 @@ impl Parser<'_> {
             || self.is_with(i)
             || self.verb_children_ahead(i).is_some()
             || (self.word(i).is_some_and(is_participle) && self.word(i + 1).is_some_and(|w| ["for", "from", "with", "by", "against"].contains(&w)) && matches!(self.keyword(i + 1), Some(Keyword::Reference | Keyword::With)))
+            || (self.word(i).is_some_and(|w| is_participle(w) || w == "featuring") && self.word(i + 1).is_some_and(|w| ["to", "at", "on", "of", "by", "for"].contains(&w)) && self.named_parent_ahead(i + 2).is_some())
+            || (self.is_word(i, "featuring") && self.named_parent_ahead(i + 1).is_some())
             || self.measure_ahead(i).is_some()
             || (self.word(i).is_some_and(|w| ["last", "past", "next", "coming", "this"].contains(&w)) && self.relative_period(i).is_some())
         {

@@ -5,6 +5,21 @@
 
 use super::*;
 
+/// A parent row named in the scope: see `named_parent_ahead`.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct NamedParent {
+    noun: Option<(usize, usize)>,
+    label: (usize, usize),
+    end: usize,
+}
+
+impl NamedParent {
+    /// Whether `named`/`called` introduced the name.
+    pub(super) fn named(&self) -> bool {
+        self.noun.is_some_and(|(_, noun_end)| noun_end < self.label.0)
+    }
+}
+
 impl Parser<'_> {
     /// What opens the list of a subject's rows: `:`, or a dash before
     /// words that go on as a list (`four departments - Sales, Legal and IT`).
@@ -21,26 +36,31 @@ impl Parser<'_> {
         }
     }
 
-    /// A subject phrase that ends in a code and goes on listing codes (`promo
-    /// codes SUMMER10, WINTER20 and VIP50`): the table phrase before the first
-    /// code, and the codes. `None`, the cursor unmoved, otherwise.
+    /// A subject phrase that ends in a code or a capitalised name and goes
+    /// on listing them (`promo codes SUMMER10, WINTER20 and VIP50`, `policy
+    /// types Basic Auto, Premium Auto and Homeowners`): the table phrase
+    /// before the first name, and the names. `None`, the cursor unmoved,
+    /// otherwise.
     pub(super) fn trailing_codes(&mut self, subject: &Phrase) -> Result<Option<(Phrase, Vec<Phrase>)>> {
         let spans = split_whitespace_spans(self.src(subject.span), subject.span.start);
-        let Some(&last) = spans.last() else { return Ok(None) };
-        let code = is_code;
+        let named = |span: Span| is_code(self.src(span)) || self.src(span).starts_with(|c: char| c.is_uppercase());
+        let Some(first) = (1..spans.len()).find(|&k| spans[k..].iter().all(|&s| named(s))) else { return Ok(None) };
+        if spans[..first].iter().any(|&s| named(s)) {
+            return Ok(None);
+        }
         let listed = self.kind(self.pos) == TokenKind::Comma || self.is_word(self.pos, "and");
-        if spans.len() < 2 || !code(self.src(last)) || !listed {
+        if !listed {
             return Ok(None);
         }
         let save = self.pos;
         self.separator();
-        if !self.phrase_word(self.pos).is_some_and(|(_, span)| code(self.src(span))) {
+        if !(self.capital(self.pos) || matches!(self.kind(self.pos), TokenKind::Quoted { .. })) {
             self.pos = save;
             return Ok(None);
         }
-        let table = self.to_phrase(&spans[..spans.len() - 1]);
-        let mut values = vec![self.to_phrase(&[last])];
-        values.extend(self.items()?.iter().map(|w| self.to_phrase(&w.spans)));
+        let table = self.to_phrase(&spans[..first]);
+        let mut values = vec![self.to_phrase(&spans[first..])];
+        values.extend(self.name_items(false)?);
         Ok(Some((table, values)))
     }
 
@@ -53,6 +73,63 @@ impl Parser<'_> {
             j += 1;
         }
         j > i && (self.kind(j) == TokenKind::Comma || self.is_word(j, "and")) && capital(j + 1)
+    }
+
+    /// A capitalised word (or a quoted name) at `j` that can start or go on a
+    /// name: `Heathrow`, `Basic Auto`, `SQL`.
+    fn capital(&self, j: usize) -> bool {
+        self.kind(j) == TokenKind::Word && self.src(self.tokens[j].span).starts_with(|c: char| c.is_uppercase())
+    }
+
+    /// Single lowercase words at `i` listed with commas and a last `and`
+    /// (`frontend, backend, design and infra`): names after `called`.
+    pub(super) fn lower_list_ahead(&self, i: usize) -> bool {
+        let single = |j: usize| self.phrase_word(j).is_some_and(|(next, _)| next == j + 1) && !self.is_stop(j);
+        let mut j = i;
+        let mut commas = 0;
+        while single(j) && self.kind(j + 1) == TokenKind::Comma {
+            commas += 1;
+            j += 2;
+        }
+        let and = if self.is_word(j, "and") { j } else if single(j) && self.is_word(j + 1, "and") { j + 1 } else { return false };
+        commas >= 1 && single(and + 1) && !self.phrase_word(and + 2).is_some_and(|_| !self.is_stop(and + 2))
+    }
+
+    /// Names listed at the cursor, separated by commas and `and`: runs of
+    /// capitalised words, numbers after them (`Fall 2025`, `Surgery 1`),
+    /// quoted names, or single lowercase words when `lower` (`called
+    /// frontend, backend and infra`). Stops before the first word that
+    /// starts no name, so `... and Drinks with 5 items` leaves `with`.
+    pub(super) fn name_items(&mut self, lower: bool) -> Result<Vec<Phrase>> {
+        let mut names = Vec::new();
+        loop {
+            let mut spans = Vec::new();
+            if let TokenKind::Quoted { inner } = self.kind(self.pos) {
+                spans.push(inner);
+                self.pos += 1;
+            } else if lower && !self.capital(self.pos) && self.phrase_word(self.pos).is_some() && !self.is_stop(self.pos) {
+                spans.push(self.peek().span);
+                self.pos += 1;
+            } else {
+                while self.capital(self.pos) || (!spans.is_empty() && self.kind(self.pos) == TokenKind::Number) {
+                    spans.push(self.peek().span);
+                    self.pos += 1;
+                }
+            }
+            if spans.is_empty() {
+                return Err(self.unexpected(&["a name"]));
+            }
+            names.push(self.to_phrase(&spans));
+            let save = self.pos;
+            self.separator();
+            let more = matches!(self.kind(self.pos), TokenKind::Quoted { .. })
+                || self.capital(self.pos)
+                || (lower && self.phrase_word(self.pos).is_some() && !self.is_stop(self.pos));
+            if !more || self.pos == save {
+                self.pos = save;
+                return Ok(names);
+            }
+        }
     }
 
     /// `the Downtown location`, `the Main Street branch` at `i`: capitalised
@@ -75,6 +152,78 @@ impl Parser<'_> {
         }
         let ends = matches!(self.kind(j), TokenKind::Eof | TokenKind::Comma) || self.is_stop(j) || self.relative_ahead(j);
         (j > noun && ends).then_some((label, noun, j))
+    }
+
+    /// A name at `j` for one row: a quoted name, or capitalised words (with
+    /// numbers or codes after them: `Acme Tools`, `Kevin O'Brien`, `GLA1`).
+    /// The index past it.
+    fn name_run(&self, j: usize) -> Option<usize> {
+        if matches!(self.kind(j), TokenKind::Quoted { .. }) {
+            return Some(j + 1);
+        }
+        let mut k = j;
+        while (self.capital(k) && !self.is_stop(k)) || (k > j && self.kind(k) == TokenKind::Number) {
+            k += 1;
+        }
+        (k > j).then_some(k)
+    }
+
+    /// The end of a run of capitalised words at `j` (numbers after them
+    /// included), when one starts there.
+    pub(super) fn name_run_end(&self, j: usize) -> Option<usize> {
+        self.capital(j).then(|| self.name_run(j)).flatten()
+    }
+
+    /// Whether a clause may end at `k`: the end, a comma, a keyword, `and`
+    /// or a relative clause.
+    fn clause_ends(&self, k: usize) -> bool {
+        matches!(self.kind(k), TokenKind::Eof | TokenKind::Comma) || self.is_stop(k) || self.relative_ahead(k) || self.keyword(k).is_some()
+    }
+
+    /// One parent row named after a preposition, at `i`: `a guest named
+    /// Maria Lopez`, `the supplier Acme Tools`, `the artist Luna Park`, or a
+    /// person alone (`Tom Becker`: two capitalised words or more). The noun
+    /// (token range, when written), the name's token range, and the end.
+    pub(super) fn named_parent_ahead(&self, i: usize) -> Option<NamedParent> {
+        let article = self.word(i).is_some_and(|w| ["a", "an", "the"].contains(&w));
+        let noun = if article { i + 1 } else { i };
+        let mut j = noun;
+        while j < noun + 3 && self.kind(j) == TokenKind::Word && !self.capital(j) && !self.is_stop(j) && !self.word(j).is_some_and(|w| ["named", "called"].contains(&w)) {
+            j += 1;
+        }
+        if j > noun {
+            let label = if self.word(j).is_some_and(|w| ["named", "called"].contains(&w)) { j + 1 } else { j };
+            // `the supplier Acme Tools` needs `the`; `warehouse GLA1` a code.
+            let bare_ok = label > j || article || self.tokens.get(j).is_some_and(|t| is_code(self.src(t.span)));
+            let end = self.name_run(label)?;
+            return (bare_ok && self.clause_ends(end)).then_some(NamedParent { noun: Some((noun, j)), label: (label, end), end });
+        }
+        let end = self.name_run(i)?;
+        let person = !article && end >= i + 2 && (i..end).all(|k| self.capital(k));
+        (person && self.clause_ends(end)).then_some(NamedParent { noun: None, label: (i, end), end })
+    }
+
+    /// The reference a named parent makes: the name is the parent row's
+    /// label, matched to its name columns by the resolver. A person named
+    /// alone has a target of no words; its text is the verb before the
+    /// preposition (`assigned` in `assigned to Priya Shah`), if any.
+    pub(super) fn named_reference(&mut self, start: Span, found: NamedParent) {
+        let (label_start, label_end) = found.label;
+        let label_span = match self.kind(label_start) {
+            TokenKind::Quoted { inner } => inner,
+            _ => self.tokens[label_start].span.to(self.tokens[label_end - 1].span),
+        };
+        let target = match found.noun {
+            Some((a, b)) => self.to_phrase(&split_whitespace_spans(self.src(self.tokens[a].span.to(self.tokens[b - 1].span)), self.tokens[a].span.start)),
+            None => {
+                let verb = (start.start > 0).then(|| self.tokens.iter().rposition(|t| t.span.end <= start.start)).flatten().filter(|&v| self.word(v).is_some_and(is_participle));
+                let text = verb.map(|v| self.tokens[v].lower.clone()).unwrap_or_default();
+                Phrase { words: Vec::new(), text, span: label_span }
+            }
+        };
+        let ids = IdSelection::List { ids: vec![IdLiteral { text: self.src(label_span).to_string(), span: label_span }], span: label_span };
+        self.pos = found.end;
+        self.clauses.push(Clause::References { target, ids: Some(ids), span: start.to(self.tokens[found.end - 1].span) });
     }
 
     /// The reference a labelled parent makes: the label is the parent row's

@@ -49,6 +49,21 @@ impl Parser<'_> {
     /// A period at `i`, and the index past it.
     pub(super) fn period_at(&self, i: usize) -> Option<(Period, usize)> {
         let word = self.word(i)?;
+        let day = |w: &str| match w {
+            "yesterday" => Some(-1),
+            "today" | "tonight" => Some(0),
+            "tomorrow" => Some(1),
+            _ => None,
+        };
+        // `delivered yesterday`, `reservations for tomorrow`
+        if let Some(offset) = day(word) {
+            return Some((Period::Day(offset), i + 1));
+        }
+        if ["in", "for", "from", "on", "during"].contains(&word)
+            && let Some(offset) = self.word(i + 1).and_then(day)
+        {
+            return Some((Period::Day(offset), i + 2));
+        }
         // `between 1 and 15 June 2025`, `over 1-3 March 2025`: days of one
         // month, written once after the second day.
         if ["between", "from", "over", "in", "during", "on"].contains(&word)
@@ -90,6 +105,10 @@ impl Parser<'_> {
                     return Some((Period::Month { year: date.year, month: date.month }, end));
                 }
                 (end == i + 2).then_some((Period::Year(date.year), end))
+            }
+            // `from the last 3 days`, `from last week`
+            "from" if self.word(i + 1 + usize::from(self.is_word(i + 1, "the"))).is_some_and(|w| ["last", "past"].contains(&w)) => {
+                self.relative_period(i + 1 + usize::from(self.is_word(i + 1, "the")))
             }
             "between" | "from" => {
                 let (from, j) = match self.date_at(i + 1) {

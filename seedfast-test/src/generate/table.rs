@@ -245,6 +245,7 @@ impl<'a> TableGen<'a> {
         self.rules()?;
         self.remaining()?;
         self.states();
+        self.state_rules();
         self.reshape()?;
         self.row_rules()?;
         self.composite_uniques()?;

@@ -133,6 +133,20 @@ pub struct TablePlan {
     pub deferred_fks: Vec<usize>,
     /// States with a time of their own (`completed` and `completed_at`).
     pub states: Vec<StateLink>,
+    /// What the table's CHECKs tie between a status and another column,
+    /// kept on every row whatever else shaped it.
+    pub state_rules: Vec<StateRule>,
+}
+
+/// Read from CHECKs such as `status <> 'done' OR completed_at IS NOT NULL`:
+/// rows whose `status` is in `set` have `column` (a time is drawn when it is
+/// empty), rows whose status is not in `allowed` have it NULL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateRule {
+    pub status: usize,
+    pub column: usize,
+    pub set: Vec<String>,
+    pub allowed: Vec<String>,
 }
 
 /// Rows whose `status` column is `value` have a `time`; rows in a state

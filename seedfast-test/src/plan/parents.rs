@@ -42,6 +42,7 @@ impl TablePlan {
             fixup_fks: Vec::new(),
             deferred_fks: Vec::new(),
             states: Vec::new(),
+            state_rules: Vec::new(),
         }
     }
 }
@@ -273,6 +274,13 @@ fn child_need(schema: &Schema, plans: &[TablePlan], c: usize, k: usize) -> u64 {
     }
     let t = &schema.tables[plan.table];
     let fk = &t.foreign_keys[k];
+    if let [col] = fk.columns.as_slice()
+        && matches!(plan.rules.get(col), Some(Rule::ParentIs { .. }))
+        && !t.is_unique_set(&fk.columns)
+    {
+        // `claims assigned to Kevin O'Brien`: every row takes that one parent.
+        return 1;
+    }
     let rows = estimate(schema, plans, c, 0);
     let mut need = rows.div_ceil(CHILDREN_PER_PARENT).max(1);
     // Two references to one parent (a flight's origin and destination) are

@@ -8,19 +8,20 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use seedfast_scope::{Affix, Clause, Date, IdLiteral, IdSelection, Period, Phrase, Portion, Scope, ScopeError, Share, Span, TimeUnit};
 
 use super::names::{closest, match_value, name_variants, singular, squash};
-use super::{Binding, EventLog, IdSet, OrphanRule, Plan, PlannedTable, Rows, Rule, SeedOptions, StateLink, TablePlan, Why};
+use super::{Binding, EventLog, IdSet, OrphanRule, Plan, PlannedTable, Rows, Rule, SeedOptions, StateLink, StateRule, TablePlan, Why};
 use crate::error::{Error, Result};
 use crate::generate::Value;
-use crate::schema::{CheckExpr, Literal, Operand, Schema, SqlType, Table};
+use crate::schema::{CheckExpr, CmpOp, Literal, Operand, Schema, SqlType, Table};
 use crate::upstream::{Upstream, UpstreamRef, check_contract_side};
 
+mod loose;
 mod measures;
 mod narrowing;
 mod states;
 mod subjects;
 
-use states::{default_state_links, fill_what_checks_require, state_links};
-use subjects::OVERDUE;
+use states::{default_state_links, fill_what_checks_require, state_links, tie_states_by_checks};
+use subjects::Adjective;
 
 /// Rows of a parent planned because a phrase follows it (`for all orders`,
 /// `refunds for failed payments`) when the scope gives it no count.
@@ -47,13 +48,11 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
     let mut one_per_id_pending = scope.count.is_none();
     r.plan_mut(subject, Why::Requested).rows = Rows::Exactly(scope.count.map(|c| options.scaled(c.value)).unwrap_or(0));
 
-    if let (Some((col, value, _)), Some(count)) = (adjectives.first(), scope.count)
-        && !value.is_empty()
-    {
-        r.counted.push((subject, *col, vec![(value.clone(), count.value)]));
+    if let (Some((col, value)), Some(count)) = (adjectives.first().and_then(|(a, _)| a.counted()), scope.count) {
+        r.counted.push((subject, col, vec![(value, count.value)]));
     }
-    for (col, value, span) in adjectives {
-        r.adjective(subject, col, value, span)?;
+    for (adjective, span) in adjectives {
+        r.adjective(subject, adjective, span)?;
     }
     // `reviews of shows that have ended`: the parent after `of` is a
     // reference, and a state that fits no column of the subject is its.
@@ -104,7 +103,8 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                 }
             }
             Clause::References { target, ids, span } => {
-                let (table, column) = match r.reference_column(subject, target) {
+                let found = if target.words.is_empty() { r.person_parent(subject, &target.text, target.span).map(Some)? } else { None };
+                let (table, column) = match found.map_or_else(|| r.reference_column(subject, target), Ok) {
                     Ok(found) => found,
                     Err(e) => match r.narrowed_reference(subject, target, *span)?.or(r.parent_by_value(subject, target, *span)?) {
                         Some(found) => found,
@@ -149,9 +149,7 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                     for (table, count, adjectives, at) in subjects {
                         // `3 physiotherapists and 2 hygienists`: one table,
                         // counted by value; its rows add up.
-                        if let Some((col, _, _)) = adjectives.first().filter(|(col, value, _)| !value.is_empty() && r.counted.iter().any(|(t, c, _)| *t == table && c == col)) {
-                            let col = *col;
-                            let value = adjectives[0].1.clone();
+                        if let Some((col, value)) = adjectives.first().and_then(|(a, _)| a.counted()).filter(|(col, _)| r.counted.iter().any(|(t, c, _)| *t == table && c == col)) {
                             let i = r.counted.iter().position(|(t, c, _)| *t == table && *c == col).expect("checked");
                             r.counted[i].2.push((value, count));
                             let total: u64 = r.counted[i].2.iter().map(|(_, n)| n).sum();
@@ -170,11 +168,11 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                         r.plan_mut(table, Why::Requested).why = Why::Requested;
                         r.plan_mut(table, Why::Requested).rows = Rows::Exactly(options.scaled(count));
                         r.bind(at, format!("table {}", schema.tables[table].display_name()));
-                        if let Some((col, value, _)) = adjectives.first().filter(|(_, v, _)| !v.is_empty()) {
-                            r.counted.push((table, *col, vec![(value.clone(), count)]));
+                        if let Some((col, value)) = adjectives.first().and_then(|(a, _)| a.counted()) {
+                            r.counted.push((table, col, vec![(value, count)]));
                         }
-                        for (col, value, span) in adjectives {
-                            r.adjective(table, col, value, span)?;
+                        for (adjective, span) in adjectives {
+                            r.adjective(table, adjective, span)?;
                         }
                         subject = table;
                         r.count = Some(count);
@@ -227,6 +225,13 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                 }
             }
             Clause::Values { column, values, span } => {
+                // `shipments in transit`: the value may be spelt with its `in`.
+                let with_in: Vec<Phrase> = values.iter().map(|v| Phrase { words: ["in".to_string()].into_iter().chain(v.words.iter().cloned()).collect(), text: format!("in {}", v.text), span: v.span }).collect();
+                let spelt_in = column.is_none() && r.slice(Span::new(span.start, values[0].span.start)).trim().eq_ignore_ascii_case("in") && {
+                    let texts: Vec<&str> = with_in.iter().map(|v| v.text.as_str()).collect();
+                    r.valued_column(subject, None, &texts, *span).is_ok_and(|(_, _, allowed)| !allowed.is_empty())
+                };
+                let values = if spelt_in { &with_in } else { values };
                 let texts: Vec<&str> = values.iter().map(|v| v.text.as_str()).collect();
                 let (table, col, allowed) = match r.valued_column(subject, column.as_ref(), &texts, *span) {
                     Ok(found) => found,
@@ -236,6 +241,10 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                             continue;
                         }
                         _ if values.len() == 1 && column.is_none() && r.value_then_noun(subject, &values[0], *span)? => {
+                            r.explain_change(&before, clause.span());
+                            continue;
+                        }
+                        _ if values.len() == 1 && column.is_none() && r.loose_value(subject, &values[0], *span)? => {
                             r.explain_change(&before, clause.span());
                             continue;
                         }
@@ -255,6 +264,19 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                 } else {
                     r.set_rule(table, col, Rule::Mix(mapped), *span)?;
                 }
+            }
+            Clause::Range { column, min, max, unit, span }
+                if column.as_ref().is_none_or(|c| r.column_near(subject, c).is_err()) && r.money_pair(subject, unit.as_deref()).is_some() =>
+            {
+                // `paying between $100,000 and $150,000`: both bounds of the
+                // pay lie in the range.
+                let (low, high) = r.money_pair(subject, unit.as_deref()).expect("checked");
+                let k = r.unit_scale(subject, low, unit.as_deref());
+                // The low bound in the lower half, the high in the upper: the
+                // pair stays ordered, as schemas check.
+                let mid = ((min.value + max.value) / 2.0 * k).round();
+                r.set_rule(subject, low, Rule::Range { min: min.value * k, max: mid }, *span)?;
+                r.set_rule(subject, high, Rule::Range { min: mid, max: max.value * k }, *span)?;
             }
             Clause::Range { column, min, max, unit, span } => {
                 let (table, col) = match column {
@@ -331,6 +353,7 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
     fill_what_checks_require(schema, &mut r.plans);
     super::parents::add_required_parents(schema, &mut r.plans)?;
     default_state_links(schema, &mut r.plans);
+    tie_states_by_checks(schema, &mut r.plans);
     r.orphan_counts()?;
     let tables = super::order::insertion_order(schema, r.plans)?;
     let shown = tables.iter().map(|p| PlannedTable { table: schema.tables[p.table].display_name(), rows: rows_text(schema, p), why: why_text(&p.why) }).collect();
@@ -565,18 +588,28 @@ impl<'a> Resolver<'a> {
         if !exact.is_empty() {
             return exact;
         }
+        // Several columns share the first word: the ones that share most of
+        // the others (`checked out` is `checked_out_at`, not `checked_in_at`).
+        let best = |found: Vec<usize>| -> Vec<usize> {
+            let shared = |c: usize| {
+                let parts: Vec<String> = t.columns[c].name.to_lowercase().split('_').map(singular).collect();
+                phrase.words.iter().filter(|w| parts.contains(&singular(w))).count()
+            };
+            let most = found.iter().map(|&c| shared(c)).max().unwrap_or(0);
+            found.into_iter().filter(|&c| shared(c) == most).collect()
+        };
         let first = singular(&phrase.words[0]);
         let direct: Vec<usize> = (0..t.columns.len())
             .filter(|&c| !t.columns[c].generated && t.columns[c].name.to_lowercase().split('_').any(|part| singular(part) == first))
             .collect();
         if !direct.is_empty() {
-            return direct;
+            return best(direct);
         }
         // `priced` names `price`, `shipped` names `shipped_at`.
         let stems = word_stems(&phrase.words[0]);
-        (0..t.columns.len())
+        best((0..t.columns.len())
             .filter(|&c| !t.columns[c].generated && t.columns[c].name.to_lowercase().split('_').any(|part| stems.iter().any(|s| squash(part).starts_with(s.as_str()) || s.starts_with(&squash(part)) && part.len() >= 4)))
-            .collect()
+            .collect())
     }
 
     fn column_in(&self, table: usize, phrase: &Phrase) -> Result<usize> {
@@ -690,14 +723,14 @@ impl<'a> Resolver<'a> {
 
     /// The subject table, and the leading words that are values of its
     /// columns (`gold members`, `archived projects`, `delivered parcels`).
-    fn subject_table(&self, phrase: &Phrase) -> Result<(usize, Vec<(usize, String, Span)>)> {
+    fn subject_table(&self, phrase: &Phrase) -> Result<(usize, Vec<(Adjective, Span)>)> {
         if let Some(t) = self.find_table(phrase)? {
             return Ok((t, Vec::new()));
         }
         for n in 1..phrase.words.len() {
             let tail = Phrase { words: phrase.words[n..].to_vec(), text: phrase.words[n..].join(" "), span: phrase.span };
             let Some(table) = self.find_table(&tail)? else { continue };
-            let mut found: Vec<(usize, String, Span)> = Vec::new();
+            let mut found: Vec<(Adjective, Span)> = Vec::new();
             let mut skip = 0;
             for (i, word) in phrase.words[..n].iter().enumerate() {
                 if skip > 0 {
@@ -707,21 +740,26 @@ impl<'a> Resolver<'a> {
                 // `battle royale matches`: a value of several words.
                 if let Some((end, (col, value))) = (i + 2..=n).rev().find_map(|end| self.value_column(table, &phrase.words[i..end].join("_")).map(|v| (end, v))) {
                     skip = end - i - 1;
-                    found.push((col, value, phrase.span));
+                    found.push((Adjective::Value { col, value }, phrase.span));
                     continue;
                 }
                 // `gold tier passengers`: the column's own name after its value.
                 let t = &self.schema.tables[table];
-                if found.last().is_some_and(|(c, _, _)| t.columns[*c].name.to_lowercase().split('_').any(|p| singular(p) == singular(word))) {
+                if found.last().is_some_and(|(a, _)| a.counted().is_some_and(|(c, _)| t.columns[c].name.to_lowercase().split('_').any(|p| singular(p) == singular(word)))) {
                     continue;
                 }
+                let written = self.slice(phrase.span).split_whitespace().nth(i).unwrap_or(word).to_string();
                 match self.value_column(table, word) {
-                    Some((col, value)) => found.push((col, value, phrase.span)),
+                    Some((col, value)) => found.push((Adjective::Value { col, value }, phrase.span)),
                     // `25 overdue tasks`: due before now and not done yet.
-                    None if word == "overdue" && self.due_column(table).is_some() => found.push((self.due_column(table).expect("checked"), OVERDUE.to_string(), phrase.span)),
+                    None if word == "overdue" && self.due_column(table).is_some() => found.push((Adjective::Overdue { due: self.due_column(table).expect("checked") }, phrase.span)),
                     // `30 returned rentals`: a state no column lists, whose
                     // time column (`returned_at`) is then set.
-                    None if let Some(col) = self.state_time_column(table, word) => found.push((col, String::new(), phrase.span)),
+                    None if let Some(col) = self.state_time_column(table, word) => found.push((Adjective::StateTime { col }, phrase.span)),
+                    // `home policies`: a value of the parent's column.
+                    None if let Some(adjective) = self.parent_adjective(table, word, phrase.span) => found.push((adjective, phrase.span)),
+                    // `Italian restaurants`: the one category column.
+                    None if let Some(adjective) = self.category_adjective(table, &written) => found.push((adjective, phrase.span)),
                     None => {
                         // `artst aliases`: a misspelt table name, not a value
                         // before `aliases`.
@@ -764,7 +802,7 @@ impl<'a> Resolver<'a> {
             })
             .collect();
         if let [(table, col, value)] = holders.as_slice() {
-            return Ok((*table, vec![(*col, value.clone(), phrase.span)]));
+            return Ok((*table, vec![(Adjective::Value { col: *col, value: value.clone() }, phrase.span)]));
         }
         // `one-hour demos`: a value that names its table, after words that
         // are values of that table too.
@@ -774,7 +812,7 @@ impl<'a> Resolver<'a> {
                 let Ok((table, mut found)) = self.subject_table(&tail) else { continue };
                 let head: Option<Vec<(usize, String)>> = phrase.words[..n].iter().map(|w| self.value_column(table, w)).collect();
                 if let Some(head) = head {
-                    found.extend(head.into_iter().map(|(c, v)| (c, v, phrase.span)));
+                    found.extend(head.into_iter().map(|(col, value)| (Adjective::Value { col, value }, phrase.span)));
                     return Ok((table, found));
                 }
             }
@@ -933,6 +971,8 @@ impl<'a> Resolver<'a> {
                 tries.push(tail.iter().map(|w| w.as_str()).collect::<Vec<_>>().join("_"));
             }
             let found = tables.iter().find_map(|&table| tries.iter().find_map(|t| self.value_column(table, t)).map(|(c, v)| (table, c, v)));
+            // `opted in to marketing emails`: a flag the words cover.
+            let found = found.or_else(|| tables.iter().find_map(|&table| loose::loose_flag(&self.schema.tables[table], &share.value.words).map(|(c, v)| (table, c, v))));
             let table = found.as_ref().map_or(subject, |f| f.0);
             let Some((col, value)) = found.map(|(_, c, v)| (c, v)) else {
                 let t = &self.schema.tables[table];
@@ -1021,7 +1061,15 @@ impl<'a> Resolver<'a> {
             Ok(found) => found,
             Err(e) => match flag {
                 Some((col, _)) => (subject, col),
-                None => (subject, self.time_column_named(subject, column).map_err(|_| e)?),
+                None => match self.time_column_named(subject, column) {
+                    Ok(col) => (subject, col),
+                    // `never showed up`: a state named for what did not
+                    // happen (`no_show`), every row in it.
+                    Err(_) if matches!(portion, Portion::Percent(10_000)) && let Some((col, value)) = column.words.first().and_then(|w| word_stems(w).iter().find_map(|st| self.value_column(subject, &format!("no_{st}")))) => {
+                        return self.fixed(subject, col, value, span);
+                    }
+                    Err(_) => return Err(e),
+                },
             },
         };
         let t = &self.schema.tables[table];
@@ -1064,9 +1112,8 @@ impl<'a> Resolver<'a> {
         match affix {
             Affix::Prefix => {
                 let first = t.columns.iter().position(|c| ["first_name", "firstname", "given_name", "forename"].contains(&c.name.to_lowercase().as_str()));
-                let last = t.columns.iter().position(|c| ["last_name", "lastname", "surname", "family_name"].contains(&c.name.to_lowercase().as_str()));
                 // `called Oliver Bennett` over first and last name columns.
-                if let (Some(first), Some(last), Some((given, family))) = (first, last, value.text.split_once(' ')) {
+                if let (Some((first, last)), Some((given, family))) = (narrowing::person_name_columns(t), value.text.split_once(' ')) {
                     self.set_rule(subject, first, Rule::Mix(vec![given.to_string()]), span)?;
                     return self.set_rule(subject, last, Rule::Mix(vec![family.trim().to_string()]), span);
                 }
@@ -1079,8 +1126,7 @@ impl<'a> Resolver<'a> {
                 // `called Oliver Bennett`, `10 dogs called Max`: the whole
                 // name, unless it is a person's first name in a full-name
                 // column (`6 employees named Bob`) or the name is unique.
-                const PEOPLE: &[&str] = &["employee", "user", "customer", "contact", "member", "person", "people", "staff", "student", "patient", "owner", "author", "speaker", "attendee", "instructor", "teacher", "driver", "rider", "player", "guest", "client", "doctor", "agent", "buyer", "subscriber", "applicant", "candidate", "tenant", "passenger", "volunteer", "worker", "manager", "admin", "account", "profile"];
-                let person = t.columns.iter().any(|c| c.name.contains("email") || c.name.contains("phone")) || PEOPLE.iter().any(|p| t.name.to_lowercase().contains(p));
+                let person = t.columns.iter().any(|c| c.name.contains("email") || c.name.contains("phone")) || narrowing::is_people(t);
                 let whole = value.words.len() >= 2 || !person;
                 let unique = t.uniques.iter().any(|u| matches!(u.parts.as_slice(), [crate::schema::UniquePart::Column(c)] if *c == name)) || t.primary_key == [name];
                 let one_row = self.count.is_some_and(|n| n <= 1);
@@ -1228,6 +1274,11 @@ impl<'a> Resolver<'a> {
             Period::Since(d) if day(d)? >= now => (day(d)?, day(d)? + Duration::days(3 * 365)),
             Period::Since(d) => (day(d)?, now),
             Period::Before(d) => (day(d)? - Duration::days(365), day(d)?),
+            Period::Day(offset) => {
+                let today = now.date_naive().and_hms_opt(0, 0, 0).expect("midnight exists").and_utc();
+                let start = today + Duration::days(offset as i64);
+                (start, start + Duration::days(1))
+            }
         };
         if start >= end {
             return Err(self
@@ -1280,7 +1331,7 @@ impl<'a> Resolver<'a> {
             let by_noun: Vec<usize> = times.iter().copied().filter(|&c| t.columns[c].name.to_lowercase().split('_').any(|part| nouns.iter().any(|n| part.starts_with(n)))).collect();
             // `made`, `placed`, `added`: the verb of a row's creation names
             // its creation time when no column is named by the verb itself.
-            let creation = ["made", "placed", "created", "added", "registered", "submitted", "booked", "ordered", "recorded", "entered", "inserted", "opened", "came", "arrived", "received"];
+            let creation = ["made", "placed", "created", "added", "registered", "submitted", "booked", "ordered", "recorded", "entered", "inserted", "opened", "came", "arrived", "received", "signed", "joined", "enrolled", "subscribed", "onboarded", "listed", "posted", "written", "uploaded", "logged", "reported", "filed", "raised"];
             if by_noun.is_empty() && words.first().is_some_and(|w| creation.contains(w)) {
                 let created: Vec<usize> = times.iter().copied().filter(|&c| ["created_at", "created_on", "created", "creation_date", "inserted_at", "created_date"].contains(&t.columns[c].name.to_lowercase().as_str())).collect();
                 // A table with one required time (`payments.paid_at`): the
@@ -1293,6 +1344,10 @@ impl<'a> Resolver<'a> {
         } else {
             hits
         };
+        // `declined in the last 30 days`: a state whose time a CHECK ties to
+        // it (`status NOT IN ('accepted', 'declined') OR responded_at IS NOT
+        // NULL`).
+        let hits = if hits.is_empty() { self.time_of_state(table, &words) } else { hits };
         match hits.as_slice() {
             [one] => Ok(*one),
             _ => {
@@ -1582,6 +1637,14 @@ impl<'a> Resolver<'a> {
                 }
                 return Ok(true);
             }
+        }
+        // `clubs with a pool`: every row has it (`has_pool`).
+        if (min, max) == (1, 1)
+            && let Some((col, v)) = self.value_column(subject, &target.text)
+            && matches!(t.columns[col].ty.base(), SqlType::Bool)
+        {
+            self.set_rule(subject, col, Rule::Mix(vec![v]), target.span)?;
+            return Ok(true);
         }
         if min == max && self.value_column(subject, &target.text).is_some() {
             let share = Share { percent: seedfast_scope::Percent { hundredths: 0, span: target.span }, value: target.clone(), portion: Portion::Rows(min) };
@@ -1987,6 +2050,9 @@ impl<'a> Resolver<'a> {
         };
         let n = self.scope.count.map_or(values.len() as u64, |c| self.options.scaled(c.value).max(values.len() as u64));
         let span = self.scope.subject_values[0].span;
+        let all = span.to(self.scope.subject_values.last().expect("not empty").span);
+        let shown = values.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ");
+        self.bind(all, format!("{}.{} of the first rows: {shown}", t.display_name(), t.columns[col].name));
         self.plan_mut(subject, Why::Requested).rows = Rows::Exactly(n);
         self.set_rule(subject, col, Rule::NamedFirst(values), span)?;
         Ok(true)

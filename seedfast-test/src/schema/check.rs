@@ -120,6 +120,15 @@ impl CheckExpr {
     }
 }
 
+/// `NOT e`, with `IS [NOT] NULL` and `NOT NOT` folded.
+fn negate(e: CheckExpr) -> CheckExpr {
+    match e {
+        CheckExpr::IsNull { operand, negated } => CheckExpr::IsNull { operand, negated: !negated },
+        CheckExpr::Not(inner) => *inner,
+        other => CheckExpr::Not(Box::new(other)),
+    }
+}
+
 /// Decodes `CHECK ((price > (0)::numeric))` and friends.
 pub fn parse_check(definition: &str) -> Option<CheckExpr> {
     let body = definition.trim().strip_prefix("CHECK")?.trim();
@@ -333,6 +342,29 @@ impl Parser {
         found
     }
 
+    /// `((status = ANY (...)) = (resolved_at IS NOT NULL))`: two conditions
+    /// true together, read as the two implications `(NOT a OR b) AND (a OR
+    /// NOT b)` (a report is resolved exactly when actioned or dismissed).
+    fn same_truth(&mut self) -> Option<CheckExpr> {
+        let save = self.pos;
+        let side = |p: &mut Self| -> Option<CheckExpr> {
+            p.expect(Tok::LParen)?;
+            let inner = p.or_expr()?;
+            p.expect(Tok::RParen)?;
+            Some(inner)
+        };
+        let found = (|| {
+            let a = side(self)?;
+            self.expect(Tok::Op(CmpOp::Eq))?;
+            let b = side(self)?;
+            Some(CheckExpr::And(vec![CheckExpr::Or(vec![negate(a.clone()), b.clone()]), CheckExpr::Or(vec![a, negate(b)])]))
+        })();
+        if found.is_none() {
+            self.pos = save;
+        }
+        found
+    }
+
     /// `num_nonnulls(a, b) = 1`, `num_nulls(a, b, c) <= 1`.
     fn count_nulls(&mut self) -> Option<CheckExpr> {
         let save = self.pos;
@@ -383,7 +415,7 @@ impl Parser {
             }
             self.pos = save;
         }
-        if let Some(e) = self.nulls_differ().or_else(|| self.count_nulls()) {
+        if let Some(e) = self.nulls_differ().or_else(|| self.count_nulls()).or_else(|| self.same_truth()) {
             return Some(e);
         }
         let left = self.operand()?;
@@ -400,6 +432,11 @@ impl Parser {
         if op == CmpOp::Eq && self.keyword("ANY") {
             let values = self.array_literal()?;
             return Some(CheckExpr::In { operand: left, values });
+        }
+        // `NOT IN (...)` prints as `<> ALL (ARRAY[...])`.
+        if op == CmpOp::Ne && self.keyword("ALL") {
+            let values = self.array_literal()?;
+            return Some(CheckExpr::Not(Box::new(CheckExpr::In { operand: left, values })));
         }
         let right = self.operand()?;
         Some(CheckExpr::Cmp { left, op, right })
@@ -559,6 +596,13 @@ mod should {
 
     #[test]
     fn decode_in_lists_including_domain_varchar_form() {
+        let e = parse_check("CHECK (((status = ANY (ARRAY['actioned'::report_status, 'dismissed'::report_status])) = (resolved_at IS NOT NULL)))").unwrap();
+        let CheckExpr::And(sides) = e else { panic!("two implications: {e:?}") };
+        assert!(matches!(&sides[0], CheckExpr::Or(i) if matches!(&i[1], CheckExpr::IsNull { negated: true, .. })), "{sides:?}");
+        assert!(matches!(&sides[1], CheckExpr::Or(i) if matches!(&i[1], CheckExpr::IsNull { negated: false, .. })), "{sides:?}");
+        let e = parse_check("CHECK (((status <> ALL (ARRAY['accepted'::text, 'declined'::text])) OR (responded_at IS NOT NULL)))").unwrap();
+        let CheckExpr::Or(items) = e else { panic!("an OR: {e:?}") };
+        assert!(matches!(&items[0], CheckExpr::Not(inner) if matches!(**inner, CheckExpr::In { ref values, .. } if values.len() == 2)), "NOT IN: {items:?}");
         let e = parse_check("CHECK ((status = ANY (ARRAY['new'::text, 'active'::text])))").unwrap();
         assert_eq!(
             e,

@@ -37,6 +37,7 @@ pub fn streamable(schema: &Schema, plan: &Plan, index: usize) -> bool {
         && tp.rules.is_empty()
         && tp.event_log.is_none()
         && tp.states.is_empty()
+        && tp.state_rules.is_empty()
         && tp.fixup_fks.is_empty()
         && tp.orphans.is_empty()
         && t.primary_key.len() <= 1

@@ -36,18 +36,47 @@ impl TableGen<'_> {
                     _ => {}
                 }
             }
-            let ty = self.t.columns[link.time].ty.base().clone();
-            if !matches!(ty, SqlType::Timestamptz) {
-                for v in times.iter_mut() {
-                    if let Value::Timestamptz(t) = v {
-                        *v = match ty {
-                            SqlType::Timestamp => Value::Timestamp(t.naive_utc()),
-                            SqlType::Date => Value::Date(t.date_naive()),
-                            _ => Value::Timestamptz(*t),
-                        };
-                    }
+            retype_times(times, self.t.columns[link.time].ty.base());
+        }
+    }
+
+    /// What the CHECKs tie between a status and a column, kept on every
+    /// row: a `done` issue has its `completed_at`, an open one has none.
+    pub(super) fn state_rules(&mut self) {
+        for rule in &self.tp.state_rules {
+            let Some(statuses) = self.columns[rule.status].clone() else { continue };
+            let is_time = matches!(self.t.columns[rule.column].ty.base(), SqlType::Timestamptz | SqlType::Timestamp | SqlType::Date);
+            let mut rng = self.rng(&format!("#state-check:{}", self.t.columns[rule.column].name));
+            let (start, end) = self.window;
+            let Some(values) = self.columns[rule.column].as_mut() else { continue };
+            for (row, status) in statuses.iter().enumerate() {
+                // Drawn for every row so one row does not shift the next.
+                let when = realistic::instant(&mut rng, start, end);
+                let Value::Text(state) = status else { continue };
+                if !rule.allowed.contains(state) {
+                    values[row] = Value::Null;
+                } else if rule.set.contains(state) && values[row] == Value::Null && is_time {
+                    values[row] = Value::Timestamptz(when);
                 }
             }
+            retype_times(values, self.t.columns[rule.column].ty.base());
+        }
+    }
+}
+
+/// Times are drawn as `timestamptz`; a `timestamp` or `date` column keeps
+/// its own type.
+fn retype_times(values: &mut [Value], ty: &SqlType) {
+    if matches!(ty, SqlType::Timestamptz) {
+        return;
+    }
+    for v in values.iter_mut() {
+        if let Value::Timestamptz(t) = v {
+            *v = match ty {
+                SqlType::Timestamp => Value::Timestamp(t.naive_utc()),
+                SqlType::Date => Value::Date(t.date_naive()),
+                _ => Value::Timestamptz(*t),
+            };
         }
     }
 }

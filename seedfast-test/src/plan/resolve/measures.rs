@@ -12,7 +12,39 @@ const MONEY_UNITS: &[&str] = &["$", "€", "£", "dollars", "dollar", "euros", "
 const MONEY_WORDS: &[&str] = &[
     "price", "amount", "cost", "total", "fee", "fare", "salary", "balance", "revenue", "subtotal", "charge", "budget", "wage", "rent",
     "cents", "payout", "tip", "value", "pence", "premium", "deposit", "gross", "net", "pay", "income", "worth", "donation", "commission",
+    "deductible", "principal", "earnings", "payment",
 ];
+
+/// Words that make a `rate` column a price (`hourly_rate`, `nightly_rate`),
+/// not a ratio (`interest_rate`).
+const RATE_PERIODS: &[&str] = &["hourly", "daily", "nightly", "weekly", "monthly", "hour", "day", "night", "week", "month"];
+
+/// Whether column `c` holds money, by the words of its name.
+fn is_money(t: &Table, c: usize) -> bool {
+    let p = parts(t, c);
+    p.iter().any(|p| MONEY_WORDS.contains(&p.as_str())) || (p.iter().any(|p| p == "rate") && p.iter().any(|p| RATE_PERIODS.contains(&p.as_str())))
+}
+
+/// Among several money columns, the one an amount with no column named
+/// means: the table's own price or amount (`price_cents` over
+/// `joining_fee_cents`), and among several of those the one named for the
+/// table's rows (`amount_claimed` on `claims` over `amount_approved`).
+fn main_money(t: &Table, hits: &[usize]) -> Option<usize> {
+    const MAIN: &[&str] = &["price", "amount", "total", "cost", "fare", "value", "principal", "premium", "salary", "pay", "wage", "rate"];
+    const SIDE: &[&str] = &["fee", "tax", "discount", "deposit", "shipping", "tip", "refund", "refunded", "paid", "approved", "min", "max", "minimum", "maximum", "original", "previous", "old", "list"];
+    let main: Vec<usize> = hits.iter().copied().filter(|&c| parts(t, c).iter().any(|p| MAIN.contains(&p.as_str())) && !parts(t, c).iter().any(|p| SIDE.contains(&p.as_str()))).collect();
+    if let [one] = main.as_slice() {
+        return Some(*one);
+    }
+    let noun = singular(&t.name.to_lowercase());
+    let noun = noun.rsplit('_').next().unwrap_or(&noun).to_string();
+    let pool = if main.is_empty() { hits.to_vec() } else { main };
+    let own: Vec<usize> = pool.iter().copied().filter(|&c| noun.len() >= 3 && parts(t, c).iter().any(|p| p.starts_with(&noun))).collect();
+    match own.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
 
 /// Spellings of a unit as column names abbreviate them.
 const UNIT_ALIASES: &[(&str, &[&str])] = &[
@@ -109,7 +141,7 @@ impl Resolver<'_> {
         let t = &self.schema.tables[table];
         let measures: Vec<usize> = (0..t.columns.len()).filter(|&c| is_numeric(t, c) && !is_key(t, c) && !t.columns[c].generated).collect();
         let hits: Vec<usize> = match unit {
-            Some(u) if is_money_unit(u) => measures.iter().copied().filter(|&c| parts(t, c).iter().any(|p| MONEY_WORDS.contains(&p.as_str()))).collect(),
+            Some(u) if is_money_unit(u) => measures.iter().copied().filter(|&c| is_money(t, c)).collect(),
             Some(u) => {
                 let u = u.to_lowercase();
                 let spellings: Vec<&str> = UNIT_ALIASES.iter().find(|(_, all)| all.contains(&u.as_str())).map_or_else(Vec::new, |(_, all)| all.to_vec());
@@ -142,6 +174,11 @@ impl Resolver<'_> {
         if let [one] = hits.as_slice() {
             return Ok(*one);
         }
+        if unit.is_some_and(is_money_unit)
+            && let Some(one) = main_money(t, &hits)
+        {
+            return Ok(one);
+        }
         let what = match unit {
             Some(u) if is_money_unit(u) => "an amount of money".to_string(),
             Some(u) => format!("`{u}`"),
@@ -156,6 +193,27 @@ impl Resolver<'_> {
         e.expected = listed.iter().map(|&c| format!("`{}`", t.columns[c].name)).collect();
         let example = listed.first().map_or("price".to_string(), |&c| t.columns[c].name.replace('_', " "));
         Err(e.help(format!("name the column, as in `with {example} between 10 and 20`")).into())
+    }
+
+    /// `paying between $100,000 and $150,000`: a money range over a
+    /// table whose money is a pair of bounds (`salary_min`, `salary_max`).
+    pub(super) fn money_pair(&self, table: usize, unit: Option<&str>) -> Option<(usize, usize)> {
+        let t = &self.schema.tables[table];
+        if !unit.is_some_and(is_money_unit) {
+            return None;
+        }
+        let money: Vec<usize> = (0..t.columns.len()).filter(|&c| is_numeric(t, c) && !is_key(t, c) && is_money(t, c)).collect();
+        let rest = |c: usize, bound: &[&str]| -> Option<Vec<String>> {
+            let p = parts(t, c);
+            p.iter().any(|w| bound.contains(&w.as_str())).then(|| p.into_iter().filter(|w| !bound.contains(&w.as_str())).collect())
+        };
+        let lows: Vec<(usize, Vec<String>)> = money.iter().filter_map(|&c| rest(c, &["min", "minimum", "from", "low"]).map(|r| (c, r))).collect();
+        let highs: Vec<(usize, Vec<String>)> = money.iter().filter_map(|&c| rest(c, &["max", "maximum", "to", "high"]).map(|r| (c, r))).collect();
+        let pairs: Vec<(usize, usize)> = lows.iter().flat_map(|(l, lr)| highs.iter().filter(move |(_, hr)| hr == lr).map(move |(h, _)| (*l, *h))).collect();
+        match (pairs.as_slice(), money.len()) {
+            ([one], 2) => Some(*one),
+            _ => None,
+        }
     }
 
     /// The measure column a word names by its name (`stars`) or its unit

@@ -22,6 +22,19 @@ impl Resolver<'_> {
             return Ok(false);
         }
         let names: Vec<String> = labels.iter().map(|l| l.text.clone()).collect();
+        // `a guest named Maria Lopez` over first and last name columns.
+        if let (Some((first, last)), [one]) = (person_name_columns(p), names.as_slice())
+            && let Some((given, family)) = one.split_once(' ')
+        {
+            let by = t.display_name();
+            if self.planned(parent).is_none() {
+                self.plan_mut(parent, Why::Required { by }).rows = Rows::Exactly(1);
+            }
+            self.set_rule(parent, first, Rule::NamedFirst(vec![given.to_string()]), span)?;
+            self.set_rule(parent, last, Rule::NamedFirst(vec![family.trim().to_string()]), span)?;
+            self.set_rule(table, column, Rule::ParentIs { column: last, value: family.trim().to_string() }, span)?;
+            return Ok(true);
+        }
         let Some(label) = names_column(p, &names) else { return Ok(false) };
         let by = t.display_name();
         match self.planned(parent).map(|pl| pl.rules.contains_key(&label)) {
@@ -42,6 +55,38 @@ impl Resolver<'_> {
             self.set_rule(table, column, Rule::ParentIs { column: label, value: one.clone() }, span)?;
         }
         Ok(true)
+    }
+
+    /// `for Tom Becker`, `assigned to Priya Shah`: a person named alone.
+    /// The subject's one foreign key to a table of people or, among several,
+    /// the one the verb names (`assigned` for `assignee_id`).
+    pub(super) fn person_parent(&self, subject: usize, verb: &str, span: Span) -> Result<(usize, usize)> {
+        let t = &self.schema.tables[subject];
+        let people: Vec<usize> = t
+            .foreign_keys
+            .iter()
+            .filter(|fk| fk.columns.len() == 1 && is_people(&self.schema.tables[fk.ref_table]))
+            .map(|fk| fk.columns[0])
+            .collect();
+        // `sent` for `sender_id`, `assigned` for `assignee_id`: the longest
+        // shared start, three letters at least.
+        let verb = squash(verb);
+        let shared = |c: usize| common_prefix(&squash(&t.columns[c].name), &verb);
+        let best = people.iter().map(|&c| shared(c)).max().unwrap_or(0);
+        let by_verb: Vec<usize> = people.iter().copied().filter(|&c| best >= 3 && shared(c) == best).collect();
+        match (by_verb.as_slice(), people.as_slice()) {
+            ([one], _) | (_, [one]) => Ok((subject, *one)),
+            _ => {
+                let mut e = self.err(span, format!("which person of `{}` is `{}`?", t.display_name(), self.slice(span)));
+                e.expected = people.iter().map(|&c| format!("`{}`", t.columns[c].name)).collect();
+                let help = if people.is_empty() {
+                    format!("no column of `{}` refers to a table of people; name the table, as in `for the customer named ...`", t.display_name())
+                } else {
+                    "name the person's table, as in `for the customer named ...`".to_string()
+                };
+                Err(e.help(help).into())
+            }
+        }
     }
 
     /// `that have ended` after `reviews of shows`: the parents' state. Only
@@ -134,4 +179,20 @@ impl Resolver<'_> {
         }
         Ok(None)
     }
+}
+
+/// First and last name columns, when the table has both.
+pub(super) fn person_name_columns(t: &Table) -> Option<(usize, usize)> {
+    let first = t.columns.iter().position(|c| ["first_name", "firstname", "given_name", "forename"].contains(&c.name.to_lowercase().as_str()))?;
+    let last = t.columns.iter().position(|c| ["last_name", "lastname", "surname", "family_name"].contains(&c.name.to_lowercase().as_str()))?;
+    Some((first, last))
+}
+
+/// Words in the names of tables of people.
+pub(super) const PEOPLE: &[&str] = &["employee", "user", "customer", "contact", "member", "person", "people", "staff", "student", "patient", "owner", "author", "speaker", "attendee", "instructor", "teacher", "driver", "rider", "player", "guest", "client", "doctor", "agent", "buyer", "subscriber", "applicant", "candidate", "tenant", "passenger", "volunteer", "worker", "manager", "admin", "account", "profile", "adjuster", "recruiter", "courier", "artist", "sender", "recipient", "seller", "vendor", "host"];
+
+/// A table of people: person name columns, or a name that says so.
+pub(super) fn is_people(t: &Table) -> bool {
+    // By whole words: `membership_plans` is no table of members.
+    person_name_columns(t).is_some() || t.name.to_lowercase().split('_').any(|part| PEOPLE.contains(&singular(part).as_str()) || PEOPLE.contains(&part))
 }

@@ -111,3 +111,130 @@ pub(super) fn fill_what_checks_require(schema: &Schema, plans: &mut [TablePlan])
         }
     }
 }
+
+/// What the table's CHECKs tie between a status column and a nullable
+/// column: `status <> 'done' OR completed_at IS NOT NULL` sets the time in
+/// `done`; `status IN ('done', 'cancelled') OR completed_at IS NULL` allows it
+/// in those states only. Real schemas spell these in both directions and
+/// with either a name the states share or none (`done` and `completed_at`),
+/// so they are read from the CHECK, not guessed from names.
+pub(super) fn check_state_rules(schema: &Schema, table: usize) -> Vec<StateRule> {
+    let t = &schema.tables[table];
+    let index = |name: &str| t.columns.iter().position(|c| c.name == name);
+    let mut rules: Vec<StateRule> = Vec::new();
+    for expr in t.checks.iter().filter_map(|c| c.expr.as_ref()) {
+        for conjunct in expr.conjuncts() {
+            let CheckExpr::Or(items) = conjunct else { continue };
+            let [a, b] = items.as_slice() else { continue };
+            let (null, cond) = match (a, b) {
+                (CheckExpr::IsNull { .. }, other) | (other, CheckExpr::IsNull { .. }) if !matches!(other, CheckExpr::IsNull { .. }) => {
+                    (if matches!(a, CheckExpr::IsNull { .. }) { a } else { b }, other)
+                }
+                _ => continue,
+            };
+            let CheckExpr::IsNull { operand: Operand::Column(column), negated: set } = null else { continue };
+            // The states the condition names, and whether it says "in them".
+            let (status, listed, inside) = match cond {
+                CheckExpr::Cmp { left: Operand::Column(s), op, right: Operand::Literal(Literal::Text(v)) }
+                | CheckExpr::Cmp { left: Operand::Literal(Literal::Text(v)), op, right: Operand::Column(s) }
+                    if matches!(op, CmpOp::Eq | CmpOp::Ne) =>
+                {
+                    (s, vec![v.clone()], *op == CmpOp::Eq)
+                }
+                CheckExpr::In { operand: Operand::Column(s), values } => (s, texts(values), true),
+                CheckExpr::Not(inner) => match inner.as_ref() {
+                    CheckExpr::In { operand: Operand::Column(s), values } => (s, texts(values), false),
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            let (Some(status), Some(column)) = (index(status), index(column)) else { continue };
+            let states = allowed_values(t, status);
+            if states.len() < 2 || status == column || t.columns[column].not_null || listed.is_empty() {
+                continue;
+            }
+            // `cond OR column IS [NOT] NULL`: where the condition fails, the
+            // column is null (or set).
+            let failing: Vec<String> = states.iter().filter(|s| listed.contains(s) != inside).cloned().collect();
+            let rule = match rules.iter().position(|r| r.status == status && r.column == column) {
+                Some(i) => &mut rules[i],
+                None => {
+                    rules.push(StateRule { status, column, set: Vec::new(), allowed: states.clone() });
+                    rules.last_mut().expect("pushed")
+                }
+            };
+            if *set {
+                for state in failing {
+                    if !rule.set.contains(&state) {
+                        rule.set.push(state);
+                    }
+                }
+            } else {
+                rule.allowed.retain(|s| !failing.contains(s));
+            }
+        }
+    }
+    rules
+}
+
+fn texts(values: &[Literal]) -> Vec<String> {
+    values.iter().filter_map(|v| match v { Literal::Text(s) => Some(s.clone()), _ => None }).collect()
+}
+
+/// Every planned table keeps what its CHECKs tie between states and
+/// columns (applied by the generator after the rows are drawn), and a
+/// column the scope sets or empties on purpose picks the states that fit:
+/// `20 issues completed last month` are `done` (the state that requires
+/// `completed_at`), `12 overdue issues` (no `completed_at`) are in none of
+/// the states that allow one.
+pub(super) fn tie_states_by_checks(schema: &Schema, plans: &mut [TablePlan]) {
+    for plan in plans.iter_mut() {
+        let rules = check_state_rules(schema, plan.table);
+        for rule in &rules {
+            if plan.rules.contains_key(&rule.status) {
+                continue;
+            }
+            // A NULL share also lists its column as filled (the other rows).
+            let nulls = matches!(plan.rules.get(&rule.column), Some(Rule::Nulls { .. }));
+            let forced_set = (plan.fill.contains(&rule.column) && !nulls) || matches!(plan.rules.get(&rule.column), Some(Rule::Window { .. }));
+            let forced_null = matches!(plan.rules.get(&rule.column), Some(Rule::Nulls { num, den }) if num == den);
+            let states = allowed_values(&schema.tables[plan.table], rule.status);
+            let pick: Vec<String> = if forced_set {
+                if rule.set.is_empty() { rule.allowed.clone() } else { rule.set.clone() }
+            } else if forced_null {
+                states.iter().filter(|s| !rule.set.contains(s) && (rule.allowed.len() == states.len() || !rule.allowed.contains(s))).cloned().collect()
+            } else {
+                continue;
+            };
+            if !pick.is_empty() && pick.len() < states.len() {
+                plan.rules.insert(rule.status, Rule::Mix(pick));
+            }
+        }
+        plan.state_rules = rules;
+    }
+}
+
+impl Resolver<'_> {
+    /// The time column a CHECK ties to the state the words name: the
+    /// columns a row in that state must have, else the ones only allowed in
+    /// it. Empty when the words name no state or the CHECKs tie none.
+    pub(super) fn time_of_state(&self, table: usize, words: &[&str]) -> Vec<usize> {
+        let t = &self.schema.tables[table];
+        let Some((status, value)) = [words.join("_"), words.first().map(|w| w.to_string()).unwrap_or_default()]
+            .iter()
+            .find_map(|w| (0..t.columns.len()).find_map(|c| match_value(w, &allowed_values(t, c)).map(|v| (c, v.clone()))))
+        else {
+            return Vec::new();
+        };
+        let rules = check_state_rules(self.schema, table);
+        let time = |r: &&StateRule| r.status == status && is_time(t, r.column);
+        // The time most particular to the state: `responded_at`, required in
+        // two states, over `extended_at`, required in all but the first.
+        let required: Vec<&StateRule> = rules.iter().filter(time).filter(|r| r.set.contains(&value)).collect();
+        if let Some(fewest) = required.iter().map(|r| r.set.len()).min() {
+            return required.iter().filter(|r| r.set.len() == fewest).map(|r| r.column).collect();
+        }
+        let states = allowed_values(t, status).len();
+        rules.iter().filter(time).filter(|r| r.allowed.len() < states && r.allowed.contains(&value)).map(|r| r.column).collect()
+    }
+}

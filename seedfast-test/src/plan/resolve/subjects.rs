@@ -5,8 +5,36 @@
 
 use super::*;
 
-/// The adjective `overdue`, which names no value but a state of two times.
-pub(super) const OVERDUE: &str = "\u{1}overdue";
+/// A word before a table's name and what it says about the rows.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Adjective {
+    /// `15 gold members`: a value of one of the table's columns.
+    Value { col: usize, value: String },
+    /// `25 overdue tasks`: due before now and not done yet.
+    Overdue { due: usize },
+    /// `30 returned rentals`: a state no column lists; its time is set.
+    StateTime { col: usize },
+    /// `15 expired home policies`: a value of the parent's column
+    /// (`policy_types.line`), reached through the reference `fk_col`.
+    Parent { fk_col: usize, value: Phrase },
+    /// `30 savings accounts`: the label of a row of the lookup table the
+    /// reference `fk_col` leads to (`account_types`).
+    ParentLabel { fk_col: usize, label: Phrase },
+    /// `6 Italian restaurants`: a word for the table's one free-text
+    /// category column (`cuisine`), kept as written.
+    Category { col: usize, value: String },
+}
+
+impl Adjective {
+    /// The column and value a counted adjective adds rows of (`3 coaches
+    /// and 2 trainers`).
+    pub(super) fn counted(&self) -> Option<(usize, String)> {
+        match self {
+            Adjective::Value { col, value } | Adjective::Category { col, value } => Some((*col, value.clone())),
+            _ => None,
+        }
+    }
+}
 
 /// Parts of a time column's name that say the work is done.
 const DONE_WORDS: &[&str] = &["returned", "completed", "paid", "closed", "resolved", "done", "finished", "settled", "delivered", "submitted"];
@@ -47,7 +75,7 @@ impl Resolver<'_> {
     /// `3 branches and 40 customers`, `10 venues, twenty events`: counted
     /// rows that are no value of the subject but name a table of their own.
     /// `None` when any share is a value (`40 api keys, 5 revoked`).
-    pub(super) fn further_subjects(&self, subject: usize, shares: &[Share]) -> Result<Option<Vec<(usize, u64, Vec<(usize, String, Span)>, Span)>>> {
+    pub(super) fn further_subjects(&self, subject: usize, shares: &[Share]) -> Result<Option<Vec<(usize, u64, Vec<(Adjective, Span)>, Span)>>> {
         let mut found = Vec::new();
         for share in shares {
             // `2 branches and a dozen members, a quarter of them inactive`:
@@ -64,7 +92,7 @@ impl Resolver<'_> {
             // `8 Italian restaurants and 4 Thai ones`: `ones` is the table before.
             let named = match words.as_slice() {
                 [head @ .., last] if !head.is_empty() && (last == "ones" || last == "one") => {
-                    let table = found.last().map_or(subject, |f: &(usize, u64, Vec<(usize, String, Span)>, Span)| f.0);
+                    let table = found.last().map_or(subject, |f: &(usize, u64, Vec<(Adjective, Span)>, Span)| f.0);
                     let words: Vec<String> = head.iter().cloned().chain([self.schema.tables[table].name.to_lowercase()]).collect();
                     Phrase { text: words.join(" "), words, span: share.value.span }
                 }
@@ -79,7 +107,7 @@ impl Resolver<'_> {
     /// `reviews of shows`, `inspections of approved permits`: a subject
     /// phrase that names no table whole, split at `of` into the table and
     /// the parent it belongs to.
-    pub(super) fn subject_of(&self, phrase: &Phrase) -> Option<(usize, Vec<(usize, String, Span)>, Phrase)> {
+    pub(super) fn subject_of(&self, phrase: &Phrase) -> Option<(usize, Vec<(Adjective, Span)>, Phrase)> {
         let k = phrase.words.iter().position(|w| w == "of").filter(|&k| k > 0 && k + 1 < phrase.words.len())?;
         let head = Phrase { words: phrase.words[..k].to_vec(), text: phrase.words[..k].join(" "), span: phrase.span };
         let target = Phrase { words: phrase.words[k + 1..].to_vec(), text: phrase.words[k + 1..].join(" "), span: phrase.span };
@@ -92,24 +120,91 @@ impl Resolver<'_> {
         refers.then_some((table, adjectives, target))
     }
 
-    /// A word before the table's name: a value (`15 gold members`), or with
-    /// no value the state whose time column is set (`30 returned rentals`).
-    pub(super) fn adjective(&mut self, table: usize, col: usize, value: String, span: Span) -> Result<()> {
-        let name = format!("{}.{}", self.schema.tables[table].display_name(), self.schema.tables[table].columns[col].name);
-        if value == OVERDUE {
-            return self.overdue(table, col, span);
-        }
-        if value.is_empty() {
-            let plan = self.plan_mut(table, Why::Mentioned);
-            if !plan.fill.contains(&col) {
-                plan.fill.push(col);
+    /// A word before the table's name: a value (`15 gold members`), a
+    /// state whose time column is set (`30 returned rentals`), a value of
+    /// the parent (`home policies`) or of a category (`Italian restaurants`).
+    pub(super) fn adjective(&mut self, table: usize, adjective: Adjective, span: Span) -> Result<()> {
+        let t = &self.schema.tables[table];
+        let name = |col: usize| format!("{}.{}", t.display_name(), t.columns[col].name);
+        match adjective {
+            Adjective::Overdue { due } => self.overdue(table, due, span),
+            Adjective::StateTime { col } => {
+                let name = name(col);
+                let plan = self.plan_mut(table, Why::Mentioned);
+                if !plan.fill.contains(&col) {
+                    plan.fill.push(col);
+                }
+                self.bind(span, format!("{name} is set"));
+                Ok(())
             }
-            self.bind(span, format!("{name} is set"));
-            return Ok(());
+            Adjective::Value { col, value } | Adjective::Category { col, value } => {
+                let name = name(col);
+                self.fixed(table, col, value.clone(), span)?;
+                self.bind(span, format!("{name} = '{value}'"));
+                Ok(())
+            }
+            Adjective::ParentLabel { fk_col, label } => {
+                let labels = [IdLiteral { text: label.text.clone(), span: label.span }];
+                if !self.labelled_parents(table, fk_col, &labels, span)? {
+                    return Err(self.err(label.span, format!("`{}` names no row of the table `{}` refers to", label.text, name(fk_col))).into());
+                }
+                Ok(())
+            }
+            Adjective::Parent { fk_col, value } => {
+                if !self.parent_state(table, fk_col, &value, span)? {
+                    return Err(self.err(value.span, format!("`{}` is no value of the parent of `{}`", value.text, name(fk_col))).into());
+                }
+                Ok(())
+            }
         }
-        self.fixed(table, col, value.clone(), span)?;
-        self.bind(span, format!("{name} = '{value}'"));
-        Ok(())
+    }
+
+    /// `home` in `home policies`: a value of a column of a table the
+    /// subject refers to, found through the one reference that leads there.
+    pub(super) fn parent_adjective(&self, table: usize, word: &str, span: Span) -> Option<Adjective> {
+        let t = &self.schema.tables[table];
+        let hits: Vec<usize> = t
+            .foreign_keys
+            .iter()
+            .filter(|fk| fk.columns.len() == 1 && fk.ref_table != table && self.value_column(fk.ref_table, word).is_some_and(|(c, _)| !matches!(self.schema.tables[fk.ref_table].columns[c].ty.base(), SqlType::Bool)))
+            .map(|fk| fk.columns[0])
+            .collect();
+        let value = Phrase { words: vec![word.to_string()], text: word.to_string(), span };
+        if let [fk_col] = hits.as_slice() {
+            return Some(Adjective::Parent { fk_col: *fk_col, value });
+        }
+        // `savings accounts` over `account_types`: the label of a row of
+        // the one lookup table the subject refers to.
+        const LOOKUPS: &[&str] = &["type", "kind", "category", "class", "tier", "level", "plan"];
+        let lookups: Vec<usize> = t
+            .foreign_keys
+            .iter()
+            .filter(|fk| fk.columns.len() == 1 && fk.ref_table != table)
+            .filter(|fk| self.schema.tables[fk.ref_table].name.to_lowercase().rsplit('_').next().is_some_and(|last| LOOKUPS.contains(&singular(last).as_str())))
+            .filter(|fk| label_column(&self.schema.tables[fk.ref_table]).is_some())
+            .map(|fk| fk.columns[0])
+            .collect();
+        match lookups.as_slice() {
+            [fk_col] => Some(Adjective::ParentLabel { fk_col: *fk_col, label: value }),
+            _ => None,
+        }
+    }
+
+    /// `Italian` in `6 Italian restaurants`: the table's one free-text
+    /// column named as a category (`cuisine`, `genre`, `carrier`), taking a
+    /// capitalised word as written.
+    pub(super) fn category_adjective(&self, table: usize, written: &str) -> Option<Adjective> {
+        const CATEGORIES: &[&str] = &["cuisine", "category", "genre", "style", "brand", "make", "carrier", "industry", "sector", "breed", "species", "flavor", "flavour", "cuisine_type", "nationality", "language"];
+        if !written.starts_with(|c: char| c.is_uppercase()) {
+            return None;
+        }
+        let t = &self.schema.tables[table];
+        let free = |c: usize| matches!(t.columns[c].ty.base(), SqlType::Text | SqlType::Varchar(_)) && allowed_values(t, c).is_empty();
+        let hits: Vec<usize> = (0..t.columns.len()).filter(|&c| free(c) && t.columns[c].name.to_lowercase().split('_').any(|p| CATEGORIES.contains(&p))).collect();
+        match hits.as_slice() {
+            [col] => Some(Adjective::Category { col: *col, value: written.to_string() }),
+            _ => None,
+        }
     }
 
     /// The nullable time column a state word names: `returned` is

@@ -1,0 +1,121 @@
+//! Words no clause reads, matched against the table's own vocabulary when
+//! the clause readers have nothing: a flag the words spell (`opted in to
+//! marketing emails` for `marketing_opt_in`, `don't auto-renew`,
+//! `currently unavailable`), a time or a reference the verb names
+//! (`deactivated` for `deactivated_at`, `assigned` for `assignee_id`), and
+//! any of them denied (`not`, `don't`, `never`).
+
+use super::*;
+
+/// Words that colour a predicate without shaping it.
+const FILLER: &[&str] = &["currently", "still", "now", "already", "yet", "ever", "really", "actually", "presently"];
+/// Words that deny what follows.
+const DENIALS: &[&str] = &["not", "don't", "dont", "doesn't", "doesnt", "didn't", "didnt", "never", "no", "isn't", "aren't", "wasn't", "weren't", "won't", "haven't", "hasn't", "cannot", "can't"];
+/// Prefixes of boolean column names that only say it is a flag.
+const FLAG_PREFIXES: &[&str] = &["is", "has", "can", "allows", "allow", "should", "was", "did", "does"];
+
+impl Resolver<'_> {
+    /// `that are currently unavailable`, `that don't auto-renew`, `who have
+    /// been deactivated`: `true` when the words named a column of `subject`
+    /// and a rule was set; `false` when they name nothing (the caller's
+    /// error stands).
+    pub(super) fn loose_value(&mut self, subject: usize, value: &Phrase, span: Span) -> Result<bool> {
+        let mut words: Vec<&str> = value.words.iter().map(String::as_str).filter(|w| !FILLER.contains(w)).collect();
+        let mut denied = false;
+        while let Some(first) = words.first()
+            && (DENIALS.contains(first) || ["have", "has", "had", "been", "be", "do", "does", "did", "is", "are", "was", "were"].contains(first))
+        {
+            denied ^= DENIALS.contains(first);
+            words.remove(0);
+        }
+        if words.is_empty() {
+            return Ok(false);
+        }
+        let t = &self.schema.tables[subject];
+        // A value of some column, or a flag the words spell exactly.
+        if let Some((col, v)) = self.value_column(subject, &words.join("_")) {
+            let v = if denied { self.denied_value(subject, col, &v) } else { Some(v) };
+            let Some(v) = v else { return Ok(false) };
+            self.fixed(subject, col, v, span)?;
+            return Ok(true);
+        }
+        if let Some(flag) = covered_flag(t, &words) {
+            let v = if denied { "false" } else { "true" };
+            self.set_rule(subject, flag, Rule::Mix(vec![v.to_string()]), span)?;
+            return Ok(true);
+        }
+        // A time or a reference the verb names: set, or unset when denied.
+        let verb = Phrase { words: words.iter().map(|w| w.to_string()).collect(), text: words.join(" "), span: value.span };
+        let nullable = |c: usize| !t.columns[c].not_null;
+        let column = self.time_column_named(subject, &verb).ok().filter(|&c| nullable(c)).or_else(|| {
+            // `assigned` for `assignee_id`: a nullable reference the verb starts.
+            let verb = squash(words[0]);
+            let refs: Vec<usize> = t.foreign_keys.iter().filter(|fk| fk.columns.len() == 1 && nullable(fk.columns[0])).map(|fk| fk.columns[0]).filter(|&c| {
+                let name = squash(&t.columns[c].name);
+                let shared = name.chars().zip(verb.chars()).take_while(|(a, b)| a == b).count();
+                shared >= 5 || (shared >= 4 && shared + 3 >= verb.len())
+            }).collect();
+            match refs.as_slice() {
+                [one] => Some(*one),
+                _ => None,
+            }
+        });
+        let Some(col) = column else { return Ok(false) };
+        if denied {
+            self.set_rule(subject, col, Rule::Nulls { num: 1, den: 1 }, span)?;
+        } else {
+            let plan = self.plan_mut(subject, Why::Requested);
+            if !plan.fill.contains(&col) {
+                plan.fill.push(col);
+            }
+            self.state_of_verb(subject, &verb, span)?;
+        }
+        Ok(true)
+    }
+
+    /// `not cancelled`: a flag's other value, or every other value of a
+    /// closed set (`None` when there is none).
+    fn denied_value(&self, table: usize, col: usize, value: &str) -> Option<String> {
+        let t = &self.schema.tables[table];
+        if matches!(t.columns[col].ty.base(), SqlType::Bool) {
+            return Some(if value == "true" { "false" } else { "true" }.to_string());
+        }
+        let others: Vec<String> = allowed_values(t, col).into_iter().filter(|v| v != value).collect();
+        // One other value only: several would need a mix, which `fixed`
+        // does not take; the caller's error then stands.
+        match others.as_slice() {
+            [one] => Some(one.clone()),
+            _ => None,
+        }
+    }
+}
+
+/// The one boolean column whose name the words cover: `opted in to
+/// marketing emails` for `marketing_opt_in` (each part of the name, less
+/// `is`/`has`, is a word or a word's stem).
+pub(super) fn covered_flag(t: &Table, words: &[&str]) -> Option<usize> {
+    let stems: Vec<String> = words.iter().flat_map(|w| word_stems(w)).chain(words.iter().map(|w| squash(w))).collect();
+    let covered = |c: usize| {
+        let parts: Vec<String> = t.columns[c].name.to_lowercase().split('_').filter(|p| !FLAG_PREFIXES.contains(p)).map(squash).collect();
+        !parts.is_empty() && parts.iter().all(|p| stems.iter().any(|s| s == p || (p.len() >= 4 && s.starts_with(p.as_str())) || (s.len() >= 4 && p.starts_with(s.as_str()))))
+    };
+    let flags: Vec<usize> = (0..t.columns.len()).filter(|&c| matches!(t.columns[c].ty.base(), SqlType::Bool) && covered(c)).collect();
+    match flags.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
+/// A share's words that deny a flag the rest names: `never opted in`.
+pub(super) fn loose_flag(t: &Table, words: &[String]) -> Option<(usize, String)> {
+    let mut words: Vec<&str> = words.iter().map(String::as_str).filter(|w| !FILLER.contains(w)).collect();
+    let mut denied = false;
+    while let Some(first) = words.first()
+        && (DENIALS.contains(first) || ["have", "has", "had", "been", "do", "does", "did"].contains(first))
+    {
+        denied ^= DENIALS.contains(first);
+        words.remove(0);
+    }
+    let flag = covered_flag(t, &words)?;
+    Some((flag, if denied { "false" } else { "true" }.to_string()))
+}
