@@ -910,6 +910,15 @@ impl Parser<'_> {
                 self.clauses.push(clause);
                 return Ok(true);
             }
+            "at" if self.kind(self.pos + 1) == TokenKind::Number && self.word(self.whole_end(self.pos + 1)).is_some_and(|w| is_unit_word(w) && w != "percent") => {
+                // `at 599 cents a month`: that one price, in that unit.
+                self.pos += 1;
+                let number = self.decimal()?;
+                let unit = self.word(self.pos).map(str::to_string);
+                self.pos += 1;
+                self.clauses.push(Clause::Range { column: None, min: number.clone(), max: number, unit, span: start.to(self.prev_span()) });
+                return Ok(true);
+            }
             "at" | "for" if self.currency_at(self.pos + 1).is_some() && self.number_ahead(self.pos + 1) => {
                 // `20 student tickets at $25`: that one price.
                 self.pos += 1;

@@ -27,6 +27,16 @@ use subjects::Adjective;
 /// `refunds for failed payments`) when the scope gives it no count.
 const REQUIRED_PARENT_ROWS: u64 = 5;
 
+/// Everyday words for one state, as schemas spell them differently.
+const STATE_SYNONYMS: &[&[&str]] = &[
+    &["completed", "complete", "finished", "done"],
+    &["cancelled", "canceled", "abandoned", "voided", "void"],
+    &["declined", "rejected", "refused", "denied"],
+    &["approved", "accepted", "granted"],
+    &["paid", "settled"],
+    &["ongoing", "inprogress", "underway", "started"],
+];
+
 /// `with addresses` without a count: this many per parent (one for 1:1).
 const DEFAULT_CHILDREN: (u64, u64) = (1, 3);
 
@@ -227,7 +237,8 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
             Clause::Values { column, values, span } => {
                 // `shipments in transit`: the value may be spelt with its `in`.
                 let with_in: Vec<Phrase> = values.iter().map(|v| Phrase { words: ["in".to_string()].into_iter().chain(v.words.iter().cloned()).collect(), text: format!("in {}", v.text), span: v.span }).collect();
-                let spelt_in = column.is_none() && r.slice(Span::new(span.start, values[0].span.start)).trim().eq_ignore_ascii_case("in") && {
+                let after_in = column.is_none() && r.slice(Span::new(span.start, values[0].span.start)).trim().eq_ignore_ascii_case("in");
+                let spelt_in = after_in && {
                     let texts: Vec<&str> = with_in.iter().map(|v| v.text.as_str()).collect();
                     r.valued_column(subject, None, &texts, *span).is_ok_and(|(_, _, allowed)| !allowed.is_empty())
                 };
@@ -248,11 +259,16 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                             r.explain_change(&before, clause.span());
                             continue;
                         }
+                        // `that are in stock` for `is_in_stock`
+                        _ if values.len() == 1 && after_in && r.loose_value(subject, &with_in[0], *span)? => {
+                            r.explain_change(&before, clause.span());
+                            continue;
+                        }
                         _ => return Err(e),
                     },
                 };
                 let mut mapped = values.iter().map(|v| r.allowed_value(table, col, &allowed, v)).collect::<Result<Vec<_>>>()?;
-                if table == subject && one_per_id_pending && column.is_some() {
+                if table == subject && one_per_id_pending && (column.is_some() || mapped.len() > 1) {
                     // `warehouses with codes: AMS1, RTM2`: no count, one row
                     // per listed value.
                     one_per_id_pending = false;
@@ -266,7 +282,7 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                 }
             }
             Clause::Range { column, min, max, unit, span }
-                if column.as_ref().is_none_or(|c| r.column_near(subject, c).is_err()) && r.money_pair(subject, unit.as_deref()).is_some() =>
+                if r.money_pair(subject, unit.as_deref()).is_some_and(|(low, high)| column.as_ref().is_none_or(|c| r.column_near(subject, c).is_err() || r.find_columns(subject, c).iter().all(|&k| k == low || k == high))) =>
             {
                 // `paying between $100,000 and $150,000`: both bounds of the
                 // pay lie in the range.
@@ -353,7 +369,10 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
     fill_what_checks_require(schema, &mut r.plans);
     super::parents::add_required_parents(schema, &mut r.plans)?;
     default_state_links(schema, &mut r.plans);
-    tie_states_by_checks(schema, &mut r.plans);
+    // What the CHECKs chose is shown against the subject's words.
+    for meaning in tie_states_by_checks(schema, &mut r.plans) {
+        r.bind(scope.subject.span, meaning);
+    }
     r.orphan_counts()?;
     let tables = super::order::insertion_order(schema, r.plans)?;
     let shown = tables.iter().map(|p| PlannedTable { table: schema.tables[p.table].display_name(), rows: rows_text(schema, p), why: why_text(&p.why) }).collect();
@@ -859,11 +878,26 @@ impl<'a> Resolver<'a> {
         // `female` for 'F': a one- or two-letter code the word starts with,
         // the only such code of its column.
         let w = squash(word);
-        (0..t.columns.len()).find_map(|c| {
+        let code = (0..t.columns.len()).find_map(|c| {
             let allowed = allowed_values(t, c);
             let codes: Vec<&String> = allowed.iter().filter(|a| a.len() <= 2 && w.len() > a.len() + 2 && w.starts_with(&squash(a))).collect();
             match codes.as_slice() {
                 [one] => Some((c, (*one).clone())),
+                _ => None,
+            }
+        });
+        // `completed` where the states say `finished` or `done`: another
+        // everyday word for the same state, when the schema has just one.
+        code.or_else(|| {
+            let group = STATE_SYNONYMS.iter().find(|g| g.contains(&w.as_str()))?;
+            let found: Vec<(usize, String)> = (0..t.columns.len())
+                .flat_map(|c| {
+                    let allowed = allowed_values(t, c);
+                    group.iter().filter_map(move |g| allowed.iter().find(|a| squash(a) == *g).map(|a| (c, a.clone()))).collect::<Vec<_>>()
+                })
+                .collect();
+            match found.as_slice() {
+                [one] => Some(one.clone()),
                 _ => None,
             }
         })
@@ -940,6 +974,18 @@ impl<'a> Resolver<'a> {
             Some(Rows::Exactly(_)) => self.count,
             _ => None,
         };
+        // A child counted per parent (`with 12 tables, 4 of them on the
+        // patio`) counts its shares per parent too.
+        let exact_rows = |this: &Self, table: usize| -> Option<u64> {
+            if table == subject {
+                return rows;
+            }
+            match this.planned(table)?.rows {
+                Rows::Exactly(n) => Some(n),
+                Rows::PerParent { min, max, .. } if min == max => Some(min),
+                _ => None,
+            }
+        };
         let mut by_column: Vec<((usize, usize), Vec<(String, u64, u64)>, Option<String>, bool)> = Vec::new();
         let mut pending_rest: Option<&Share> = None;
         for share in shares {
@@ -973,6 +1019,26 @@ impl<'a> Resolver<'a> {
             let found = tables.iter().find_map(|&table| tries.iter().find_map(|t| self.value_column(table, t)).map(|(c, v)| (table, c, v)));
             // `opted in to marketing emails`: a flag the words cover.
             let found = found.or_else(|| tables.iter().find_map(|&table| loose::loose_flag(&self.schema.tables[table], &share.value.words).map(|(c, v)| (table, c, v))));
+            // `none of them assigned`: a reference or time the verb names,
+            // of the subject or of the children just named.
+            let verb = Phrase { words: share.value.words.iter().filter(|w| !["still", "currently", "yet", "already"].contains(&w.as_str())).cloned().collect(), text: share.value.text.clone(), span: share.value.span };
+            let by_verb = if found.is_none() && !verb.words.is_empty() { tables.iter().find_map(|&tb| self.verb_column(tb, &verb).map(|c| (tb, c))) } else { None };
+            if let Some((tb, col)) = by_verb {
+                let share_of = match share.portion {
+                    Portion::Percent(h) => Some((h as u64, 10_000)),
+                    Portion::Fraction { num, den } => Some((num, den)),
+                    Portion::Rows(k) => exact_rows(self, tb).filter(|n| k <= *n).map(|n| (k, n.max(1))),
+                    Portion::Rest => None,
+                };
+                if let Some((num, den)) = share_of {
+                    self.set_rule(tb, col, Rule::Nulls { num: den - num.min(den), den }, span)?;
+                    let plan = self.plan_mut(tb, Why::Mentioned);
+                    if !plan.fill.contains(&col) {
+                        plan.fill.push(col);
+                    }
+                    continue;
+                }
+            }
             let table = found.as_ref().map_or(subject, |f| f.0);
             let Some((col, value)) = found.map(|(_, c, v)| (c, v)) else {
                 let t = &self.schema.tables[table];
@@ -1027,7 +1093,7 @@ impl<'a> Resolver<'a> {
                 return Err(e.into());
             };
             let boolean = matches!(self.schema.tables[table].columns[col].ty.base(), SqlType::Bool);
-            let rows = if table == subject { rows } else { None };
+            let rows = exact_rows(self, table);
             push_part(&mut by_column, (table, col), value, share, rows, &mut pending_rest, boolean).map_err(|m| self.err(share.value.span, m))?;
         }
         if let Some(rest) = pending_rest {

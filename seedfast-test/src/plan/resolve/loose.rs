@@ -28,6 +28,11 @@ impl Resolver<'_> {
             denied ^= DENIALS.contains(first);
             words.remove(0);
         }
+        // `out of stock`: not `in stock`.
+        if words.len() >= 3 && words[0] == "out" && words[1] == "of" {
+            denied = !denied;
+            words.splice(0..2, ["in"]);
+        }
         if words.is_empty() {
             return Ok(false);
         }
@@ -46,21 +51,7 @@ impl Resolver<'_> {
         }
         // A time or a reference the verb names: set, or unset when denied.
         let verb = Phrase { words: words.iter().map(|w| w.to_string()).collect(), text: words.join(" "), span: value.span };
-        let nullable = |c: usize| !t.columns[c].not_null;
-        let column = self.time_column_named(subject, &verb).ok().filter(|&c| nullable(c)).or_else(|| {
-            // `assigned` for `assignee_id`: a nullable reference the verb starts.
-            let verb = squash(words[0]);
-            let refs: Vec<usize> = t.foreign_keys.iter().filter(|fk| fk.columns.len() == 1 && nullable(fk.columns[0])).map(|fk| fk.columns[0]).filter(|&c| {
-                let name = squash(&t.columns[c].name);
-                let shared = name.chars().zip(verb.chars()).take_while(|(a, b)| a == b).count();
-                shared >= 5 || (shared >= 4 && shared + 3 >= verb.len())
-            }).collect();
-            match refs.as_slice() {
-                [one] => Some(*one),
-                _ => None,
-            }
-        });
-        let Some(col) = column else { return Ok(false) };
+        let Some(col) = self.verb_column(subject, &verb) else { return Ok(false) };
         if denied {
             self.set_rule(subject, col, Rule::Nulls { num: 1, den: 1 }, span)?;
         } else {
@@ -71,6 +62,31 @@ impl Resolver<'_> {
             self.state_of_verb(subject, &verb, span)?;
         }
         Ok(true)
+    }
+
+    /// The nullable time or reference a verb names: `deactivated` for
+    /// `deactivated_at`, `assigned` for `assignee_id`.
+    pub(super) fn verb_column(&self, table: usize, verb: &Phrase) -> Option<usize> {
+        let t = &self.schema.tables[table];
+        let nullable = |c: usize| !t.columns[c].not_null;
+        self.time_column_named(table, verb).ok().filter(|&c| nullable(c)).or_else(|| {
+            // A nullable reference the verb starts: `assign...` for `assignee_id`.
+            let verb = squash(verb.words.first()?);
+            let refs: Vec<usize> = t
+                .foreign_keys
+                .iter()
+                .filter(|fk| fk.columns.len() == 1 && nullable(fk.columns[0]))
+                .map(|fk| fk.columns[0])
+                .filter(|&c| {
+                    let shared = common_prefix(&squash(&t.columns[c].name), &verb);
+                    shared >= 5 || (shared >= 4 && shared + 3 >= verb.len())
+                })
+                .collect();
+            match refs.as_slice() {
+                [one] => Some(*one),
+                _ => None,
+            }
+        })
     }
 
     /// `not cancelled`: a flag's other value, or every other value of a
@@ -94,6 +110,8 @@ impl Resolver<'_> {
 /// marketing emails` for `marketing_opt_in` (each part of the name, less
 /// `is`/`has`, is a word or a word's stem).
 pub(super) fn covered_flag(t: &Table, words: &[&str]) -> Option<usize> {
+    // `auto-renew` is `auto` and `renew` to `auto_renews`.
+    let words: Vec<&str> = words.iter().flat_map(|w| w.split('-')).filter(|w| !w.is_empty()).collect();
     let stems: Vec<String> = words.iter().flat_map(|w| word_stems(w)).chain(words.iter().map(|w| squash(w))).collect();
     let covered = |c: usize| {
         let parts: Vec<String> = t.columns[c].name.to_lowercase().split('_').filter(|p| !FLAG_PREFIXES.contains(p)).map(squash).collect();

@@ -27,21 +27,28 @@ fn is_money(t: &Table, c: usize) -> bool {
 
 /// Among several money columns, the one an amount with no column named
 /// means: the table's own price or amount (`price_cents` over
-/// `joining_fee_cents`), and among several of those the one named for the
-/// table's rows (`amount_claimed` on `claims` over `amount_approved`).
+/// `joining_fee_cents`, `monthly_fee_cents` over `setup_fee_cents`), and
+/// among several of those the one named for the table's rows
+/// (`amount_claimed` on `claims` over `amount_approved`). Each name scores
+/// a point for a main word and for the table's noun, and loses one for
+/// each word of a side charge; a tie is no answer.
 fn main_money(t: &Table, hits: &[usize]) -> Option<usize> {
     const MAIN: &[&str] = &["price", "amount", "total", "cost", "fare", "value", "principal", "premium", "salary", "pay", "wage", "rate"];
-    const SIDE: &[&str] = &["fee", "tax", "discount", "deposit", "shipping", "tip", "refund", "refunded", "paid", "approved", "min", "max", "minimum", "maximum", "original", "previous", "old", "list"];
-    let main: Vec<usize> = hits.iter().copied().filter(|&c| parts(t, c).iter().any(|p| MAIN.contains(&p.as_str())) && !parts(t, c).iter().any(|p| SIDE.contains(&p.as_str()))).collect();
-    if let [one] = main.as_slice() {
-        return Some(*one);
-    }
+    const SIDE: &[&str] = &[
+        "fee", "tax", "discount", "deposit", "shipping", "tip", "refund", "refunded", "paid", "approved", "min", "max", "minimum", "maximum", "original",
+        "previous", "old", "list", "setup", "joining", "signup", "initial", "late", "cancellation", "penalty",
+    ];
     let noun = singular(&t.name.to_lowercase());
     let noun = noun.rsplit('_').next().unwrap_or(&noun).to_string();
-    let pool = if main.is_empty() { hits.to_vec() } else { main };
-    let own: Vec<usize> = pool.iter().copied().filter(|&c| noun.len() >= 3 && parts(t, c).iter().any(|p| p.starts_with(&noun))).collect();
-    match own.as_slice() {
-        [one] => Some(*one),
+    let score = |c: usize| -> i32 {
+        let p = parts(t, c);
+        let main = p.iter().any(|w| MAIN.contains(&w.as_str())) as i32;
+        let own = (noun.len() >= 3 && p.iter().any(|w| w.starts_with(&noun))) as i32;
+        main + own - p.iter().filter(|w| SIDE.contains(&w.as_str())).count() as i32
+    };
+    let best = hits.iter().map(|&c| score(c)).max()?;
+    match hits.iter().filter(|&&c| score(c) == best).collect::<Vec<_>>().as_slice() {
+        [one] => Some(**one),
         _ => None,
     }
 }
@@ -174,7 +181,7 @@ impl Resolver<'_> {
         if let [one] = hits.as_slice() {
             return Ok(*one);
         }
-        if unit.is_some_and(is_money_unit)
+        if unit.is_some_and(|u| is_money_unit(u) || ["cents", "cent", "pence", "penny"].contains(&u.to_lowercase().as_str()))
             && let Some(one) = main_money(t, &hits)
         {
             return Ok(one);

@@ -74,8 +74,22 @@ impl Resolver<'_> {
         let shared = |c: usize| common_prefix(&squash(&t.columns[c].name), &verb);
         let best = people.iter().map(|&c| shared(c)).max().unwrap_or(0);
         let by_verb: Vec<usize> = people.iter().copied().filter(|&c| best >= 3 && shared(c) == best).collect();
-        match (by_verb.as_slice(), people.as_slice()) {
-            ([one], _) | (_, [one]) => Ok((subject, *one)),
+        // `assigned to Omar Haddad` with a customer and a technician: work
+        // is assigned to the people who do it.
+        const WORKERS: &[&str] = &["technician", "agent", "assignee", "staff", "employee", "courier", "driver", "adjuster", "recruiter", "instructor", "teacher", "engineer", "owner", "worker", "nurse", "doctor", "mechanic", "rep", "manager"];
+        let workers: Vec<usize> = people
+            .iter()
+            .copied()
+            .filter(|&c| {
+                let fk = t.foreign_keys.iter().find(|fk| fk.columns == [c]).expect("a reference");
+                let names = [t.columns[c].name.to_lowercase(), self.schema.tables[fk.ref_table].name.to_lowercase()];
+                names.iter().any(|n| n.split('_').any(|p| WORKERS.contains(&singular(p).as_str())))
+            })
+            .collect();
+        let assigning = ["assigned", "allocated", "given", "handled", "owned", "dispatched"].contains(&verb.as_str());
+        match (by_verb.as_slice(), people.as_slice(), workers.as_slice()) {
+            ([one], _, _) | (_, [one], _) => Ok((subject, *one)),
+            (_, _, [one]) if assigning => Ok((subject, *one)),
             _ => {
                 let mut e = self.err(span, format!("which person of `{}` is `{}`?", t.display_name(), self.slice(span)));
                 e.expected = people.iter().map(|&c| format!("`{}`", t.columns[c].name)).collect();

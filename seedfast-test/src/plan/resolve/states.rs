@@ -187,7 +187,8 @@ fn texts(values: &[Literal]) -> Vec<String> {
 /// `20 issues completed last month` are `done` (the state that requires
 /// `completed_at`), `12 overdue issues` (no `completed_at`) are in none of
 /// the states that allow one.
-pub(super) fn tie_states_by_checks(schema: &Schema, plans: &mut [TablePlan]) {
+pub(super) fn tie_states_by_checks(schema: &Schema, plans: &mut [TablePlan]) -> Vec<String> {
+    let mut told = Vec::new();
     for plan in plans.iter_mut() {
         let rules = check_state_rules(schema, plan.table);
         for rule in &rules {
@@ -207,11 +208,15 @@ pub(super) fn tie_states_by_checks(schema: &Schema, plans: &mut [TablePlan]) {
                 continue;
             };
             if !pick.is_empty() && pick.len() < states.len() {
+                let t = &schema.tables[plan.table];
+                let shown = pick.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ");
+                told.push(format!("{}.{} one of {shown}: a CHECK ties it to {}", t.display_name(), t.columns[rule.status].name, t.columns[rule.column].name));
                 plan.rules.insert(rule.status, Rule::Mix(pick));
             }
         }
         plan.state_rules = rules;
     }
+    told
 }
 
 impl Resolver<'_> {
@@ -222,7 +227,7 @@ impl Resolver<'_> {
         let t = &self.schema.tables[table];
         let Some((status, value)) = [words.join("_"), words.first().map(|w| w.to_string()).unwrap_or_default()]
             .iter()
-            .find_map(|w| (0..t.columns.len()).find_map(|c| match_value(w, &allowed_values(t, c)).map(|v| (c, v.clone()))))
+            .find_map(|w| self.value_column(table, w).filter(|(c, _)| !allowed_values(t, *c).is_empty()))
         else {
             return Vec::new();
         };

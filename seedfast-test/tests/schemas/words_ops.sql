@@ -1,0 +1,108 @@
+-- A field-service company (repairs at customers' homes), written for the
+-- scope tests in the shape production apps take: states tied to their
+-- times by CHECKs written several ways (names that share no stem, NOT IN,
+-- equal truth), a lookup table of tiers, a min/max money pair, a free-text
+-- category, people by first and last name or by full name, flags named
+-- with prefixes, and an outcome for a visit nobody was home for.
+
+CREATE TYPE job_status AS ENUM ('new', 'scheduled', 'in_progress', 'finished', 'abandoned');
+CREATE TYPE complaint_status AS ENUM ('open', 'investigating', 'upheld', 'rejected');
+
+CREATE TABLE service_tiers (
+    id          smallint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name        text NOT NULL UNIQUE,
+    monthly_fee numeric(8,2) NOT NULL CHECK (monthly_fee >= 0)
+);
+
+CREATE TABLE depots (
+    id    bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    city  text NOT NULL,
+    phone text
+);
+
+CREATE TABLE technicians (
+    id             bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    depot_id       bigint NOT NULL REFERENCES depots (id),
+    first_name     text NOT NULL,
+    last_name      text NOT NULL,
+    email          text NOT NULL UNIQUE,
+    hired_on       date NOT NULL,
+    deactivated_at timestamptz
+);
+
+CREATE TABLE vans (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    depot_id      bigint NOT NULL REFERENCES depots (id),
+    plate         text NOT NULL UNIQUE,
+    has_tow_hitch boolean NOT NULL DEFAULT false
+);
+
+CREATE TABLE customers (
+    id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    full_name        text NOT NULL,
+    email            text UNIQUE,
+    wants_newsletter boolean NOT NULL DEFAULT false,
+    created_at       timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE contracts (
+    id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    customer_id       bigint NOT NULL REFERENCES customers (id),
+    service_tier_id   smallint NOT NULL REFERENCES service_tiers (id),
+    monthly_fee_cents integer NOT NULL CHECK (monthly_fee_cents > 0),
+    setup_fee_cents   integer NOT NULL DEFAULT 0 CHECK (setup_fee_cents >= 0),
+    auto_renews       boolean NOT NULL DEFAULT true,
+    starts_on         date NOT NULL
+);
+
+CREATE TABLE jobs (
+    id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    customer_id       bigint NOT NULL REFERENCES customers (id),
+    technician_id     bigint REFERENCES technicians (id),
+    category          text NOT NULL,
+    status            job_status NOT NULL DEFAULT 'new',
+    quoted_min_cents  integer CHECK (quoted_min_cents >= 0),
+    quoted_max_cents  integer,
+    due_on            date,
+    created_at        timestamptz NOT NULL DEFAULT now(),
+    finished_at       timestamptz,
+    CHECK (status <> 'finished' OR finished_at IS NOT NULL),
+    CHECK (status IN ('finished', 'abandoned') OR finished_at IS NULL),
+    CHECK (quoted_min_cents IS NULL OR quoted_max_cents IS NULL OR quoted_max_cents >= quoted_min_cents)
+);
+
+CREATE TABLE visits (
+    id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    job_id     bigint NOT NULL REFERENCES jobs (id),
+    outcome    text NOT NULL CHECK (outcome IN ('fixed', 'needs_parts', 'no_access', 'no_show')),
+    arrived_at timestamptz NOT NULL,
+    left_at    timestamptz,
+    CHECK (left_at IS NULL OR left_at > arrived_at)
+);
+
+CREATE TABLE estimates (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    job_id      bigint NOT NULL REFERENCES jobs (id),
+    total_cents integer NOT NULL CHECK (total_cents > 0),
+    status      text NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'sent', 'approved', 'declined')),
+    sent_at     timestamptz,
+    answered_at timestamptz,
+    CHECK (status = 'draft' OR sent_at IS NOT NULL),
+    CHECK (status NOT IN ('approved', 'declined') OR answered_at IS NOT NULL)
+);
+
+CREATE TABLE complaints (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    customer_id bigint NOT NULL REFERENCES customers (id),
+    status      complaint_status NOT NULL DEFAULT 'open',
+    opened_at   timestamptz NOT NULL,
+    closed_at   timestamptz,
+    CHECK ((status IN ('upheld', 'rejected')) = (closed_at IS NOT NULL))
+);
+
+CREATE TABLE parts (
+    id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    sku              text NOT NULL UNIQUE,
+    unit_price_cents integer NOT NULL CHECK (unit_price_cents > 0),
+    is_in_stock      boolean NOT NULL DEFAULT true
+);
