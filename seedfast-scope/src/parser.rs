@@ -599,6 +599,7 @@ impl Parser<'_> {
                     || (self.is_word(self.pos, "up") && self.is_word(self.pos + 1, "to") && self.count_ahead(self.pos + 2))
                     || matches!(self.kind(self.pos), TokenKind::Quoted { .. })
                     || self.phrase_word(self.pos).is_some()
+                    || self.bound_words(self.pos).is_some()
                     || self.starts_tail(self.pos);
                 if !item_ahead {
                     return Err(self.unexpected_after(&keyword_text, &["a table or column name", "a count"]));
@@ -1584,6 +1585,56 @@ impl Parser<'_> {
     // ---- with --------------------------------------------------------------
 
     fn with_item(&mut self, start: Span) -> Result<()> {
+        // `with a $1,000 deductible`: one value, then the column it is.
+        if self.word(self.pos).is_some_and(|w| w == "a" || w == "an")
+            && self.currency_at(self.pos + 1).is_some()
+            && self.number_ahead(self.pos + 1)
+        {
+            self.pos += 1;
+            let sign = self.currency_at(self.pos);
+            let number = self.decimal()?;
+            let column = self.phrase()?;
+            if column.is_none() {
+                return Err(self.unexpected(&["what the amount is, such as `deductible`"]));
+            }
+            self.clauses.push(Clause::Range { column, min: number.clone(), max: number, unit: sign, span: start.to(self.prev_span()) });
+            return Ok(());
+        }
+        // `with a 36-month term`: one measure, its unit glued to it.
+        if self.word(self.pos).is_some_and(|w| w == "a" || w == "an")
+            && self.kind(self.pos + 1) == TokenKind::Number
+            && self.kind(self.pos + 2) == TokenKind::Dash
+            && self.touches(self.pos + 2)
+            && self.touches(self.pos + 3)
+            && self.word(self.pos + 3).is_some()
+            && self.phrase_word(self.pos + 4).is_some()
+        {
+            self.pos += 1;
+            let number = self.decimal()?;
+            self.pos += 1;
+            let unit = self.word(self.pos).map(str::to_string);
+            self.pos += 1;
+            let column = self.phrase()?;
+            self.clauses.push(Clause::Range { column, min: number.clone(), max: number, unit, span: start.to(self.prev_span()) });
+            return Ok(());
+        }
+        // `with at least 5 years of experience`, `with more than 3 seats`:
+        // one side of a measure; `of experience` names its column.
+        if let Some((_, _, next)) = self.bound_words(self.pos)
+            && self.number_ahead(next)
+            && !self.is_word(self.pos, "up")
+            && (self.currency_at(next).is_some() || self.is_word(self.after_number(next) + 1, "of"))
+        {
+            let Clause::Bound { lower, upper, strict, unit, .. } = self.bound(start, None)? else { unreachable!("bound gives a bound") };
+            let column = if self.is_word(self.pos, "of") && self.phrase_word(self.pos + 1).is_some() {
+                self.pos += 1;
+                self.phrase()?
+            } else {
+                None
+            };
+            self.clauses.push(Clause::Bound { column, lower, upper, strict, unit, span: start.to(self.prev_span()) });
+            return Ok(());
+        }
         let counted_between = self.counted_between_ahead(self.pos) || (self.is_word(self.pos, "up") && self.is_word(self.pos + 1, "to") && self.count_ahead(self.pos + 2));
         let counted = self.kind(self.pos) == TokenKind::Number || (self.number_word(self.pos).is_some() && !self.portion_ahead(self.pos));
         if counted_between || (counted && !self.article_column_ahead(self.pos)) {
@@ -1942,6 +1993,18 @@ impl Parser<'_> {
 
     fn reference(&mut self, start: Span) -> Result<()> {
         let keyword = self.src(self.prev_span()).to_string();
+        // `for parties of 6 or more`: a measure of the rows, named by its noun.
+        if let Some((next, _)) = self.phrase_word(self.pos)
+            && self.is_word(next, "of")
+            && self.kind(next + 1) == TokenKind::Number
+            && self.or_bound(self.after_number(next + 1)).is_some()
+        {
+            let column = self.phrase()?;
+            self.pos += 1;
+            let clause = self.bound(start, column)?;
+            self.clauses.push(clause);
+            return Ok(());
+        }
         if let Some(found) = self.named_parent_ahead(self.pos).filter(|f| f.named()) {
             // `for a guest named Maria Lopez`: `a` is no count here.
             self.named_reference(start, found);

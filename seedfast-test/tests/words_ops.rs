@@ -17,7 +17,7 @@ async fn db() -> seedfast_test::backend::TempDatabase {
 }
 
 async fn check(c: &mut PgConnection, scope: &str, sql: &str) {
-    support::seed_alone(c, "service_tiers, depots, technicians, vans, customers, contracts, jobs, visits, estimates, complaints, parts", scope).await;
+    support::seed_alone(c, "service_tiers, depots, technicians, vans, customers, contracts, jobs, visits, estimates, complaints, parts, reviews", scope).await;
     assert!(yes(c, sql).await, "`{scope}` seeded rows that fail `{sql}`");
 }
 
@@ -111,4 +111,21 @@ async fn a_person_alone_with_two_kinds_of_people_is_asked_about() {
     assert!(text.contains("which person of `jobs` is `Omar Haddad`?"), "{text}");
     assert!(text.contains("`customer_id`") && text.contains("`technician_id`"), "{text}");
     assert!(text.contains("as in `for the customer named ...`"), "{text}");
+}
+
+/// Places by name in columns that keep codes, measures after `with` and
+/// `for ... of`, years as `or newer`, scores in stars.
+#[tokio::test]
+async fn places_measures_years_and_stars() {
+    let db = db().await;
+    let mut c = conn(&db).await;
+    check(&mut c, "8 customers from Germany", "SELECT count(*) = 8 AND bool_and(country = 'DE') FROM customers").await;
+    check(&mut c, "6 customers in Ohio", "SELECT count(*) = 6 AND bool_and(state = 'OH') FROM customers").await;
+    check(&mut c, "5 Irish customers", "SELECT count(*) = 5 AND bool_and(country = 'IE') FROM customers").await;
+    check(&mut c, "7 technicians with at least 10 years of experience", "SELECT count(*) = 7 AND bool_and(years_experience >= 10) FROM technicians").await;
+    check(&mut c, "6 vans from 2020 or newer", "SELECT count(*) = 6 AND bool_and(model_year >= 2020) FROM vans").await;
+    check(&mut c, "10 reviews rated 4 or 5 stars", "SELECT count(*) = 10 AND bool_and(rating BETWEEN 4 AND 5) FROM reviews").await;
+    check(&mut c, "9 jobs with a $60 call-out fee", "SELECT count(*) = 9 AND bool_and(call_out_fee = 60) FROM jobs").await;
+    // A pay band beside a side charge still takes the range.
+    check(&mut c, "20 jobs quoted between $150 and $450", "SELECT count(*) = 20 AND bool_and(quoted_min_cents >= 15000 AND quoted_max_cents <= 45000) FROM jobs").await;
 }

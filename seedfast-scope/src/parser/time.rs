@@ -79,6 +79,14 @@ impl Parser<'_> {
         }
         match word {
             "last" | "past" | "next" | "coming" | "this" => self.relative_period(i),
+            // `from 2021 or newer`: read as `in 2021 or later`.
+            "from" if self.kind(i + 1) == TokenKind::Number && self.is_word(i + 2, "or") && self.word(i + 3).is_some_and(|w| ["later", "newer", "after", "earlier", "older", "before"].contains(&w)) => {
+                let (date, end) = self.date_at(i + 1)?;
+                match self.word(end + 1)? {
+                    "later" | "newer" | "after" => Some((Period::Since(date), end + 2)),
+                    _ => Some((Period::Before(Date { year: date.year + 1, month: 1, day: 1 }), end + 2)),
+                }
+            }
             "in" | "during" | "within" | "over" | "across" | "for" => {
                 let mut j = i + 1;
                 if self.is_word(j, "the") {
@@ -94,8 +102,8 @@ impl Parser<'_> {
                 // `joined in 2024 or later`, `in 2019 or earlier`
                 if self.is_word(end, "or") && end == i + 2 {
                     return match self.word(end + 1)? {
-                        "later" | "after" | "since" => Some((Period::Since(date), end + 2)),
-                        "earlier" | "before" => Some((Period::Before(Date { year: date.year + 1, month: 1, day: 1 }), end + 2)),
+                        "later" | "after" | "since" | "newer" => Some((Period::Since(date), end + 2)),
+                        "earlier" | "before" | "older" => Some((Period::Before(Date { year: date.year + 1, month: 1, day: 1 }), end + 2)),
                         _ => None,
                     };
                 }

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use fake::Fake;
-use fake::faker::address::en::{BuildingNumber, CityName, CountryCode, CountryName, StateName, StreetName};
+use fake::faker::address::en::{BuildingNumber, CityName, CountryCode, CountryName, StateAbbr, StateName, StreetName};
 use fake::faker::barcode::en::Isbn13;
 use fake::faker::company::en::{Buzzword, CompanyName, Industry};
 use fake::faker::job::en::Title as JobTitle;
@@ -31,6 +31,8 @@ pub enum Kind {
     Street,
     City,
     State,
+    /// A state as its postal code (`TX`), for columns too narrow for names.
+    StateCode,
     PostalCode,
     CountryCode,
     Country,
@@ -151,6 +153,11 @@ const PEOPLE_TABLES: &[&str] = &[
 ];
 const COMPANY_TABLES: &[&str] = &["supplier", "shipper", "vendor", "company", "carrier", "publisher", "manufacturer", "brand", "label"];
 
+/// A text column of three characters or fewer: room for a code, not a name.
+fn narrow(ty: &SqlType) -> bool {
+    matches!(ty.base(), SqlType::Char(n) | SqlType::Varchar(Some(n)) if *n <= 3)
+}
+
 pub fn kind_of(table: &str, column: &str, ty: &SqlType) -> Kind {
     let w = name_words(column);
     let t = table.to_lowercase();
@@ -184,9 +191,10 @@ pub fn kind_of(table: &str, column: &str, ty: &SqlType) -> Kind {
         _ if has("barcode") || has("ean") || has("upc") || (has("bar") && has("code")) => Kind::Barcode,
         _ if has("street") || has("address") => Kind::Street,
         _ if has("city") || has("town") => Kind::City,
+        _ if (has("state") || has("province") || has("region") || has("county")) && narrow(ty) => Kind::StateCode,
         _ if has("state") || has("province") || has("region") || has("county") => Kind::State,
         _ if has("zip") || has("postal") || has("postcode") || (has("post") && has("code")) => Kind::PostalCode,
-        _ if has("country") && matches!(ty.base(), SqlType::Char(_)) => Kind::CountryCode,
+        _ if has("country") && (matches!(ty.base(), SqlType::Char(_)) || narrow(ty)) => Kind::CountryCode,
         _ if has("country") => Kind::Country,
         _ if has("company") || has("organization") || has("employer") || has("supplier") || has("shipper") || has("vendor") => Kind::Company,
         // An order's `ship_name` is whom it ships to.
@@ -344,6 +352,7 @@ pub fn text(kind: Kind, rng: &mut Pcg64, row: usize) -> String {
         }
         Kind::City => CityName().fake_with_rng(rng),
         Kind::State => StateName().fake_with_rng(rng),
+        Kind::StateCode => StateAbbr().fake_with_rng(rng),
         Kind::PostalCode => format!("{:05}", rng.random_range(501..99951u32)),
         Kind::CountryCode => CountryCode().fake_with_rng(rng),
         Kind::Country => CountryName().fake_with_rng(rng),

@@ -8,6 +8,7 @@ mod limits;
 pub mod names;
 mod order;
 mod parents;
+mod places;
 mod resolve;
 
 use std::collections::BTreeMap;

@@ -120,6 +120,14 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                         Some(found) => found,
                         // `held in the Main Hall room`: a value of a column.
                         None => match ids {
+                            // `users from Germany`: a place, not a parent.
+                            None if target.text.starts_with(|c: char| c.is_uppercase()) && r.place_column(subject, &target.text).is_some() => {
+                                let col = r.place_column(subject, &target.text).expect("checked");
+                                let value = r.allowed_value(subject, col, &[], target)?;
+                                r.fixed(subject, col, value, *span)?;
+                                r.explain_change(&before, clause.span());
+                                continue;
+                            }
                             Some(IdSelection::List { ids: labels, .. }) if labels.len() == 1 => {
                                 let Ok((table, col)) = r.column_near(subject, target) else { return Err(e) };
                                 r.fixed(table, col, labels[0].text.clone(), *span)?;
@@ -244,7 +252,18 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                 };
                 let values = if spelt_in { &with_in } else { values };
                 let texts: Vec<&str> = values.iter().map(|v| v.text.as_str()).collect();
-                let (table, col, allowed) = match r.valued_column(subject, column.as_ref(), &texts, *span) {
+                // A value the free-text status column would take as written
+                // goes to a flag, time or reference the words name first.
+                let free = column.is_none() && values.len() == 1 && r.free_status_column(subject, &texts).is_some();
+                let found = r.valued_column(subject, column.as_ref(), &texts, *span);
+                if free
+                    && found.as_ref().is_ok_and(|(t, c, a)| *t == subject && a.is_empty() && Some(*c) == r.free_status_column(subject, &texts))
+                    && r.loose_value(subject, &values[0], *span)?
+                {
+                    r.explain_change(&before, clause.span());
+                    continue;
+                }
+                let (table, col, allowed) = match found {
                     Ok(found) => found,
                     Err(e) => match of_parent {
                         Some((table, fk_column, _)) if values.len() == 1 && column.is_none() && r.parent_state(table, fk_column, &values[0], *span)? => {
@@ -779,6 +798,8 @@ impl<'a> Resolver<'a> {
                     None if let Some(adjective) = self.parent_adjective(table, word, phrase.span) => found.push((adjective, phrase.span)),
                     // `Italian restaurants`: the one category column.
                     None if let Some(adjective) = self.category_adjective(table, &written) => found.push((adjective, phrase.span)),
+                    // `UK-based companies`: the country column.
+                    None if let Some(adjective) = self.place_adjective(table, word) => found.push((adjective, phrase.span)),
                     None => {
                         // `artst aliases`: a misspelt table name, not a value
                         // before `aliases`.
@@ -1224,6 +1245,16 @@ impl<'a> Resolver<'a> {
     fn period(&mut self, subject: usize, column: Option<&Phrase>, period: Period, span: Span) -> Result<()> {
         let (start, end) = self.period_bounds(period, span)?;
         let Some(column) = column else {
+            // `vehicles from 2021 or newer`: `newer` and `older` speak of
+            // the thing's year, on the table's one year column.
+            let t = &self.schema.tables[subject];
+            let years: Vec<usize> = (0..t.columns.len()).filter(|&c| t.columns[c].ty.is_integer() && t.columns[c].name.to_lowercase().split('_').any(|p| p == "year")).collect();
+            let aged = self.slice(span).split_whitespace().any(|w| ["newer", "older"].contains(&w.to_lowercase().as_str()));
+            if let ([year], true) = (years.as_slice(), aged) {
+                let last = end - Duration::seconds(1);
+                let min = if matches!(period, Period::Before(_)) { last.year() as f64 - 50.0 } else { start.year() as f64 };
+                return self.set_rule(subject, *year, Rule::Range { min, max: last.year() as f64 }, span);
+            }
             self.plan_mut(subject, Why::Requested).window = Some((start, end));
             return Ok(());
         };
@@ -1684,6 +1715,13 @@ impl<'a> Resolver<'a> {
             self.set_rule(subject, col, Rule::Range { min: min as f64, max: max as f64 }, target.span)?;
             return Ok(true);
         }
+        // `rated 1 or 2 stars`: a measure named by its unit.
+        if let [word] = target.words.as_slice()
+            && let Ok(col) = self.measure_by_word(subject, word, target.span)
+        {
+            self.set_rule(subject, col, Rule::Range { min: min as f64, max: max as f64 }, target.span)?;
+            return Ok(true);
+        }
         if (min, max) == (1, 1) {
             let refs: Vec<usize> = t
                 .foreign_keys
@@ -2013,15 +2051,26 @@ impl<'a> Resolver<'a> {
         {
             return Ok((subject, *col, Vec::new()));
         }
-        // A free-text status column takes the values as written.
-        let t = &self.schema.tables[subject];
-        if let Some(col) = (0..t.columns.len()).find(|&c| ["status", "state", "type", "kind"].contains(&t.columns[c].name.as_str()) && allowed_values(t, c).is_empty()) {
+        if let Some(col) = self.free_status_column(subject, values) {
             return Ok((subject, col, Vec::new()));
         }
+        let t = &self.schema.tables[subject];
         Err(self
             .err(span, format!("no column of `{}` takes the values {}", t.display_name(), values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")))
             .help("name the column (`status distribution of ...`) or use values its enum or CHECK allows")
             .into())
+    }
+
+    /// A free-text status column, which takes values as written when they
+    /// fit (a `state char(2)` is a place, not a status).
+    fn free_status_column(&self, table: usize, values: &[&str]) -> Option<usize> {
+        let t = &self.schema.tables[table];
+        let fits = |c: usize| match t.columns[c].ty.base() {
+            SqlType::Text | SqlType::Varchar(None) => true,
+            SqlType::Varchar(Some(n)) | SqlType::Char(n) => *n > 3 && values.iter().all(|v| v.chars().count() <= *n as usize),
+            _ => false,
+        };
+        (0..t.columns.len()).find(|&c| ["status", "state", "type", "kind"].contains(&t.columns[c].name.as_str()) && allowed_values(t, c).is_empty() && fits(c))
     }
 
     /// The free-text column a bare value such as `Berlin` or `EUR` is a
@@ -2037,7 +2086,7 @@ impl<'a> Resolver<'a> {
             SqlType::Varchar(Some(n)) | SqlType::Char(n) => value.chars().count() <= *n as usize,
             _ => false,
         };
-        let text = |c: usize| fits(c) && allowed_values(t, c).is_empty();
+        let text = |c: usize| (fits(c) || place_code(t, c, value).is_some()) && allowed_values(t, c).is_empty();
         let named = |words: &[&str]| -> Vec<usize> {
             (0..t.columns.len()).filter(|&c| text(c) && t.columns[c].name.to_lowercase().split('_').any(|p| words.contains(&p))).collect()
         };
@@ -2061,6 +2110,10 @@ impl<'a> Resolver<'a> {
     /// A value the column accepts; a closed set must contain it.
     fn allowed_value(&self, table: usize, column: usize, allowed: &[String], value: &Phrase) -> Result<String> {
         if allowed.is_empty() {
+            // `Texas` in a `char(2)` state column is `TX`.
+            if let Some(code) = place_code(&self.schema.tables[table], column, &value.text) {
+                return Ok(code.to_string());
+            }
             // A free-text column keeps the value as written (`Gold Plus`).
             return Ok(value.text.clone());
         }
@@ -2288,6 +2341,28 @@ pub fn default_reference_set() -> IdSet {
 
 fn fk_columns(t: &Table, fk: usize) -> String {
     t.foreign_keys[fk].columns.iter().map(|&c| t.columns[c].name.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// The code a place name is kept as in a column too narrow for the name
+/// (`char(2)`, `varchar(3)`) whose name says what kind of place it holds.
+pub(super) fn place_code(t: &Table, c: usize, value: &str) -> Option<&'static str> {
+    let width = match t.columns[c].ty.base() {
+        SqlType::Char(n) | SqlType::Varchar(Some(n)) => *n as usize,
+        _ => return None,
+    };
+    if value.chars().count() <= width {
+        return None;
+    }
+    let name = t.columns[c].name.to_lowercase();
+    let parts: Vec<&str> = name.split('_').collect();
+    let kind = if parts.iter().any(|p| ["country", "nation", "nationality"].contains(p)) {
+        super::places::PlaceKind::Country
+    } else if parts.iter().any(|p| ["state", "province", "region"].contains(p)) {
+        super::places::PlaceKind::State
+    } else {
+        return None;
+    };
+    super::places::code(value, kind, width)
 }
 
 /// The text column that names a row: `name`, `title`, `label`, ...

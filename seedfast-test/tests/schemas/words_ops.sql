@@ -27,6 +27,7 @@ CREATE TABLE technicians (
     last_name      text NOT NULL,
     email          text NOT NULL UNIQUE,
     hired_on       date NOT NULL,
+    years_experience smallint NOT NULL DEFAULT 0 CHECK (years_experience >= 0),
     deactivated_at timestamptz
 );
 
@@ -34,6 +35,7 @@ CREATE TABLE vans (
     id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     depot_id      bigint NOT NULL REFERENCES depots (id),
     plate         text NOT NULL UNIQUE,
+    model_year    smallint NOT NULL CHECK (model_year BETWEEN 1990 AND 2030),
     has_tow_hitch boolean NOT NULL DEFAULT false
 );
 
@@ -42,6 +44,8 @@ CREATE TABLE customers (
     full_name        text NOT NULL,
     email            text UNIQUE,
     wants_newsletter boolean NOT NULL DEFAULT false,
+    country          char(2) NOT NULL DEFAULT 'GB',
+    state            char(2),
     created_at       timestamptz NOT NULL DEFAULT now()
 );
 
@@ -63,6 +67,7 @@ CREATE TABLE jobs (
     status            job_status NOT NULL DEFAULT 'new',
     quoted_min_cents  integer CHECK (quoted_min_cents >= 0),
     quoted_max_cents  integer,
+    call_out_fee      numeric(8,2) NOT NULL DEFAULT 0,
     due_on            date,
     created_at        timestamptz NOT NULL DEFAULT now(),
     finished_at       timestamptz,
@@ -105,4 +110,11 @@ CREATE TABLE parts (
     sku              text NOT NULL UNIQUE,
     unit_price_cents integer NOT NULL CHECK (unit_price_cents > 0),
     is_in_stock      boolean NOT NULL DEFAULT true
+);
+
+CREATE TABLE reviews (
+    id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    job_id  bigint NOT NULL UNIQUE REFERENCES jobs (id),
+    rating  smallint NOT NULL CHECK (rating BETWEEN 1 AND 5),
+    comment text
 );

@@ -33,6 +33,16 @@ fn is_money(t: &Table, c: usize) -> bool {
 /// a point for a main word and for the table's noun, and loses one for
 /// each word of a side charge; a tie is no answer.
 fn main_money(t: &Table, hits: &[usize]) -> Option<usize> {
+    let score = |c: usize| money_score(t, c);
+    let best = hits.iter().map(|&c| score(c)).max()?;
+    match hits.iter().filter(|&&c| score(c) == best).collect::<Vec<_>>().as_slice() {
+        [one] => Some(**one),
+        _ => None,
+    }
+}
+
+/// How much a money column is the table's own amount (see `main_money`).
+fn money_score(t: &Table, c: usize) -> i32 {
     const MAIN: &[&str] = &["price", "amount", "total", "cost", "fare", "value", "principal", "premium", "salary", "pay", "wage", "rate"];
     const SIDE: &[&str] = &[
         "fee", "tax", "discount", "deposit", "shipping", "tip", "refund", "refunded", "paid", "approved", "min", "max", "minimum", "maximum", "original",
@@ -40,17 +50,10 @@ fn main_money(t: &Table, hits: &[usize]) -> Option<usize> {
     ];
     let noun = singular(&t.name.to_lowercase());
     let noun = noun.rsplit('_').next().unwrap_or(&noun).to_string();
-    let score = |c: usize| -> i32 {
-        let p = parts(t, c);
-        let main = p.iter().any(|w| MAIN.contains(&w.as_str())) as i32;
-        let own = (noun.len() >= 3 && p.iter().any(|w| w.starts_with(&noun))) as i32;
-        main + own - p.iter().filter(|w| SIDE.contains(&w.as_str())).count() as i32
-    };
-    let best = hits.iter().map(|&c| score(c)).max()?;
-    match hits.iter().filter(|&&c| score(c) == best).collect::<Vec<_>>().as_slice() {
-        [one] => Some(**one),
-        _ => None,
-    }
+    let p = parts(t, c);
+    let main = p.iter().any(|w| MAIN.contains(&w.as_str())) as i32;
+    let own = (noun.len() >= 3 && p.iter().any(|w| w.starts_with(&noun))) as i32;
+    main + own - p.iter().filter(|w| SIDE.contains(&w.as_str())).count() as i32
 }
 
 /// Spellings of a unit as column names abbreviate them.
@@ -186,6 +189,12 @@ impl Resolver<'_> {
         {
             return Ok(one);
         }
+        // `loans of 5,000 to 20,000`: no unit, and one column of money.
+        if unit.is_none()
+            && let [one] = hits.iter().copied().filter(|&c| is_money(t, c)).collect::<Vec<_>>().as_slice()
+        {
+            return Ok(*one);
+        }
         let what = match unit {
             Some(u) if is_money_unit(u) => "an amount of money".to_string(),
             Some(u) => format!("`{u}`"),
@@ -217,10 +226,10 @@ impl Resolver<'_> {
         let lows: Vec<(usize, Vec<String>)> = money.iter().filter_map(|&c| rest(c, &["min", "minimum", "from", "low"]).map(|r| (c, r))).collect();
         let highs: Vec<(usize, Vec<String>)> = money.iter().filter_map(|&c| rest(c, &["max", "maximum", "to", "high"]).map(|r| (c, r))).collect();
         let pairs: Vec<(usize, usize)> = lows.iter().flat_map(|(l, lr)| highs.iter().filter(move |(_, hr)| hr == lr).map(move |(h, _)| (*l, *h))).collect();
-        match (pairs.as_slice(), money.len()) {
-            ([one], 2) => Some(*one),
-            _ => None,
-        }
+        // Only when no other money is the table's own amount: a `price`
+        // beside a pay band takes `between $10 and $20` itself.
+        let [(low, high)] = pairs.as_slice() else { return None };
+        money.iter().filter(|&&c| c != *low && c != *high).all(|&c| money_score(t, c) <= 0).then_some((*low, *high))
     }
 
     /// The measure column a word names by its name (`stars`) or its unit
@@ -237,7 +246,17 @@ impl Resolver<'_> {
         let by_verb: Vec<usize> = (0..t.columns.len()).filter(|&c| is_numeric(t, c) && !is_key(t, c) && stems.iter().any(|s| squash(&t.columns[c].name).starts_with(s.as_str()))).collect();
         match by_verb.as_slice() {
             [one] if word.ends_with("ed") => Ok(*one),
-            _ => self.column_by_unit(table, Some(word), span),
+            _ => self.column_by_unit(table, Some(word), span).or_else(|e| {
+                // `2 stars` on `rating`: the words people score things in.
+                let scored = ["star", "point", "mark"].contains(&w.as_str());
+                let ratings: Vec<usize> = (0..t.columns.len())
+                    .filter(|&c| is_numeric(t, c) && !is_key(t, c) && t.columns[c].name.to_lowercase().split('_').any(|p| ["rating", "stars", "score"].contains(&p)))
+                    .collect();
+                match (scored, ratings.as_slice()) {
+                    (true, [one]) => Ok(*one),
+                    _ => Err(e),
+                }
+            }),
         }
     }
 

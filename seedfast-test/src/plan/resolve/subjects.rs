@@ -190,6 +190,21 @@ impl Resolver<'_> {
         }
     }
 
+    /// `UK-based companies`, `German customers`: the country, in the
+    /// table's one country column (as its code when the column is narrow).
+    pub(super) fn place_adjective(&self, table: usize, word: &str) -> Option<Adjective> {
+        let country = super::super::places::country_of_adjective(word)?;
+        let t = &self.schema.tables[table];
+        let columns: Vec<usize> = (0..t.columns.len())
+            .filter(|&c| matches!(t.columns[c].ty.base(), SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_)) && allowed_values(t, c).is_empty())
+            .filter(|&c| t.columns[c].name.to_lowercase().split('_').any(|p| p == "country"))
+            .collect();
+        let [col] = columns.as_slice() else { return None };
+        let written: String = country.split(' ').map(|w| if w.len() <= 3 { w.to_uppercase() } else { w[..1].to_uppercase() + &w[1..] }).collect::<Vec<_>>().join(" ");
+        let value = place_code(t, *col, &written).map_or(written, str::to_string);
+        Some(Adjective::Category { col: *col, value })
+    }
+
     /// `Italian` in `6 Italian restaurants`: the table's one free-text
     /// column named as a category (`cuisine`, `genre`, `carrier`), taking a
     /// capitalised word as written.
