@@ -184,8 +184,9 @@ pub struct Scope {
 pub enum Clause {
     /// A related table or a column to populate: `with addresses`,
     /// `with 1-5 items per order`, `with names`, `with pricing tiers`.
-    /// `count`/`per` are set for `1-5 items per order`.
-    With { target: Phrase, count: Option<CountRange>, per: Option<Phrase>, span: Span },
+    /// `count`/`per` are set for `1-5 items per order`; `named` lists the
+    /// children by name (`with three room types: Standard, Deluxe and Suite`).
+    With { target: Phrase, count: Option<CountRange>, per: Option<Phrase>, named: Vec<Phrase>, span: Span },
 
     /// A parent table with exactly `count` rows, named ones first:
     /// `across 10 categories`, `across 15 categories including electronics,

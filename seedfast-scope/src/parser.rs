@@ -437,6 +437,14 @@ impl Parser<'_> {
             if self.word(self.pos).is_some_and(|w| w == "all" || is_participle(w)) && matches!(self.keyword(self.pos + 1), Some(Keyword::Reference | Keyword::With)) {
                 self.pos += 1;
             }
+            // `transfers of between 50 and 500 dollars`
+            if self.is_word(self.pos, "of") && self.is_word(self.pos + 1, "between") && self.number_ahead(self.pos + 2) {
+                self.pos += 1;
+            }
+            // `located in Berlin`: the verb only leads to the place.
+            if self.place_verb_ahead(self.pos) {
+                self.pos += 1;
+            }
             // `priced at $89.99`: the price says which column.
             if self.word(self.pos).is_some_and(is_participle) && self.word(self.pos + 1).is_some_and(|w| ["at", "for"].contains(&w)) && self.currency_at(self.pos + 2).is_some() {
                 self.pos += 1;
@@ -1178,6 +1186,16 @@ impl Parser<'_> {
         Ok(())
     }
 
+    /// `located in Berlin`, `based in Leeds`, `living in Ohio` at `i`: a
+    /// verb of place before a capitalised place.
+    fn place_verb_ahead(&self, i: usize) -> bool {
+        const PLACE_VERBS: &[&str] = &["located", "based", "living", "situated", "headquartered", "residing", "registered"];
+        self.word(i).is_some_and(|w| PLACE_VERBS.contains(&w))
+            && self.word(i + 1).is_some_and(|w| w == "in" || w == "at")
+            && self.kind(i + 2) == TokenKind::Word
+            && self.src(self.tokens[i + 2].span).starts_with(|c: char| c.is_uppercase())
+    }
+
     /// Words at `i` that run to the end of the clause through particles and
     /// prepositions (`opted in to marketing emails`, `signed up for the
     /// newsletter`): a predicate no clause reads, matched whole against the
@@ -1655,10 +1673,10 @@ impl Parser<'_> {
                         text: [vec![target.text.as_str()], spelled[1..].to_vec()].concat().join(" "),
                         span: target.span,
                     };
-                    self.clauses.push(Clause::With { target: first, count: Some(count), per: None, span: start.to(target.span) });
+                    self.clauses.push(Clause::With { target: first, count: Some(count), per: None, named: Vec::new(), span: start.to(target.span) });
                     self.each();
                     let span = second_start.to(self.prev_span());
-                    self.clauses.push(Clause::With { target: second, count: Some(second_count), per: None, span });
+                    self.clauses.push(Clause::With { target: second, count: Some(second_count), per: None, named: Vec::new(), span });
                     return Ok(());
                 }
                 self.pos = save;
@@ -1666,7 +1684,27 @@ impl Parser<'_> {
             self.each();
             let per = self.per()?;
             let span = start.to(self.prev_span());
-            self.clauses.push(Clause::With { target, count: Some(count), per, span });
+            // `with three room types: Standard, Deluxe and Suite`, `with 8
+            // members: one owner, two admins and five members`.
+            if self.kind(self.pos) == TokenKind::Colon && per.is_none() {
+                if self.named_list_ahead(self.pos + 1) || (self.capital_ahead(self.pos + 1) && count.min == count.max && count.min == 1) {
+                    self.pos += 1;
+                    let named = self.name_items(false)?;
+                    self.clauses.push(Clause::With { target, count: Some(count), per, named, span: start.to(self.prev_span()) });
+                    return Ok(());
+                }
+                if self.bare_rows_ahead(self.pos + 1) || self.portion_ahead(self.pos + 1) {
+                    self.clauses.push(Clause::With { target, count: Some(count), per, named: Vec::new(), span });
+                    let shares_start = self.tokens[self.pos + 1].span;
+                    self.pos += 1;
+                    self.bare_rows = true;
+                    let shares = self.shares();
+                    self.bare_rows = false;
+                    self.clauses.push(Clause::Distribution { column: None, shares: shares?, span: shares_start.to(self.prev_span()) });
+                    return Ok(());
+                }
+            }
+            self.clauses.push(Clause::With { target, count: Some(count), per, named: Vec::new(), span });
             return Ok(());
         }
         match self.segment(start)? {
@@ -1690,7 +1728,7 @@ impl Parser<'_> {
                 }
                 let per = self.per()?;
                 let span = start.to(self.prev_span());
-                self.clauses.push(Clause::With { target, count: None, per, span });
+                self.clauses.push(Clause::With { target, count: None, per, named: Vec::new(), span });
             }
         }
         Ok(())
@@ -1796,10 +1834,10 @@ impl Parser<'_> {
         first.extend_from_slice(&second.spans[1..]);
         let first_span = start.to(span_of(&first));
         let target = self.to_phrase(&first);
-        self.clauses.push(Clause::With { target, count: None, per: None, span: first_span });
+        self.clauses.push(Clause::With { target, count: None, per: None, named: Vec::new(), span: first_span });
         let target = self.to_phrase(&second.spans);
         let span = second_start.to(self.prev_span());
-        self.clauses.push(Clause::With { target, count: None, per: None, span });
+        self.clauses.push(Clause::With { target, count: None, per: None, named: Vec::new(), span });
         Ok(())
     }
 
@@ -2840,6 +2878,7 @@ impl Parser<'_> {
         if self.kind(i) != TokenKind::Word
             || self.is_stop(i)
             || self.is_hint_verb(i)
+            || (self.is_word(i, "of") && self.is_word(i + 1, "between") && self.number_ahead(i + 2))
             || (self.is_word(i, "of")
                 && (self.bound_ahead(i + 1)
                     || (self.number_ahead(i + 1) && self.word(self.after_number(i + 1)).is_none_or(|w| !["them", "those", "these", "which", "whom"].contains(&w)))))
@@ -2854,6 +2893,7 @@ impl Parser<'_> {
             || (self.word(i).is_some_and(is_participle) && self.word(i + 1).is_some_and(|w| ["for", "from", "with", "by", "against"].contains(&w)) && matches!(self.keyword(i + 1), Some(Keyword::Reference | Keyword::With)))
             || (self.word(i).is_some_and(|w| is_participle(w) || w == "featuring") && self.word(i + 1).is_some_and(|w| ["to", "at", "on", "of", "by", "for"].contains(&w)) && self.named_parent_ahead(i + 2).is_some())
             || (self.is_word(i, "featuring") && self.named_parent_ahead(i + 1).is_some())
+            || self.place_verb_ahead(i)
             || self.measure_ahead(i).is_some()
             || (self.word(i).is_some_and(|w| ["last", "past", "next", "coming", "this"].contains(&w)) && self.relative_period(i).is_some())
         {

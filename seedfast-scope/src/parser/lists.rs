@@ -81,6 +81,11 @@ impl Parser<'_> {
         self.kind(j) == TokenKind::Word && self.src(self.tokens[j].span).starts_with(|c: char| c.is_uppercase())
     }
 
+    /// A capitalised word at `i`.
+    pub(super) fn capital_ahead(&self, i: usize) -> bool {
+        self.capital(i)
+    }
+
     /// Single lowercase words at `i` listed with commas and a last `and`
     /// (`frontend, backend, design and infra`): names after `called`.
     pub(super) fn lower_list_ahead(&self, i: usize) -> bool {
@@ -139,8 +144,9 @@ impl Parser<'_> {
     pub(super) fn labelled_parent_ahead(&self, i: usize) -> Option<(usize, usize, usize)> {
         let capital = |j: usize| self.kind(j) == TokenKind::Word && self.src(self.tokens[j].span).starts_with(|c: char| c.is_uppercase()) && !self.is_stop(j);
         let label = if self.is_word(i, "the") { i + 1 } else { i };
-        let mut j = label;
-        while capital(j) && j < label + 4 {
+        // `the "Book Club" group`: a quoted label is one token.
+        let mut j = if matches!(self.kind(label), TokenKind::Quoted { .. }) { label + 1 } else { label };
+        while j < label + 4 && capital(j) {
             j += 1;
         }
         let noun = j;
@@ -229,7 +235,10 @@ impl Parser<'_> {
     /// The reference a labelled parent makes: the label is the parent row's
     /// key, matched to its name or code column by the resolver.
     pub(super) fn labelled_reference(&mut self, start: Span, label: usize, noun: usize, end: usize) {
-        let label_span = self.tokens[label].span.to(self.tokens[noun - 1].span);
+        let label_span = match self.kind(label) {
+            TokenKind::Quoted { inner } => inner,
+            _ => self.tokens[label].span.to(self.tokens[noun - 1].span),
+        };
         let target = self.to_phrase(&split_whitespace_spans(self.src(self.tokens[noun].span.to(self.tokens[end - 1].span)), self.tokens[noun].span.start));
         let ids = IdSelection::List { ids: vec![IdLiteral { text: self.src(label_span).to_string(), span: label_span }], span: label_span };
         self.clauses.push(Clause::References { target, ids: Some(ids), span: start.to(self.tokens[end - 1].span) });

@@ -566,6 +566,12 @@ impl<'a> TableGen<'a> {
                     if end < start {
                         end = start + Duration::days(30);
                     }
+                    // A shift, a class, a session: what starts at one time
+                    // ends within hours of it, not weeks later (and schemas
+                    // often CHECK the length).
+                    if !date && span_pair(&self.t.columns[*other].name, &self.t.columns[c].name) {
+                        end = end.min(start + Duration::hours(8)).max(start);
+                    }
                 }
                 CmpOp::Lt | CmpOp::Le => {
                     let hi = t - if *op == CmpOp::Lt { strict } else { Duration::zero() };
@@ -736,4 +742,13 @@ fn lcm(a: u128, b: u128) -> u128 {
         if b == 0 { a } else { gcd(b, a % b) }
     }
     a / gcd(a, b).max(1) * b
+}
+
+/// Whether `earlier` and `later` name the start and end of one span of
+/// time (`starts_at`/`ends_at`, `start_time`/`end_time`, `began_at`/`finished_at`).
+fn span_pair(earlier: &str, later: &str) -> bool {
+    let words = |name: &str| name.to_lowercase().split('_').map(String::from).collect::<Vec<_>>();
+    let (a, b) = (words(earlier), words(later));
+    a.iter().any(|w| ["start", "starts", "started", "begin", "begins", "began"].contains(&w.as_str()))
+        && b.iter().any(|w| ["end", "ends", "ended", "finish", "finishes", "finished", "stop", "stops", "stopped"].contains(&w.as_str()))
 }

@@ -85,7 +85,12 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
     for clause in &scope.clauses {
         let before = r.snapshot();
         match clause {
-            Clause::With { target, count, per, .. } => r.with(subject, target, count.as_ref().map(|c| (c.min, c.max)), per.as_ref())?,
+            Clause::With { target, count, per, named, span } => {
+                r.with(subject, target, count.as_ref().map(|c| (c.min, c.max)), per.as_ref())?;
+                if !named.is_empty() {
+                    r.named_children(subject, target, named, *span)?;
+                }
+            }
             Clause::Across { count, target, named, span } => r.across(subject, options.scaled(count.value).max(named.len() as u64), target, named, *span)?,
             Clause::TimeWindow { amount, unit, span } => {
                 let start = window_start(options, *amount, *unit).ok_or_else(|| {
@@ -139,7 +144,10 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                     },
                 };
                 let Some(ids) = ids else {
-                    // `referencing recent orders`: any referenced row will do.
+                    // `referencing recent orders`: any referenced row will
+                    // do, but every row has one (`reports against comments`),
+                    // and a reference a CHECK makes exclusive with it has none.
+                    r.referenced_by_every_row(table, column, *span)?;
                     r.explain_change(&before, clause.span());
                     continue;
                 };
@@ -945,6 +953,40 @@ impl<'a> Resolver<'a> {
         denied.and_then(named).map(|c| (c, "false".to_string()))
     }
 
+    /// A nullable reference the scope names is set on every row; the
+    /// references a CHECK allows only one of (`num_nonnulls(post_id,
+    /// comment_id) = 1`) are unset.
+    fn referenced_by_every_row(&mut self, table: usize, column: usize, span: Span) -> Result<()> {
+        let t = &self.schema.tables[table];
+        if t.columns[column].not_null || !t.foreign_keys.iter().any(|fk| fk.columns == [column]) {
+            return Ok(());
+        }
+        let name = t.columns[column].name.clone();
+        let mut others: Vec<usize> = Vec::new();
+        for expr in t.checks.iter().filter_map(|c| c.expr.as_ref()) {
+            for conjunct in expr.conjuncts() {
+                let exclusive: Option<Vec<String>> = match conjunct {
+                    CheckExpr::NonNulls { columns, op: CmpOp::Eq | CmpOp::Le, count } if *count == 1.0 => Some(columns.clone()),
+                    CheckExpr::NullsDiffer(a, b) => Some(vec![a.clone(), b.clone()]),
+                    _ => None,
+                };
+                if let Some(columns) = exclusive.filter(|cs| cs.contains(&name)) {
+                    others.extend(columns.iter().filter(|c| **c != name).filter_map(|c| t.column(c)));
+                }
+            }
+        }
+        let plan = self.plan_mut(table, Why::Mentioned);
+        if !plan.fill.contains(&column) {
+            plan.fill.push(column);
+        }
+        for other in others {
+            if !self.planned(table).is_some_and(|p| p.rules.contains_key(&other)) {
+                self.set_rule(table, other, Rule::Nulls { num: 1, den: 1 }, span)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Every row of `table` takes `value` in `col`; a state such as
     /// `delivered` also fills the columns a delivered row has (`delivered_at`).
     fn fixed(&mut self, table: usize, col: usize, value: String, span: Span) -> Result<()> {
@@ -964,6 +1006,12 @@ impl<'a> Resolver<'a> {
                 self.set_rule(table, c, Rule::Nulls { num: 1, den: 1 }, span)?;
             }
         }
+        self.fill_state_times(table, col, &value);
+        Ok(())
+    }
+
+    /// The times a state spells (`refunded` fills `refunded_at`).
+    fn fill_state_times(&mut self, table: usize, col: usize, value: &str) {
         let t = &self.schema.tables[table];
         let stem = squash(value.trim_end_matches("ed").trim_end_matches('e'));
         let implied: Vec<usize> = (0..t.columns.len())
@@ -975,7 +1023,6 @@ impl<'a> Resolver<'a> {
                 plan.fill.push(c);
             }
         }
-        Ok(())
     }
 
 
@@ -1742,6 +1789,35 @@ impl<'a> Resolver<'a> {
                 return Ok(true);
             }
         }
+        // `with 201 to 1000 employees` on `size_band IN ('1-10', ...,
+        // '201-1000')`: the band written as that range.
+        let band: Vec<(usize, String)> = (0..t.columns.len())
+            .flat_map(|c| allowed_values(t, c).into_iter().map(move |v| (c, v)))
+            .filter(|(_, v)| {
+                let digits: Vec<&str> = v.split(|ch: char| !ch.is_ascii_digit()).filter(|d| !d.is_empty()).collect();
+                digits == [min.to_string(), max.to_string()] || (min == max && digits == [min.to_string()])
+            })
+            .collect();
+        if min < max
+            && let [(col, value)] = band.as_slice()
+        {
+            let (col, value) = (*col, value.clone());
+            self.set_rule(subject, col, Rule::Mix(vec![value]), target.span)?;
+            return Ok(true);
+        }
+        // `all with a bio`: a column, of the rows or of their one-to-one
+        // child (`profiles.bio`), that every row has.
+        if (min, max) == (1, 1)
+            && self.value_column(subject, &target.text).is_none()
+            && let Ok((table, col)) = self.column_near(subject, target)
+            && !self.schema.tables[table].foreign_keys.iter().any(|fk| fk.columns.contains(&col))
+        {
+            let plan = self.plan_mut(table, Why::Mentioned);
+            if !plan.fill.contains(&col) {
+                plan.fill.push(col);
+            }
+            return Ok(true);
+        }
         // `clubs with a pool`: every row has it (`has_pool`).
         if (min, max) == (1, 1)
             && let Some((col, v)) = self.value_column(subject, &target.text)
@@ -1805,6 +1881,22 @@ impl<'a> Resolver<'a> {
         Ok(false)
     }
 
+    /// `with three room types: Standard, Deluxe and Suite`: each parent's
+    /// children take the names in turn, in the child's name column.
+    fn named_children(&mut self, subject: usize, target: &Phrase, named: &[Phrase], span: Span) -> Result<()> {
+        let names: Vec<String> = named.iter().map(|n| n.text.clone()).collect();
+        let Some((child, _)) = self.find_child(subject, target) else {
+            return Err(self.err(named[0].span, format!("`{}` names no table of rows belonging to `{}`, so the names have nowhere to go", target.text, self.schema.tables[subject].display_name())).into());
+        };
+        let Some(col) = names_column(&self.schema.tables[child], &names) else {
+            return Err(self
+                .err(named[0].span, format!("`{}` has no name or code column to hold the listed names", self.schema.tables[child].display_name()))
+                .help("add a `name` column, or drop the names")
+                .into());
+        };
+        self.set_rule(child, col, Rule::Cycle(names), span)
+    }
+
     /// `min..=max` more children per parent through `fk`, their `col` taking
     /// `value`: the counts of each value add up (`1 owner and 9 members`).
     fn add_qualified(&mut self, child: usize, fk: usize, col: usize, value: String, min: u64, max: u64) {
@@ -1815,8 +1907,13 @@ impl<'a> Resolver<'a> {
         };
         plan.rows = Rows::PerParent { fk, min: old_min + min, max: old_max + max };
         let mut values = values;
-        values.extend(std::iter::repeat_n(value, max.max(1) as usize));
+        values.extend(std::iter::repeat_n(value.clone(), max.max(1) as usize));
+        let one_state = values.iter().all(|v| *v == value);
         plan.rules.insert(col, Rule::Cycle(values));
+        // `each with one refunded payment`: its refund time too.
+        if one_state {
+            self.fill_state_times(child, col, &value);
+        }
     }
 
 
@@ -2045,11 +2142,16 @@ impl<'a> Resolver<'a> {
         }
         // `in Berlin`, `in EUR`: the one free-text column such a value belongs in.
         // `from a mix of DE, FR and NL`: every value in the same one.
-        let places: Vec<Option<usize>> = values.iter().map(|v| self.place_column(subject, v)).collect();
-        if let Some(Some(col)) = places.first()
-            && places.iter().all(|p| p == &Some(*col))
-        {
-            return Ok((subject, *col, Vec::new()));
+        // The subject's own place column first, then a one-to-one child's
+        // (`users located in Berlin` with `profiles.location`).
+        for table in self.nearby_tables(subject) {
+            let places: Vec<Option<usize>> = values.iter().map(|v| self.place_column(table, v)).collect();
+            if let Some(Some(col)) = places.first()
+                && places.iter().all(|p| p == &Some(*col))
+            {
+                self.ensure_child_planned(subject, table);
+                return Ok((table, *col, Vec::new()));
+            }
         }
         if let Some(col) = self.free_status_column(subject, values) {
             return Ok((subject, col, Vec::new()));
