@@ -928,7 +928,8 @@ impl Parser<'_> {
                 self.clauses.push(Clause::Range { column: None, min: number.clone(), max: number, unit, span: start.to(self.prev_span()) });
                 return Ok(true);
             }
-            "at" | "for" if self.currency_at(self.pos + 1).is_some() && self.number_ahead(self.pos + 1) => {
+            // `pledges of £10` (one amount; `of £5, £20 and £100` is a list).
+            "at" | "for" | "of" if self.currency_at(self.pos + 1).is_some() && self.number_ahead(self.pos + 1) && (word != "of" || !self.list_after(self.after_number(self.pos + 1))) => {
                 // `20 student tickets at $25`: that one price.
                 self.pos += 1;
                 let sign = self.currency_at(self.pos);
@@ -1184,6 +1185,11 @@ impl Parser<'_> {
         let value = self.required_phrase(opener, &["a value, such as `delivered`"])?;
         self.clauses.push(Clause::Values { column: None, values: vec![value], span: start.to(self.prev_span()) });
         Ok(())
+    }
+
+    /// Whether a list goes on at `i` (a comma or `and`).
+    fn list_after(&self, i: usize) -> bool {
+        self.kind(i) == TokenKind::Comma || self.is_word(i, "and")
     }
 
     /// `located in Berlin`, `based in Leeds`, `living in Ohio` at `i`: a

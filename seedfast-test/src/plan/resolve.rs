@@ -143,6 +143,9 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                         },
                     },
                 };
+                // `check-ins for flights that are boarding`: a state after
+                // the reference is the parents'.
+                of_parent = Some((table, column, target.span));
                 let Some(ids) = ids else {
                     // `referencing recent orders`: any referenced row will
                     // do, but every row has one (`reports against comments`),
@@ -375,7 +378,13 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                 let col = r.time_column(subject, column)?;
                 r.event_log(subject).time = Some(col);
             }
-            Clause::Purpose { .. } => {}
+            Clause::Purpose { span } => {
+                // `donations to completed campaigns`: `to` and a table the
+                // rows point at is a reference, not what the data is for.
+                if let Some(found) = r.purpose_as_reference(subject, *span)? {
+                    of_parent = Some(found);
+                }
+            }
             Clause::Period { column, period, span } => r.period(subject, column.as_ref(), *period, *span)?,
             Clause::Nulls { portion, column, span } => r.nulls(subject, *portion, column, *span)?,
             Clause::Affix { column, value, affix, span } => r.affix(subject, column.as_ref(), value, *affix, *span)?,
@@ -619,10 +628,13 @@ impl<'a> Resolver<'a> {
             fk_to_parent(i).map(|fk| (i, fk))
         });
         // `a restaurant with 12 tables`: the one child named `..._tables`.
-        named.or_else(|| match self.suffixed_tables(phrase, |i| fk_to_parent(i).is_some()).as_slice() {
-            [one] => fk_to_parent(*one).map(|fk| (*one, fk)),
-            _ => None,
-        })
+        named
+            .or_else(|| match self.suffixed_tables(phrase, |i| fk_to_parent(i).is_some()).as_slice() {
+                [one] => fk_to_parent(*one).map(|fk| (*one, fk)),
+                _ => None,
+            })
+            // `customers with 3 lines` for `subscriptions`: an everyday word.
+            .or_else(|| self.synonym_table(phrase).and_then(|i| fk_to_parent(i).map(|fk| (i, fk))))
     }
 
     /// Columns of `table` a phrase names: exact spellings first, then
@@ -808,6 +820,10 @@ impl<'a> Resolver<'a> {
                     None if let Some(adjective) = self.category_adjective(table, &written) => found.push((adjective, phrase.span)),
                     // `UK-based companies`: the country column.
                     None if let Some(adjective) = self.place_adjective(table, word) => found.push((adjective, phrase.span)),
+                    // `cash offers`: the one flag with the word in its name.
+                    None if let Some(col) = loose::flag_with_word(&self.schema.tables[table], word) => found.push((Adjective::Value { col, value: "true".to_string() }, phrase.span)),
+                    // `expired stock batches`: their expiry is past.
+                    None if let Some(col) = self.expiry_column(table, word) => found.push((Adjective::Expired { col }, phrase.span)),
                     None => {
                         // `artst aliases`: a misspelt table name, not a value
                         // before `aliases`.
@@ -956,7 +972,7 @@ impl<'a> Resolver<'a> {
     /// A nullable reference the scope names is set on every row; the
     /// references a CHECK allows only one of (`num_nonnulls(post_id,
     /// comment_id) = 1`) are unset.
-    fn referenced_by_every_row(&mut self, table: usize, column: usize, span: Span) -> Result<()> {
+    pub(super) fn referenced_by_every_row(&mut self, table: usize, column: usize, span: Span) -> Result<()> {
         let t = &self.schema.tables[table];
         if t.columns[column].not_null || !t.foreign_keys.iter().any(|fk| fk.columns == [column]) {
             return Ok(());
@@ -2263,6 +2279,28 @@ impl<'a> Resolver<'a> {
             return Ok(false);
         }
         let values: Vec<String> = self.scope.subject_values.iter().map(|v| v.text.clone()).collect();
+        // `passengers named Maria Lopez and James Chen`: whole names over
+        // first and last name columns.
+        if let Some((first, last)) = narrowing::person_name_columns(t)
+            && values.iter().all(|v| v.split_whitespace().count() >= 2)
+        {
+            let (given, family): (Vec<String>, Vec<String>) = values
+                .iter()
+                .map(|v| {
+                    let (g, f) = v.split_once(' ').expect("two words");
+                    (g.to_string(), f.trim().to_string())
+                })
+                .unzip();
+            let n = self.scope.count.map_or(values.len() as u64, |c| self.options.scaled(c.value).max(values.len() as u64));
+            let span = self.scope.subject_values[0].span;
+            let all = span.to(self.scope.subject_values.last().expect("not empty").span);
+            let shown = values.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ");
+            self.bind(all, format!("{}.{} and {} of the first rows: {shown}", t.display_name(), t.columns[first].name, t.columns[last].name));
+            self.plan_mut(subject, Why::Requested).rows = Rows::Exactly(n);
+            self.set_rule(subject, first, Rule::NamedFirst(given), span)?;
+            self.set_rule(subject, last, Rule::NamedFirst(family), span)?;
+            return Ok(true);
+        }
         let Some(col) = names_column(t, &values) else {
             return Err(self
                 .err(self.scope.subject_values[0].span, format!("`{}` has no name or code column to hold the listed values", t.display_name()))

@@ -11,8 +11,9 @@ use super::*;
 const FILLER: &[&str] = &["currently", "still", "now", "already", "yet", "ever", "really", "actually", "presently"];
 /// Words that deny what follows.
 const DENIALS: &[&str] = &["not", "don't", "dont", "doesn't", "doesnt", "didn't", "didnt", "never", "no", "isn't", "aren't", "wasn't", "weren't", "won't", "haven't", "hasn't", "cannot", "can't"];
-/// Prefixes of boolean column names that only say it is a flag.
-const FLAG_PREFIXES: &[&str] = &["is", "has", "can", "allows", "allow", "should", "was", "did", "does"];
+/// Words of boolean column names that only say it is a flag, or how
+/// (`requires_refrigeration` is covered by `need refrigeration`).
+const FLAG_PREFIXES: &[&str] = &["is", "has", "can", "allows", "allow", "should", "was", "did", "does", "requires", "require", "needs", "need", "supports", "accepts", "uses"];
 
 impl Resolver<'_> {
     /// `that are currently unavailable`, `that don't auto-renew`, `who have
@@ -28,11 +29,7 @@ impl Resolver<'_> {
             denied ^= DENIALS.contains(first);
             words.remove(0);
         }
-        // `out of stock`: not `in stock`.
-        if words.len() >= 3 && words[0] == "out" && words[1] == "of" {
-            denied = !denied;
-            words.splice(0..2, ["in"]);
-        }
+        denied ^= out_of(&mut words);
         if words.is_empty() {
             return Ok(false);
         }
@@ -124,10 +121,32 @@ pub(super) fn covered_flag(t: &Table, words: &[&str]) -> Option<usize> {
     }
 }
 
+/// `out of stock` is not `in stock`: rewrites the words, true when it did.
+fn out_of(words: &mut Vec<&str>) -> bool {
+    if words.len() >= 3 && words[0] == "out" && words[1] == "of" {
+        words.splice(0..2, ["in"]);
+        return true;
+    }
+    false
+}
+
+/// `cash` in `cash offers` for `is_cash_buyer`: the one flag with the word
+/// in its name.
+pub(super) fn flag_with_word(t: &Table, word: &str) -> Option<usize> {
+    let w = squash(&singular(word));
+    let flags: Vec<usize> = (0..t.columns.len())
+        .filter(|&c| matches!(t.columns[c].ty.base(), SqlType::Bool) && w.len() >= 3 && t.columns[c].name.to_lowercase().split('_').any(|p| squash(&singular(p)) == w))
+        .collect();
+    match flags.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
 /// A share's words that deny a flag the rest names: `never opted in`.
 pub(super) fn loose_flag(t: &Table, words: &[String]) -> Option<(usize, String)> {
     let mut words: Vec<&str> = words.iter().map(String::as_str).filter(|w| !FILLER.contains(w)).collect();
-    let mut denied = false;
+    let mut denied = out_of(&mut words);
     while let Some(first) = words.first()
         && (DENIALS.contains(first) || ["have", "has", "had", "been", "do", "does", "did"].contains(first))
     {

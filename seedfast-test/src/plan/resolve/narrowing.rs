@@ -103,6 +103,27 @@ impl Resolver<'_> {
         }
     }
 
+    /// `to completed campaigns`, read first as a purpose: when the words
+    /// after `to` name a table the rows refer to (with states of it before
+    /// its name), the reference, set on every row.
+    pub(super) fn purpose_as_reference(&mut self, subject: usize, span: Span) -> Result<Option<(usize, usize, Span)>> {
+        let text = self.slice(span).to_string();
+        let Some(rest) = text.strip_prefix("to ").or_else(|| text.strip_prefix("To ")) else { return Ok(None) };
+        let words: Vec<String> = rest.split_whitespace().map(|w| w.to_lowercase()).filter(|w| !["the", "a", "an"].contains(&w.as_str())).collect();
+        if words.is_empty() || words.len() > 4 {
+            return Ok(None);
+        }
+        let start = span.start + text.len() - rest.len();
+        let target = Phrase { text: words.join(" "), words, span: Span::new(start, span.end) };
+        let found = match self.reference_column(subject, &target) {
+            Ok(found) => Some(found),
+            Err(_) => self.narrowed_reference(subject, &target, span)?,
+        };
+        let Some((table, column)) = found else { return Ok(None) };
+        self.referenced_by_every_row(table, column, span)?;
+        Ok(Some((table, column, target.span)))
+    }
+
     /// `that have ended` after `reviews of shows`: the parents' state. Only
     /// parents with `value` are referenced; `false` when no column of the
     /// parent holds it.
@@ -147,6 +168,49 @@ impl Resolver<'_> {
         Ok(Some((subject, column)))
     }
 
+    /// `refunds for cancelled events` where refunds point at orders and
+    /// orders at events: the one table between them is planned, its rows
+    /// pointing only at parents in that state. The subject's reference to
+    /// it, or `None` when no single path of two references leads there.
+    fn narrowed_through(&mut self, subject: usize, states: &[String], tail: &Phrase, span: Span) -> Result<Option<(usize, usize)>> {
+        let Some(target) = self.find_table(tail)? else { return Ok(None) };
+        let t = &self.schema.tables[subject];
+        let paths: Vec<(usize, usize, usize)> = t
+            .foreign_keys
+            .iter()
+            .filter(|fk| fk.columns.len() == 1 && fk.ref_table != subject && fk.ref_table != target)
+            .filter_map(|fk| {
+                let mid = &self.schema.tables[fk.ref_table];
+                let onward: Vec<usize> = mid.foreign_keys.iter().filter(|m| m.columns.len() == 1 && m.ref_table == target).map(|m| m.columns[0]).collect();
+                match onward.as_slice() {
+                    [one] => Some((fk.columns[0], fk.ref_table, *one)),
+                    _ => None,
+                }
+            })
+            .collect();
+        let [(column, mid, mid_column)] = paths.as_slice() else { return Ok(None) };
+        let (column, mid, mid_column) = (*column, *mid, *mid_column);
+        let mut wanted = Vec::new();
+        for word in states {
+            let Some(found) = self.value_column(target, word) else { return Ok(None) };
+            wanted.push(found);
+        }
+        let Some((pcol, value)) = wanted.first().cloned() else { return Ok(None) };
+        let by = self.schema.tables[subject].display_name();
+        if self.planned(mid).is_none() {
+            self.plan_mut(mid, Why::Required { by: by.clone() }).rows = Rows::Exactly(REQUIRED_PARENT_ROWS);
+        }
+        if self.planned(target).is_none() {
+            let by = self.schema.tables[mid].display_name();
+            self.plan_mut(target, Why::Required { by }).rows = Rows::Exactly(REQUIRED_PARENT_ROWS);
+            for (c, v) in &wanted {
+                self.set_rule(target, *c, Rule::Mix(vec![v.clone()]), span)?;
+            }
+        }
+        self.set_rule(mid, mid_column, Rule::ParentIs { column: pcol, value }, span)?;
+        Ok(Some((subject, column)))
+    }
+
     /// `in like-new condition`: a value, then the column it is of; `in
     /// advanced courses`: a state, then the parent that has it. `false` when
     /// the words are neither.
@@ -172,7 +236,13 @@ impl Resolver<'_> {
     pub(super) fn narrowed_reference(&mut self, subject: usize, target: &Phrase, span: Span) -> Result<Option<(usize, usize)>> {
         for n in 1..target.words.len() {
             let tail = Phrase { words: target.words[n..].to_vec(), text: target.words[n..].join(" "), span: target.span };
-            let Ok((table, column)) = self.reference_column(subject, &tail) else { continue };
+            let Ok((table, column)) = self.reference_column(subject, &tail) else {
+                // `refunds for cancelled events`, through `orders`.
+                if let Some(found) = self.narrowed_through(subject, &target.words[..n], &tail, span)? {
+                    return Ok(Some(found));
+                }
+                continue;
+            };
             let t = &self.schema.tables[table];
             let Some(fk) = t.foreign_keys.iter().find(|fk| fk.columns == [column]) else { continue };
             let parent = fk.ref_table;

@@ -17,6 +17,8 @@ pub(super) enum Adjective {
     /// `15 expired home policies`: a value of the parent's column
     /// (`policy_types.line`), reached through the reference `fk_col`.
     Parent { fk_col: usize, value: Phrase },
+    /// `12 expired stock batches`: the expiry date lies in the past.
+    Expired { col: usize },
     /// `30 savings accounts`: the label of a row of the lookup table the
     /// reference `fk_col` leads to (`account_types`).
     ParentLabel { fk_col: usize, label: Phrase },
@@ -143,6 +145,13 @@ impl Resolver<'_> {
                 self.bind(span, format!("{name} = '{value}'"));
                 Ok(())
             }
+            Adjective::Expired { col } => {
+                let name = name(col);
+                let now = self.options.now;
+                self.set_rule(table, col, Rule::Window { start: now - Duration::days(365), end: now - Duration::days(1) }, span)?;
+                self.bind(span, format!("{name} in the past year, before today"));
+                Ok(())
+            }
             Adjective::ParentLabel { fk_col, label } => {
                 let labels = [IdLiteral { text: label.text.clone(), span: label.span }];
                 if !self.labelled_parents(table, fk_col, &labels, span)? {
@@ -156,6 +165,20 @@ impl Resolver<'_> {
                 }
                 Ok(())
             }
+        }
+    }
+
+    /// The table's one expiry time (`expires_on`, `expiry_date`) when the
+    /// word says it has passed (`expired`, `lapsed`).
+    pub(super) fn expiry_column(&self, table: usize, word: &str) -> Option<usize> {
+        if !["expired", "lapsed", "outdated", "stale"].contains(&word) {
+            return None;
+        }
+        let t = &self.schema.tables[table];
+        let hits: Vec<usize> = (0..t.columns.len()).filter(|&c| is_time(t, c) && t.columns[c].name.to_lowercase().split('_').any(|p| p.starts_with("expir") || p == "expires")).collect();
+        match hits.as_slice() {
+            [one] => Some(*one),
+            _ => None,
         }
     }
 
@@ -257,9 +280,16 @@ impl Resolver<'_> {
             &["kid", "child"],
             &["purchase", "order"],
             &["bill", "invoice"],
-            &["job", "position", "vacancy"],
+            &["job", "position", "vacancy", "role", "posting", "opening"],
+            &["bag", "baggage", "luggage", "suitcase"],
+            &["line", "subscription"],
+            &["dish", "meal", "item"],
+            &["case", "ticket"],
+            &["trip", "ride", "journey"],
         ];
-        let [.., last] = phrase.words.as_slice() else { return None };
+        // One word: the words before a table's name are its adjectives,
+        // read by the caller (`oversized bags`).
+        let [last] = phrase.words.as_slice() else { return None };
         let word = singular(last);
         let group = GROUPS.iter().find(|g| g.contains(&word.as_str()))?;
         let hits: Vec<usize> = (0..self.schema.tables.len())
