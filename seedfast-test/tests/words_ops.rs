@@ -17,7 +17,7 @@ async fn db() -> seedfast_test::backend::TempDatabase {
 }
 
 async fn check(c: &mut PgConnection, scope: &str, sql: &str) {
-    support::seed_alone(c, "service_tiers, depots, technicians, vans, customers, contracts, jobs, visits, estimates, complaints, parts, reviews", scope).await;
+    support::seed_alone(c, "service_tiers, depots, bays, technicians, technician_profiles, vans, customers, contracts, jobs, visits, estimates, complaints, parts, reviews, payments, refunds, notes, warranties, suppliers", scope).await;
     assert!(yes(c, sql).await, "`{scope}` seeded rows that fail `{sql}`");
 }
 
@@ -128,4 +128,32 @@ async fn places_measures_years_and_stars() {
     check(&mut c, "9 jobs with a $60 call-out fee", "SELECT count(*) = 9 AND bool_and(call_out_fee = 60) FROM jobs").await;
     // A pay band beside a side charge still takes the range.
     check(&mut c, "20 jobs quoted between $150 and $450", "SELECT count(*) = 20 AND bool_and(quoted_min_cents >= 15000 AND quoted_max_cents <= 45000) FROM jobs").await;
+}
+
+/// Rows named whole and children named after a colon, size bands, flags by
+/// one word of their name, expired dates, amounts after `of`.
+#[tokio::test]
+async fn names_bands_flags_and_amounts() {
+    let db = db().await;
+    let mut c = conn(&db).await;
+    check(&mut c, "technicians named Ravi Patel and Ana Lima", "SELECT count(*) = 2 AND count(*) FILTER (WHERE first_name = 'Ravi' AND last_name = 'Patel') = 1 AND count(*) FILTER (WHERE first_name = 'Ana' AND last_name = 'Lima') = 1 FROM technicians").await;
+    check(&mut c, "a depot with three bays: North, South and Yard", "SELECT (SELECT count(*) FROM depots) = 1 AND (SELECT count(*) = 3 AND count(*) FILTER (WHERE name IN ('North', 'South', 'Yard')) = 3 FROM bays)").await;
+    check(&mut c, "5 suppliers with 11 to 50 employees", "SELECT count(*) = 5 AND bool_and(size_band = '11-50') FROM suppliers").await;
+    check(&mut c, "4 electric vans", "SELECT count(*) = 4 AND bool_and(is_electric_vehicle) FROM vans").await;
+    check(&mut c, "6 expired warranties", "SELECT count(*) = 6 AND bool_and(expires_on < '2026-01-01') FROM warranties").await;
+    check(&mut c, "8 estimates of £250", "SELECT count(*) = 8 AND bool_and(total_cents = 25000) FROM estimates").await;
+}
+
+/// References: through a table between (`refunds for abandoned jobs`), a
+/// state after the reference (`... for jobs that are finished`), `to` a
+/// table, one of two exclusive references, a place in a one-to-one child.
+#[tokio::test]
+async fn references_further_away() {
+    let db = db().await;
+    let mut c = conn(&db).await;
+    check(&mut c, "10 refunds for abandoned jobs", "SELECT count(*) = 10 AND bool_and(j.status = 'abandoned') FROM refunds r JOIN payments p ON p.id = r.payment_id JOIN jobs j ON j.id = p.job_id").await;
+    check(&mut c, "8 payments for jobs that are finished", "SELECT count(*) = 8 AND bool_and(j.status = 'finished') FROM payments p JOIN jobs j ON j.id = p.job_id").await;
+    check(&mut c, "7 payments to finished jobs", "SELECT count(*) = 7 AND bool_and(j.status = 'finished') FROM payments p JOIN jobs j ON j.id = p.job_id").await;
+    check(&mut c, "12 notes against visits", "SELECT count(*) = 12 AND bool_and(visit_id IS NOT NULL AND job_id IS NULL) FROM notes").await;
+    check(&mut c, "5 technicians based in Leeds, all with a bio", "SELECT (SELECT count(*) FROM technicians) = 5 AND (SELECT count(*) FILTER (WHERE home_city = 'Leeds' AND bio IS NOT NULL) FROM technician_profiles) = 5").await;
 }

@@ -36,7 +36,21 @@ CREATE TABLE vans (
     depot_id      bigint NOT NULL REFERENCES depots (id),
     plate         text NOT NULL UNIQUE,
     model_year    smallint NOT NULL CHECK (model_year BETWEEN 1990 AND 2030),
-    has_tow_hitch boolean NOT NULL DEFAULT false
+    has_tow_hitch boolean NOT NULL DEFAULT false,
+    is_electric_vehicle boolean NOT NULL DEFAULT false
+);
+
+CREATE TABLE bays (
+    id       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    depot_id bigint NOT NULL REFERENCES depots (id),
+    name     text NOT NULL,
+    UNIQUE (depot_id, name)
+);
+
+CREATE TABLE technician_profiles (
+    technician_id bigint PRIMARY KEY REFERENCES technicians (id),
+    home_city     text,
+    bio           text
 );
 
 CREATE TABLE customers (
@@ -117,4 +131,38 @@ CREATE TABLE reviews (
     job_id  bigint NOT NULL UNIQUE REFERENCES jobs (id),
     rating  smallint NOT NULL CHECK (rating BETWEEN 1 AND 5),
     comment text
+);
+
+CREATE TABLE payments (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    job_id       bigint NOT NULL REFERENCES jobs (id),
+    amount_cents integer NOT NULL CHECK (amount_cents > 0),
+    paid_at      timestamptz NOT NULL
+);
+
+CREATE TABLE refunds (
+    id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    payment_id   bigint NOT NULL REFERENCES payments (id),
+    amount_cents integer NOT NULL CHECK (amount_cents > 0),
+    refunded_at  timestamptz NOT NULL
+);
+
+CREATE TABLE notes (
+    id       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    job_id   bigint REFERENCES jobs (id),
+    visit_id bigint REFERENCES visits (id),
+    body     text NOT NULL,
+    CHECK (num_nonnulls(job_id, visit_id) = 1)
+);
+
+CREATE TABLE warranties (
+    id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    job_id     bigint NOT NULL REFERENCES jobs (id),
+    expires_on date NOT NULL
+);
+
+CREATE TABLE suppliers (
+    id        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name      text NOT NULL UNIQUE,
+    size_band text NOT NULL CHECK (size_band IN ('1-10', '11-50', '51-250', '251+'))
 );
