@@ -259,7 +259,7 @@ const MONTHS: &[&str] =
 const IRREGULAR_PARTICIPLES: &[&str] = &[
     "came", "taught", "led",
     "made", "sent", "paid", "built", "born", "done", "held", "sold", "won", "begun", "due", "written", "taken", "given",
-    "bought", "spent", "run", "seen", "drawn", "grown",
+    "bought", "spent", "run", "seen", "drawn", "grown", "wrote", "took", "gave", "ran", "placed", "booked", "ordered",
 ];
 
 /// Words read as "rows of a share have this value": `30% are urgent`.
@@ -444,6 +444,16 @@ impl Parser<'_> {
             // `located in Berlin`: the verb only leads to the place.
             if self.place_verb_ahead(self.pos) {
                 self.pos += 1;
+            }
+            // `requested through the app`, `still in progress`
+            if (self.word(self.pos).is_some_and(is_participle) && self.word(self.pos + 1).is_some_and(|w| ["through", "via"].contains(&w)))
+                || (self.word(self.pos).is_some_and(|w| ["still", "currently", "already"].contains(&w)) && self.word(self.pos + 1).is_some_and(|w| ["in", "on", "under"].contains(&w)))
+            {
+                self.pos += 1;
+            }
+            // `each delivering between 10 and 60 kWh`: the unit names it.
+            if self.is_word(self.pos, "each") && self.word(self.pos + 1).is_some_and(|w| w.ends_with("ing") || is_participle(w)) && self.column_clause_ahead(self.pos + 2) {
+                self.pos += 2;
             }
             // `priced at $89.99`: the price says which column.
             if self.word(self.pos).is_some_and(is_participle) && self.word(self.pos + 1).is_some_and(|w| ["at", "for"].contains(&w)) && self.currency_at(self.pos + 2).is_some() {
@@ -761,6 +771,13 @@ impl Parser<'_> {
                     self.pos += 1;
                 }
                 self.values(start)?;
+                return Ok(true);
+            }
+            "as" if self.phrase_word(self.pos + 1).is_some() && !self.count_ahead(self.pos + 1) => {
+                // `all as tablets`: a value.
+                self.pos += 1;
+                let value = self.required_phrase(&word, &["a value, such as `tablet`"])?;
+                self.clauses.push(Clause::Values { column: None, values: vec![value], span: start.to(self.prev_span()) });
                 return Ok(true);
             }
             "through" | "via" if self.phrase_word(self.pos + 1).is_some() || (self.is_word(self.pos + 1, "the") && self.phrase_word(self.pos + 2).is_some()) => {
@@ -1141,6 +1158,13 @@ impl Parser<'_> {
                 {
                     self.pos += 1
                 }
+                // `who wrote 6 prescriptions`, `that placed 3 orders`: a
+                // count of what the rows did is a count of their children.
+                w if (IRREGULAR_PARTICIPLES.contains(&w) || (w.len() > 4 && w.ends_with("ed"))) && self.kind(self.pos + 1) == TokenKind::Number && self.phrase_word(self.whole_end(self.pos + 1)).is_some() && self.period_at(self.pos + 1).is_none() && self.time_unit(self.whole_end(self.pos + 1)).is_none() => {
+                    possessive = true;
+                    self.pos += 1;
+                    break;
+                }
                 "have" | "has" | "had" if !self.is_word(self.pos + 1, "been") => {
                     possessive = true;
                     self.pos += 1;
@@ -1343,6 +1367,11 @@ impl Parser<'_> {
         }
         // `that have not been delivered yet`
         let not_been = self.is_word(j, "not") && self.is_word(j + 1, "been") && self.word(j + 2).is_some_and(is_participle);
+        // `dispensings not picked up yet`
+        let not_yet = self.is_word(j, "not")
+            && self.word(j + 1).is_some_and(is_participle)
+            && (self.is_word(j + 2, "yet") || (self.word(j + 2).is_some_and(|w| ["up", "out", "in", "off", "back"].contains(&w)) && self.is_word(j + 3, "yet")));
+        let not_been = not_been || not_yet;
         let negation = (self.is_word(j, "not") && self.is_word(j + 1, "yet")) || self.is_word(j, "never") || not_been;
         negation && self.kind(j + if self.is_word(j, "never") { 1 } else { 2 }) == TokenKind::Word
     }
@@ -1482,7 +1511,16 @@ impl Parser<'_> {
             j += 1;
         }
         let joined = self.is_word(j, "to") || (self.kind(j) == TokenKind::Dash && !self.date_at(i).is_some());
-        joined && self.number_ahead(j + 1) && (currency || self.kind(j + 1) == TokenKind::Currency || self.is_word(j, "to"))
+        joined && self.number_ahead(j + 1) && (currency || self.kind(j + 1) == TokenKind::Currency || self.is_word(j, "to")) || self.adjacent_or(i).is_some()
+    }
+
+    /// `4 or 5` at `i`: two whole numbers one apart, read as the range
+    /// between them (`rated 4 or 5`); the index of `or`.
+    fn adjacent_or(&self, i: usize) -> Option<usize> {
+        let whole = |j: usize| (self.kind(j) == TokenKind::Number).then(|| self.src(self.tokens[j].span).parse::<i64>().ok()).flatten();
+        let a = whole(i)?;
+        let b = whole(i + 2)?;
+        (self.is_word(i + 1, "or") && b == a + 1).then_some(i + 1)
     }
 
     // ---- bounds --------------------------------------------------------------
@@ -2010,6 +2048,9 @@ impl Parser<'_> {
             }
         }
         let sign = self.currency_at(self.pos);
+        if self.adjacent_or(self.pos).is_some() {
+            joiner = "or";
+        }
         let min = self.decimal()?;
         let dash = joiner == "to" && self.kind(self.pos) == TokenKind::Dash;
         if !self.is_word(self.pos, joiner) && !dash {
@@ -2900,6 +2941,9 @@ impl Parser<'_> {
             || (self.word(i).is_some_and(|w| is_participle(w) || w == "featuring") && self.word(i + 1).is_some_and(|w| ["to", "at", "on", "of", "by", "for"].contains(&w)) && self.named_parent_ahead(i + 2).is_some())
             || (self.is_word(i, "featuring") && self.named_parent_ahead(i + 1).is_some())
             || self.place_verb_ahead(i)
+            // `refills requested through the app`, `sessions still in progress`
+            || (self.word(i).is_some_and(is_participle) && self.word(i + 1).is_some_and(|w| ["through", "via"].contains(&w)))
+            || (self.word(i).is_some_and(|w| ["still", "currently", "already"].contains(&w)) && self.word(i + 1).is_some_and(|w| ["in", "on", "under", "not", "being", "awaiting", "pending", "open", "active"].contains(&w)))
             || self.measure_ahead(i).is_some()
             || (self.word(i).is_some_and(|w| ["last", "past", "next", "coming", "this"].contains(&w)) && self.relative_period(i).is_some())
         {

@@ -125,6 +125,12 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                         Some(found) => found,
                         // `held in the Main Hall room`: a value of a column.
                         None => match ids {
+                            // `listings for sale`: a value of the rows.
+                            None if let Some((col, value)) = r.value_column(subject, &target.words.join("_")) => {
+                                r.fixed(subject, col, value, *span)?;
+                                r.explain_change(&before, clause.span());
+                                continue;
+                            }
                             // `users from Germany`: a place, not a parent.
                             None if target.text.starts_with(|c: char| c.is_uppercase()) && r.place_column(subject, &target.text).is_some() => {
                                 let col = r.place_column(subject, &target.text).expect("checked");
@@ -900,6 +906,13 @@ impl<'a> Resolver<'a> {
                 return Some((c, v.clone()));
             }
         }
+        // `rental` for `rent`, `commercial` for `commerce`: an adjective
+        // made of the value.
+        if let Some(stem) = word.strip_suffix("al").filter(|s| s.len() >= 4)
+            && let Some(found) = (0..t.columns.len()).find_map(|c| match_value(stem, &allowed_values(t, c)).map(|v| (c, v.clone())))
+        {
+            return Some(found);
+        }
         if let Some(found) = self.boolean_column(table, word) {
             return Some(found);
         }
@@ -1371,6 +1384,15 @@ impl<'a> Resolver<'a> {
                     [one] if matches!(period, Period::Year(_) | Period::Before(_) | Period::Since(_) | Period::Between { .. }) => Some(*one),
                     _ => None,
                 };
+                // `with monthly rent between 1200 and 2500`: four-digit
+                // numbers read as years, on a number column the words name.
+                if let Period::Between { from, to } = period
+                    && let Ok((table, col)) = self.column_near(subject, column)
+                    && measures::is_numeric(&self.schema.tables[table], col)
+                    && !self.schema.tables[table].columns[col].name.to_lowercase().contains("year")
+                {
+                    return self.set_rule(table, col, Rule::Range { min: from.year as f64, max: to.year as f64 }, span);
+                }
                 let Some(col) = self.year_column_named(subject, column).or(only_year) else { return Err(e) };
                 let last = end - Duration::seconds(1);
                 // `before 2000`: the half century before it, as a year bound.
@@ -2235,8 +2257,13 @@ impl<'a> Resolver<'a> {
             // A free-text column keeps the value as written (`Gold Plus`).
             return Ok(value.text.clone());
         }
-        match_value(&value.text, allowed).cloned().ok_or_else(|| {
-            let t = &self.schema.tables[table];
+        // `gold frequent flyer` on `frequent_flyer_tier`: the words of the
+        // column's own name are no part of the value.
+        let t = &self.schema.tables[table];
+        let parts: Vec<String> = t.columns[column].name.to_lowercase().split('_').map(singular).collect();
+        let bare: Vec<&str> = value.words.iter().map(String::as_str).filter(|w| !parts.contains(&singular(w))).collect();
+        let stripped = (!bare.is_empty() && bare.len() < value.words.len()).then(|| bare.join("_"));
+        match_value(&value.text, allowed).or_else(|| stripped.and_then(|v| match_value(&v, allowed))).cloned().ok_or_else(|| {
             let mut e = self.err(value.span, format!("`{}` is not a value of `{}.{}`", value.text, t.display_name(), t.columns[column].name));
             e.expected = allowed.iter().map(|a| format!("`{a}`")).collect();
             if let Some(best) = closest(&value.text, allowed.iter().map(String::as_str)) {

@@ -30,6 +30,14 @@ impl Resolver<'_> {
             words.remove(0);
         }
         denied ^= out_of(&mut words);
+        // `unresolved`: not resolved, when no flag is named that way.
+        let undone = words.len() == 1 && t_has_no_word(self, subject, words[0]) && words[0].starts_with("un") && words[0].len() > 5;
+        let stripped;
+        if undone {
+            stripped = words[0][2..].to_string();
+            words[0] = stripped.as_str();
+            denied = !denied;
+        }
         if words.is_empty() {
             return Ok(false);
         }
@@ -155,4 +163,9 @@ pub(super) fn loose_flag(t: &Table, words: &[String]) -> Option<(usize, String)>
     }
     let flag = covered_flag(t, &words)?;
     Some((flag, if denied { "false" } else { "true" }.to_string()))
+}
+
+/// Whether no value or flag of the table is spelt as `word` itself.
+fn t_has_no_word(r: &Resolver<'_>, table: usize, word: &str) -> bool {
+    r.value_column(table, word).is_none()
 }
