@@ -17,7 +17,7 @@ async fn db() -> seedfast_test::backend::TempDatabase {
 }
 
 async fn check(c: &mut PgConnection, scope: &str, sql: &str) {
-    support::seed_alone(c, "service_tiers, depots, bays, technicians, technician_profiles, vans, customers, contracts, jobs, visits, estimates, complaints, parts, reviews, payments, refunds, notes, warranties, suppliers", scope).await;
+    support::seed_alone(c, "service_tiers, depots, bays, technicians, technician_profiles, vans, customers, contracts, jobs, visits, estimates, complaints, parts, reviews, payments, refunds, notes, warranties, suppliers, parking_slots", scope).await;
     assert!(yes(c, sql).await, "`{scope}` seeded rows that fail `{sql}`");
 }
 
@@ -156,4 +156,15 @@ async fn references_further_away() {
     check(&mut c, "7 payments to finished jobs", "SELECT count(*) = 7 AND bool_and(j.status = 'finished') FROM payments p JOIN jobs j ON j.id = p.job_id").await;
     check(&mut c, "12 notes against visits", "SELECT count(*) = 12 AND bool_and(visit_id IS NOT NULL AND job_id IS NULL) FROM notes").await;
     check(&mut c, "5 technicians based in Leeds, all with a bio", "SELECT (SELECT count(*) FROM technicians) = 5 AND (SELECT count(*) FILTER (WHERE home_city = 'Leeds' AND bio IS NOT NULL) FROM technician_profiles) = 5").await;
+}
+
+/// A key over a reference and a column of few values (`UNIQUE (depot_id,
+/// slot_no)`, `slot_no BETWEEN 1 AND 3`) bounds each parent's rows: enough
+/// parents are planned and the rows spread over them.
+#[tokio::test]
+async fn a_parent_holds_only_what_its_key_allows() {
+    let db = db().await;
+    let mut c = conn(&db).await;
+    check(&mut c, "20 parking slots", "SELECT (SELECT count(*) FROM parking_slots) = 20 AND (SELECT count(*) FROM depots) >= 7 AND (SELECT max(n) FROM (SELECT count(*) AS n FROM parking_slots GROUP BY depot_id) x) <= 3").await;
+    check(&mut c, "12 parking slots, a quarter of them covered", "SELECT count(*) = 12 AND count(*) FILTER (WHERE covered) = 3 FROM parking_slots").await;
 }

@@ -321,7 +321,60 @@ fn child_need(schema: &Schema, plans: &[TablePlan], c: usize, k: usize) -> u64 {
         let combinations = rows.saturating_mul(COMBINATION_HEADROOM).div_ceil(fixed);
         need = need.max(root_ceil(combinations, free));
     }
+    // `UNIQUE (charger_id, connector_number)` with `connector_number
+    // BETWEEN 1 AND 4`: a parent holds at most four rows.
+    for key in t.plain_keys() {
+        if !fk.columns.iter().all(|c| key.contains(c)) {
+            continue;
+        }
+        let rest: Vec<usize> = key.iter().copied().filter(|c| !fk.columns.contains(c)).collect();
+        let in_fk = |c: &usize| t.foreign_keys.iter().any(|f| f.columns.contains(c));
+        if rest.is_empty() || rest.iter().any(in_fk) {
+            continue;
+        }
+        let per_parent = rest.iter().try_fold(1u64, |acc, &c| domain_size(t, c).map(|n| acc.saturating_mul(n)));
+        if let Some(per_parent) = per_parent.filter(|&n| n > 0) {
+            need = need.max(rows.div_ceil(per_parent));
+        }
+    }
     need
+}
+
+/// How many values a column can take, when few: its enum or CHECK list, a
+/// boolean's two, or an integer's CHECK range of at most 10,000.
+fn domain_size(t: &Table, c: usize) -> Option<u64> {
+    use crate::schema::{CheckExpr, CmpOp, Literal, Operand, SqlType};
+    let allowed = super::resolve::allowed_values(t, c);
+    if !allowed.is_empty() {
+        return Some(allowed.len() as u64);
+    }
+    let column = &t.columns[c];
+    if matches!(column.ty.base(), SqlType::Bool) {
+        return Some(2);
+    }
+    if !column.ty.is_integer() {
+        return None;
+    }
+    let (mut lo, mut hi): (Option<f64>, Option<f64>) = (None, None);
+    for expr in t.checks.iter().filter_map(|k| k.expr.as_ref()) {
+        for conjunct in expr.conjuncts() {
+            let CheckExpr::Cmp { left, op, right } = conjunct else { continue };
+            let (op, n) = match (left, right) {
+                (Operand::Column(name), Operand::Literal(Literal::Number(n))) if *name == column.name => (*op, *n),
+                (Operand::Literal(Literal::Number(n)), Operand::Column(name)) if *name == column.name => (op.flip(), *n),
+                _ => continue,
+            };
+            match op {
+                CmpOp::Ge => lo = Some(lo.map_or(n, |l: f64| l.max(n))),
+                CmpOp::Gt => lo = Some(lo.map_or(n + 1.0, |l: f64| l.max(n + 1.0))),
+                CmpOp::Le => hi = Some(hi.map_or(n, |h: f64| h.min(n))),
+                CmpOp::Lt => hi = Some(hi.map_or(n - 1.0, |h: f64| h.min(n - 1.0))),
+                _ => {}
+            }
+        }
+    }
+    let (lo, hi) = (lo?, hi?);
+    (hi >= lo && hi - lo < 10_000.0).then(|| (hi - lo) as u64 + 1)
 }
 
 /// The smallest `r` with `r^n >= x`.

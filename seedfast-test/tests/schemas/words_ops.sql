@@ -166,3 +166,13 @@ CREATE TABLE suppliers (
     name      text NOT NULL UNIQUE,
     size_band text NOT NULL CHECK (size_band IN ('1-10', '11-50', '51-250', '251+'))
 );
+
+-- A depot parks at most three vans: the key and the CHECK together bound
+-- how many rows one parent can hold.
+CREATE TABLE parking_slots (
+    id       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    depot_id bigint NOT NULL REFERENCES depots (id),
+    slot_no  smallint NOT NULL CHECK (slot_no BETWEEN 1 AND 3),
+    covered  boolean NOT NULL DEFAULT false,
+    UNIQUE (depot_id, slot_no)
+);

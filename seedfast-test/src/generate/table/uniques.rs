@@ -52,8 +52,12 @@ impl TableGen<'_> {
                     if tries > 200 {
                         return Err(self.unsatisfiable(target, format!("UNIQUE {name}"), "too few distinct combinations for the rows requested", "seed fewer rows or widen the referenced ID set"));
                     }
-                    let v = self.redraw(target, r, &mut rng)?;
-                    self.columns[target].as_mut().expect("filled")[r] = v;
+                    // The last free column first; when its values run out for
+                    // this row (`connector_number` 1-4 on a full charger),
+                    // the others in turn (another charger).
+                    let column = free[free.len() - 1 - (tries / 20) % free.len()];
+                    let v = self.redraw(column, r, &mut rng)?;
+                    self.columns[column].as_mut().expect("filled")[r] = v;
                 }
             }
         }
