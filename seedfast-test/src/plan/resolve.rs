@@ -41,7 +41,7 @@ const STATE_SYNONYMS: &[&[&str]] = &[
 const DEFAULT_CHILDREN: (u64, u64) = (1, 3);
 
 pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &Upstream) -> Result<Plan> {
-    let mut r = Resolver { schema, scope, upstream, plans: Vec::new(), options, bindings: Vec::new(), count: scope.count.map(|c| c.value), counted: Vec::new() };
+    let mut r = Resolver { schema, scope, upstream, plans: Vec::new(), options, bindings: Vec::new(), count: scope.count.map(|c| c.value), counted: Vec::new(), implied: Vec::new() };
     let (mut subject, adjectives, of_target) = match r.subject_table(&scope.subject) {
         Ok((table, adjectives)) => (table, adjectives, None),
         Err(e) => match r.subject_of(&scope.subject) {
@@ -91,7 +91,18 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                     r.named_children(subject, target, named, *span)?;
                 }
             }
-            Clause::Across { count, target, named, span } => r.across(subject, options.scaled(count.value).max(named.len() as u64), target, named, *span)?,
+            Clause::Across { count, target, named, span } => {
+                let parents = options.scaled(count.value).max(named.len() as u64);
+                r.across(subject, parents, target, named, *span)?;
+                // `gift aid declarations for 20 donors`: no count of its own,
+                // one row for each of them.
+                let to_parent = r.table(target).ok().and_then(|p| schema.tables[subject].foreign_keys.iter().position(|fk| fk.ref_table == p));
+                if one_per_id_pending && subject == first_subject && let Some(fk) = to_parent {
+                    one_per_id_pending = false;
+                    r.count = Some(parents);
+                    r.plan_mut(subject, Why::Requested).rows = Rows::PerParent { fk, min: 1, max: 1 };
+                }
+            }
             Clause::TimeWindow { amount, unit, span } => {
                 let start = window_start(options, *amount, *unit).ok_or_else(|| {
                     ScopeError::new(&scope.text, *span, "time window reaches before year 0").help("use a shorter window")
@@ -481,6 +492,10 @@ struct Resolver<'a> {
     /// Subjects counted by a value of one column (`3 physiotherapists and 2
     /// hygienists`): table, column, and each value with its count.
     counted: Vec<(usize, usize, Vec<(String, u64)>)>,
+    /// States a verb implied (`invoices issued last month` are `issued`):
+    /// a share said outright (`a third of them overdue`) takes its part and
+    /// leaves the implied state the rest.
+    implied: Vec<(usize, usize)>,
 }
 
 impl<'a> Resolver<'a> {
@@ -515,6 +530,15 @@ impl<'a> Resolver<'a> {
         if self.planned(table).and_then(|p| p.rules.get(&column)).is_some_and(same) {
             return Ok(());
         }
+        let implied = self.implied.contains(&(table, column));
+        let was = self.planned(table).and_then(|p| p.rules.get(&column)).cloned();
+        let rule = match (was, rule) {
+            (Some(Rule::Mix(was)), Rule::Parts { parts, rest: None }) if implied && was.len() == 1 => {
+                self.plan_mut(table, Why::Mentioned).rules.remove(&column);
+                Rule::Parts { parts, rest: Some(was[0].clone()) }
+            }
+            (_, rule) => rule,
+        };
         if self.planned(table).is_some_and(|p| p.rules.contains_key(&column)) {
             return Err(self
                 .err(span, format!("`{}.{}` is already shaped by an earlier clause", t.display_name(), t.columns[column].name))
@@ -1068,7 +1092,8 @@ impl<'a> Resolver<'a> {
     /// value, or a boolean column); shares of one column form one rule.
     fn parts(&mut self, subject: usize, shares: &[Share], span: Span) -> Result<()> {
         let rows = match self.planned(subject).map(|p| p.rows.clone()) {
-            Some(Rows::Exactly(_)) => self.count,
+            // One row per parent (`for 20 donors`): the count is theirs.
+            Some(Rows::Exactly(_) | Rows::PerParent { min: 1, max: 1, .. }) => self.count,
             _ => None,
         };
         // A child counted per parent (`with 12 tables, 4 of them on the
@@ -1432,7 +1457,11 @@ impl<'a> Resolver<'a> {
             [joined.as_str(), word.as_str()].iter().find_map(|w| match_value(w, &allowed)).map(|v| (c, v.clone()))
         });
         match found {
-            Some((col, value)) if !self.planned(table).is_some_and(|p| p.rules.contains_key(&col)) => self.fixed(table, col, value, span),
+            Some((col, value)) if !self.planned(table).is_some_and(|p| p.rules.contains_key(&col)) => {
+                self.fixed(table, col, value, span)?;
+                self.implied.push((table, col));
+                Ok(())
+            }
             _ => Ok(()),
         }
     }
@@ -1617,8 +1646,19 @@ impl<'a> Resolver<'a> {
         {
             let rest = &target.words[..at];
             let noun = Phrase { words: rest.to_vec(), text: rest.join(" "), span: target.span };
-            if self.find_table(&noun)?.is_some() {
-                return self.with(subject, &noun, count, per);
+            if let Some(other) = self.find_table(&noun)? {
+                self.with(subject, &noun, count, per)?;
+                // `4 volunteers signed up to each`: the verb is a state of
+                // the rows made (the children, or the links to them).
+                let made = self.find_child(subject, &noun).map(|(c, _)| c).or_else(|| super::junction::find(self.schema, subject, other).map(|j| j.table));
+                let verb = &target.words[at..];
+                if let Some(made) = made
+                    && let Some((col, value)) = (1..=verb.len()).rev().find_map(|n| self.value_column(made, &verb[..n].join("_")))
+                    && !self.planned(made).is_some_and(|p| p.rules.contains_key(&col))
+                {
+                    self.fixed(made, col, value, target.span)?;
+                }
+                return Ok(());
             }
         }
         let mut subject = subject;

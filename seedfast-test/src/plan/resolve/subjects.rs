@@ -83,12 +83,18 @@ impl Resolver<'_> {
             // `2 branches and a dozen members, a quarter of them inactive`:
             // the shares after the last table are about it.
             let Portion::Rows(count) = share.portion else { break };
+            // `10 of them with a promo code`: what some rows have, no table
+            // of their own.
+            let between = self.slice(Span::new(share.percent.span.end.min(share.value.span.start), share.value.span.start)).to_lowercase();
+            if between.split_whitespace().any(|w| ["with", "have", "has", "having", "without"].contains(&w)) {
+                return Ok(None);
+            }
             let words = &share.value.words;
             // `40 staff, 5 trainers` is a share; after `3 coaches`, counted
             // by the same column, `2 trainers` are more rows.
             let value = self.value_column(subject, &words.join("_")).or_else(|| self.value_column(subject, &singular(&words.join("_"))));
             let counted_by = |col: usize| self.counted.iter().any(|(t, c, _)| *t == subject && *c == col);
-            if value.is_some_and(|(col, _)| !counted_by(col)) || words.first().is_some_and(|w| ["for", "on", "in", "out", "through", "via", "at", "by", "from", "not", "no"].contains(&w.as_str())) {
+            if value.is_some_and(|(col, _)| !counted_by(col)) || words.first().is_some_and(|w| ["for", "on", "in", "out", "through", "via", "at", "by", "from", "not", "no", "with", "without"].contains(&w.as_str())) {
                 return Ok(None);
             }
             // `8 Italian restaurants and 4 Thai ones`: `ones` is the table before.
