@@ -456,3 +456,62 @@ fn clean_refuses_unknown_options_with_its_usage() {
     let err = text(&out.stderr);
     assert!(err.contains("unknown option `--everything`") && err.contains("usage: seedfast clean [--all]"), "{err}");
 }
+
+#[test]
+fn the_default_state_dir_follows_the_clusters_and_a_dead_server_in_another_is_reaped() {
+    if is_child() {
+        return;
+    }
+    // Two places of this test's own: a run that put its state dir in
+    // TMPDIR (`<TMPDIR>/seedfast-<uid>`, the default there) and died with
+    // its server and watchdog, and the next run, which chose
+    // SEEDFAST_CLUSTER_DIR. Nothing else looks in either.
+    let (old, new) = (State::new("old-place"), State::new("new-place"));
+    for s in [&old, &new] {
+        std::fs::create_dir_all(s.path()).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(s.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let uid = unsafe { libc::geteuid() };
+    let placed = |tmpdir: &Path, cluster_dir: Option<&Path>| {
+        let mut cmd = command(&old, Some(600), &[]);
+        cmd.env_remove("SEEDFAST_STATE_DIR").env("TMPDIR", tmpdir);
+        match cluster_dir {
+            Some(dir) => cmd.env("SEEDFAST_CLUSTER_DIR", dir),
+            None => cmd.env_remove("SEEDFAST_CLUSTER_DIR"),
+        };
+        cmd
+    };
+    let mut dead = placed(old.path(), None).env("SEEDFAST_TEST_HANG", "1").stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let mut lines = String::new();
+    for line in BufReader::new(dead.stdout.take().unwrap()).lines().map_while(Result::ok) {
+        lines.push_str(&line);
+        lines.push('\n');
+        if line.contains("@hang=") {
+            break;
+        }
+    }
+    let old_dir = old.path().join(format!("seedfast-{uid}/local"));
+    assert_eq!(printed(&lines, "server_dir"), old_dir.display().to_string(), "the state dir defaults to where clusters go");
+    let record: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(old_dir.join("server.json")).unwrap()).unwrap();
+    let (pm, dog) = (record["pid"].as_u64().unwrap() as i32, record["watchdog"].as_u64().unwrap() as i32);
+    // Everything of it killed at once, as a machine's OOM killer or a
+    // `kill -9` of the whole session would.
+    for pid in [dead.id() as i32, dog, pm] {
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    }
+    dead.wait().unwrap();
+    wait_for("the dead run's processes are gone", Duration::from_secs(10), || !alive(pm as u32) && !alive(dog as u32));
+    assert!(old_dir.join("cluster/data").exists(), "left behind: {}", old_dir.display());
+
+    let next = placed(old.path(), Some(new.path())).output().unwrap();
+    assert!(next.status.success(), "{}", text(&next.stderr));
+    let new_dir = new.path().join(format!("seedfast-{uid}/local"));
+    assert_eq!(field(&next, "server_dir"), new_dir.display().to_string());
+    assert!(!old_dir.exists(), "the next run reaped the dead server's dir {}", old_dir.display());
+    assert_no_segment_of(pm as u32);
+    // This run's own server: stopped by `clean` with the same placement.
+    let cleaned = Command::new(env!("CARGO_BIN_EXE_seedfast")).arg("clean").env_remove("SEEDFAST_STATE_DIR").env("TMPDIR", old.path()).env("SEEDFAST_CLUSTER_DIR", new.path()).output().unwrap();
+    assert!(text(&cleaned.stdout).contains("removed: local server on port"), "{}", text(&cleaned.stdout));
+    assert!(!new_dir.exists());
+}

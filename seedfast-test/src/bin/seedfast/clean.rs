@@ -10,7 +10,8 @@ use crate::{Failure, exit};
 pub const USAGE: &str = "usage: seedfast clean [--all]
 
 Stops the shared PostgreSQL servers that test processes started with
-SEEDFAST_SHARE=1 (under SEEDFAST_STATE_DIR, by default <temp dir>/seedfast-<uid>),
+SEEDFAST_SHARE=1 (under SEEDFAST_STATE_DIR, by default seedfast-<uid> in
+/dev/shm or the temp dir, both looked in),
 with their templates, and removes their files. A server that a running test
 process uses is kept unless --all is given. Containers of test processes that
 died without removing them (SIGKILL) are removed too.";

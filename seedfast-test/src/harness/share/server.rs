@@ -160,6 +160,30 @@ pub(crate) fn stop(dir: &Path, all: bool) -> Result<Option<Stopped>, BackendErro
     Ok(Some(Stopped::Removed { dir: dir.to_path_buf(), record }))
 }
 
+/// Stops and removes the server of `dir` when no process leases it and it
+/// is past saving: its postmaster is dead, or its watchdog is (nothing would
+/// ever stop it). For state dirs no process of this run uses; a live,
+/// watched server is left to its watchdog. Errors are ignored: this is a
+/// sweep, and the next one tries again.
+pub(crate) fn reap_orphaned(dir: &Path) {
+    if !dir.exists() {
+        return;
+    }
+    let Ok(lock) = DirLock::take(dir) else { return };
+    if lock.leased().unwrap_or(true) {
+        return;
+    }
+    if let Some(record) = read_record(dir) {
+        let watched = record.watchdog.is_some_and(|pid| watchdog::alive(pid, dir));
+        if watched && local::detached_alive(record.pid, &record.data_dir) {
+            return;
+        }
+        local::stop_detached(record.pid, &record.data_dir);
+    }
+    // Under the lock, as in `stop`.
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 /// The server as the harness uses it: through its URL, like an external
 /// server, so that test databases are dropped at exit and a killed
 /// process's databases are swept by the next (the server outlives both).
