@@ -510,8 +510,65 @@ fn the_default_state_dir_follows_the_clusters_and_a_dead_server_in_another_is_re
     assert_eq!(field(&next, "server_dir"), new_dir.display().to_string());
     assert!(!old_dir.exists(), "the next run reaped the dead server's dir {}", old_dir.display());
     assert_no_segment_of(pm as u32);
-    // This run's own server: stopped by `clean` with the same placement.
-    let cleaned = Command::new(env!("CARGO_BIN_EXE_seedfast")).arg("clean").env_remove("SEEDFAST_STATE_DIR").env("TMPDIR", old.path()).env("SEEDFAST_CLUSTER_DIR", new.path()).output().unwrap();
+    // This run's own server, by its state dir alone: `clean` without one
+    // would stop every unleased shared server of this user, other tests' too.
+    let cleaned = Command::new(env!("CARGO_BIN_EXE_seedfast")).arg("clean").env("SEEDFAST_STATE_DIR", new_dir.parent().unwrap()).output().unwrap();
     assert!(text(&cleaned.stdout).contains("removed: local server on port"), "{}", text(&cleaned.stdout));
     assert!(!new_dir.exists());
+}
+
+#[test]
+fn sharing_is_on_by_default_for_the_local_backend() {
+    if is_child() {
+        return;
+    }
+    let state = State::new("default");
+    let mut cmd = command(&state, Some(600), &[]);
+    cmd.env_remove("SEEDFAST_SHARE");
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(field(&out, "server_dir"), state.server_dir().display().to_string(), "SEEDFAST_SHARE unset shares the server");
+    assert!(!text(&out.stderr).contains("not sharing"), "{}", text(&out.stderr));
+}
+
+/// The notes a child printed about not sharing.
+fn notes(o: &Output) -> Vec<String> {
+    text(&o.stderr).lines().filter(|l| l.contains("not sharing the local server")).map(str::to_string).collect()
+}
+
+#[test]
+fn an_unwritable_state_dir_falls_back_to_a_server_of_its_own_with_one_line() {
+    if is_child() {
+        return;
+    }
+    let state = State::new("unwritable");
+    std::fs::create_dir_all(state.path()).unwrap();
+    // Under a regular file: no directory can be made there, even by root.
+    let file = state.path().join("a-file");
+    std::fs::write(&file, "not a directory\n").unwrap();
+    let out = command(&state, Some(600), &[("SEEDFAST_SHARE", ""), ("SEEDFAST_STATE_DIR", &file.join("state").display().to_string())]).output().unwrap();
+    assert!(out.status.success(), "the test still runs:\n{}", text(&out.stderr));
+    assert_eq!(field(&out, "server_url"), "", "on a server of its own");
+    assert_eq!(field(&out, "rows_users"), "50");
+    let notes = notes(&out);
+    assert_eq!(notes.len(), 1, "one line: {}", text(&out.stderr));
+    assert!(notes[0].contains("a-file/state") && notes[0].contains("SEEDFAST_SHARE=0"), "{}", notes[0]);
+}
+
+#[test]
+fn without_flock_it_falls_back_to_a_server_of_its_own_with_one_line() {
+    if is_child() {
+        return;
+    }
+    let state = State::new("no-flock");
+    std::fs::create_dir_all(state.path()).unwrap();
+    // A PATH with no `flock` (nor anything else: the binaries are found
+    // under /usr/lib/postgresql).
+    let out = command(&state, Some(600), &[("PATH", &state.path().display().to_string())]).output().unwrap();
+    assert!(out.status.success(), "the test still runs:\n{}", text(&out.stderr));
+    assert_eq!(field(&out, "server_url"), "");
+    let notes = notes(&out);
+    assert_eq!(notes.len(), 1, "one line: {}", text(&out.stderr));
+    assert!(notes[0].contains("`flock`"), "{}", notes[0]);
+    assert!(!state.server_dir().exists(), "nothing shared was started");
 }

@@ -18,7 +18,7 @@ pub enum Backend {
     Local,
     /// One existing server, prefixed databases dropped after use.
     External(Server),
-    /// The local cluster shared across processes (`SEEDFAST_SHARE=1`), used
+    /// The local cluster shared across processes (the default), used
     /// like an external server: test databases are dropped after use,
     /// templates stay for the next process.
     Shared(Server),
@@ -79,10 +79,21 @@ pub async fn choose() -> Result<Backend> {
 }
 
 /// The local backend: the cluster shared across processes when sharing is
-/// on (see `share`), else one of this process's own.
+/// on (see `share`), else one of this process's own. A shared server that
+/// cannot be had (an unwritable state dir, a start that failed) is worth a
+/// one-line note, not a failed test: a server of this process's own does
+/// the same job, only slower. A setting that cannot be read stays an error.
 async fn local() -> Result<Backend> {
     if super::share::enabled()? {
-        return Ok(Backend::Shared(super::share::local().await?.server.clone()));
+        match super::share::local().await {
+            Ok(shared) => return Ok(Backend::Shared(shared.server.clone())),
+            Err(err @ Error::Usage(_)) => return Err(err),
+            Err(err) => super::share::fall_back(&one_line(&err.to_string())),
+        }
     }
     Ok(Backend::Local)
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -1,4 +1,5 @@
-//! Sharing across test processes and runs (`SEEDFAST_SHARE=1`): one local
+//! Sharing across test processes and runs (on by default for the local
+//! backend; `SEEDFAST_SHARE=0` turns it off): one local
 //! server per user that every test process finds again, and templates named
 //! by a hash of their inputs that are built once and reused until those
 //! inputs change. Under `cargo nextest`, where every test is a process of
@@ -30,8 +31,8 @@ use crate::error::{Error, Result};
 
 pub use templates::registered;
 
-/// `1` shares servers and templates across processes; `0` (the default)
-/// keeps everything per process.
+/// `1` (the default) shares the local server and templates across
+/// processes; `0` keeps everything per process.
 pub const SHARE_ENV: &str = "SEEDFAST_SHARE";
 /// Seconds a shared server stays up with no process using it.
 pub const IDLE_ENV: &str = "SEEDFAST_IDLE_SECS";
@@ -42,12 +43,15 @@ pub const STATE_DIR_ENV: &str = "SEEDFAST_STATE_DIR";
 /// the server and its templates ready.
 const DEFAULT_IDLE: Duration = Duration::from_secs(600);
 
-/// Whether sharing is asked for; an unreadable value is an error naming
-/// the variable and what it takes.
+/// Whether sharing is asked for: yes unless `SEEDFAST_SHARE` says no. On by
+/// default because under nextest (a process per test) starting, migrating
+/// and seeding per process costs seconds per test, and nothing is left
+/// behind either way (leases, the watchdog, idle 0 under CI). An unreadable
+/// value is an error naming the variable and what it takes.
 pub fn requested() -> Result<bool> {
     match std::env::var(SHARE_ENV).unwrap_or_default().trim().to_ascii_lowercase().as_str() {
-        "" | "0" | "false" | "no" | "off" => Ok(false),
-        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        "" | "1" | "true" | "yes" | "on" => Ok(true),
         other => Err(Error::Usage(format!("{SHARE_ENV}={other} is not understood; set it to 1 to share servers and templates across test processes, or 0 not to"))),
     }
 }
@@ -59,10 +63,16 @@ pub(crate) fn enabled() -> Result<bool> {
         return Ok(false);
     }
     if !watchdog::available() {
-        eprintln!("seedfast: {SHARE_ENV}=1 needs util-linux's `flock` command on the PATH for its watchdog; using a server per process instead");
+        fall_back("its watchdog needs util-linux's `flock` command, which is not on the PATH");
         return Ok(false);
     }
     Ok(true)
+}
+
+/// The one line a process prints when it cannot share and uses a server of
+/// its own instead: sharing only saves time, so it never fails a test.
+pub(crate) fn fall_back(reason: &str) {
+    eprintln!("seedfast: not sharing the local server across test processes ({reason}); using one of this process's own ({SHARE_ENV}=0 silences this)");
 }
 
 /// The idle time: `SEEDFAST_IDLE_SECS`, else 0 under CI (`CI` set and not
