@@ -6,7 +6,6 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -63,14 +62,7 @@ fn dir_of(out: &Output) -> PathBuf {
 /// A child killed with SIGKILL once its cluster runs: (cluster dir, postmaster pid).
 fn killed(tmpdir: Option<&Path>, cluster_dir: Option<&Path>) -> (PathBuf, u32) {
     let mut child = command(tmpdir, cluster_dir).env("SEEDFAST_TEST_HANG", "1").stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
-    let mut printed = String::new();
-    for line in BufReader::new(child.stdout.take().unwrap()).lines().map_while(Result::ok) {
-        printed.push_str(&line);
-        printed.push('\n');
-        if line.contains("@hang=") {
-            break;
-        }
-    }
+    let (printed, _) = support::printed_until(&mut child, "@hang=");
     child.kill().unwrap();
     child.wait().unwrap();
     let value = |key: &str| printed.lines().find_map(|l| l.split_once(&format!("@{key}=")).map(|(_, v)| v.to_string()));

@@ -7,7 +7,6 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -194,18 +193,20 @@ fn wait_for(what: &str, within: Duration, mut done: impl FnMut() -> bool) {
 
 /// A child that waits to be killed once its test has its databases.
 fn hanging(state: &State, idle: Option<u64>) -> (Child, String) {
-    let mut child = command(state, idle, &[("SEEDFAST_TEST_HANG", "1")]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
-    let mut printed = String::new();
-    for line in BufReader::new(child.stdout.take().unwrap()).lines().map_while(Result::ok) {
-        printed.push_str(&line);
-        printed.push('\n');
-        if line.contains("@hang=") {
-            return (child, printed);
+    hang(command(state, idle, &[]))
+}
+
+/// `cmd` run as a child that waits to be killed once its test has its databases.
+fn hang(mut cmd: Command) -> (Child, String) {
+    let mut child = cmd.env("SEEDFAST_TEST_HANG", "1").stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    match support::printed_until(&mut child, "@hang=") {
+        (printed, true) => (child, printed),
+        (printed, false) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the child ended before its test ran:\n{printed}");
         }
     }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("the child ended before its test ran:\n{printed}");
 }
 
 fn printed(printed: &str, key: &str) -> String {
@@ -344,6 +345,7 @@ fn an_idle_server_is_stopped_by_its_watchdog_and_leaves_nothing() {
     // Leases gone at exit; one idle second, then the watchdog stops it.
     wait_for("the watchdog stopped the idle server and removed its dir", Duration::from_secs(30), || !alive(pm) && !state.server_dir().exists());
     assert!(!data.exists());
+    wait_for("the emptied state dir removed too", Duration::from_secs(5), || !state.path().exists());
     assert_no_segment_of(pm);
 }
 
@@ -357,6 +359,7 @@ fn under_ci_the_server_is_stopped_when_the_run_ends() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let pm = state.postmaster().expect("a recorded server");
     wait_for("CI's server stopped right after the run", Duration::from_secs(15), || !alive(pm) && !state.server_dir().exists());
+    wait_for("the emptied state dir removed too", Duration::from_secs(5), || !state.path().exists());
 }
 
 /// No SysV shared memory segment created by `pm` is left.
@@ -482,15 +485,7 @@ fn the_default_state_dir_follows_the_clusters_and_a_dead_server_in_another_is_re
         };
         cmd
     };
-    let mut dead = placed(old.path(), None).env("SEEDFAST_TEST_HANG", "1").stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
-    let mut lines = String::new();
-    for line in BufReader::new(dead.stdout.take().unwrap()).lines().map_while(Result::ok) {
-        lines.push_str(&line);
-        lines.push('\n');
-        if line.contains("@hang=") {
-            break;
-        }
-    }
+    let (mut dead, lines) = hang(placed(old.path(), None));
     let old_dir = old.path().join(format!("seedfast-{uid}/local"));
     assert_eq!(printed(&lines, "server_dir"), old_dir.display().to_string(), "the state dir defaults to where clusters go");
     let record: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(old_dir.join("server.json")).unwrap()).unwrap();
@@ -536,6 +531,18 @@ fn notes(o: &Output) -> Vec<String> {
     text(&o.stderr).lines().filter(|l| l.contains("not sharing the local server")).map(str::to_string).collect()
 }
 
+/// The one note of a child on `child_share` run with `env` that had to fall
+/// back to a server of its own, its test passing all the same.
+fn fell_back(state: &State, env: &[(&str, &str)]) -> String {
+    let out = command(state, Some(600), env).output().unwrap();
+    assert!(out.status.success(), "the test still runs:\n{}", text(&out.stderr));
+    assert_eq!(field(&out, "server_url"), "", "on a server of its own");
+    assert_eq!(field(&out, "rows_users"), "50");
+    let notes = notes(&out);
+    assert_eq!(notes.len(), 1, "one line: {}", text(&out.stderr));
+    notes[0].clone()
+}
+
 #[test]
 fn an_unwritable_state_dir_falls_back_to_a_server_of_its_own_with_one_line() {
     if is_child() {
@@ -546,13 +553,8 @@ fn an_unwritable_state_dir_falls_back_to_a_server_of_its_own_with_one_line() {
     // Under a regular file: no directory can be made there, even by root.
     let file = state.path().join("a-file");
     std::fs::write(&file, "not a directory\n").unwrap();
-    let out = command(&state, Some(600), &[("SEEDFAST_SHARE", ""), ("SEEDFAST_STATE_DIR", &file.join("state").display().to_string())]).output().unwrap();
-    assert!(out.status.success(), "the test still runs:\n{}", text(&out.stderr));
-    assert_eq!(field(&out, "server_url"), "", "on a server of its own");
-    assert_eq!(field(&out, "rows_users"), "50");
-    let notes = notes(&out);
-    assert_eq!(notes.len(), 1, "one line: {}", text(&out.stderr));
-    assert!(notes[0].contains("a-file/state") && notes[0].contains("SEEDFAST_SHARE=0"), "{}", notes[0]);
+    let note = fell_back(&state, &[("SEEDFAST_SHARE", ""), ("SEEDFAST_STATE_DIR", &file.join("state").display().to_string())]);
+    assert!(note.contains("a-file/state") && note.contains("SEEDFAST_SHARE=0"), "{note}");
 }
 
 #[test]
@@ -564,11 +566,7 @@ fn without_flock_it_falls_back_to_a_server_of_its_own_with_one_line() {
     std::fs::create_dir_all(state.path()).unwrap();
     // A PATH with no `flock` (nor anything else: the binaries are found
     // under /usr/lib/postgresql).
-    let out = command(&state, Some(600), &[("PATH", &state.path().display().to_string())]).output().unwrap();
-    assert!(out.status.success(), "the test still runs:\n{}", text(&out.stderr));
-    assert_eq!(field(&out, "server_url"), "");
-    let notes = notes(&out);
-    assert_eq!(notes.len(), 1, "one line: {}", text(&out.stderr));
-    assert!(notes[0].contains("`flock`"), "{}", notes[0]);
+    let note = fell_back(&state, &[("PATH", &state.path().display().to_string())]);
+    assert!(note.contains("`flock`"), "{note}");
     assert!(!state.server_dir().exists(), "nothing shared was started");
 }

@@ -180,8 +180,11 @@ pub(crate) fn reap_orphaned(dir: &Path) {
         }
         local::stop_detached(record.pid, &record.data_dir);
     }
-    // Under the lock, as in `stop`.
+    // Under the lock, as in `stop`; then the state dir, if that left it empty.
     let _ = std::fs::remove_dir_all(dir);
+    if let Some(state) = dir.parent() {
+        let _ = std::fs::remove_dir(state);
+    }
 }
 
 /// The server as the harness uses it: through its URL, like an external

@@ -40,6 +40,8 @@ if kill -0 "$pm" 2>/dev/null; then
     fi
 fi
 rm -rf "$dir"
+# The state dir too, once empty: under CI nothing may outlive the run.
+rmdir "${dir%/*}" 2>/dev/null
 exit 0
 "#;
 
