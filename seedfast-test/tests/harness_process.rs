@@ -42,7 +42,10 @@ fn report(users: &ServiceDb) {
 #[ignore = "run by the parent tests of this file"]
 async fn child_checkout(users: ServiceDb, products: ServiceDb) {
     report(&users);
-    let _ = products;
+    // Every backend puts all services of a process on one server (a
+    // container or cluster each would pay its start-up once per service).
+    let server = |url: &str| url.rsplit_once('/').map(|(server, _)| server.to_string());
+    println!("@one_server={}", server(users.url()) == server(products.url()));
 }
 
 #[seeded_test(users = "10 users")]
@@ -154,6 +157,7 @@ fn only_declared_services_are_started_and_nothing_outlives_the_process() {
         let out = child("child_checkout", env);
         assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
         assert_eq!(field(&out, "started").as_deref(), Some("products,users"), "orders, payments, ... were never started");
+        assert_eq!(field(&out, "one_server").as_deref(), Some("true"), "both services are databases on one server");
         assert_nothing_left(&out);
     }
 }
