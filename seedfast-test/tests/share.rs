@@ -570,3 +570,19 @@ fn without_flock_it_falls_back_to_a_server_of_its_own_with_one_line() {
     assert!(note.contains("`flock`"), "{note}");
     assert!(!state.server_dir().exists(), "nothing shared was started");
 }
+
+#[test]
+fn a_ci_run_shortens_the_idle_time_of_a_server_a_longer_run_left() {
+    if is_child() {
+        return;
+    }
+    let state = State::new("shorter");
+    child(&state, &[]);
+    let pm = state.postmaster().expect("a recorded server");
+    let first = state.record().unwrap()["watchdog"].as_u64().unwrap() as u32;
+    assert_eq!(state.record().unwrap()["idle_secs"], 600);
+    let out = command(&state, None, &[("CI", "true")]).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!alive(first), "the ten-minute watchdog was replaced");
+    wait_for("the CI run's idle time stopped the server when it ended", Duration::from_secs(15), || !alive(pm) && !state.path().exists());
+}

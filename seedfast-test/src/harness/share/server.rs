@@ -110,7 +110,7 @@ pub(crate) fn acquire_local(state: &Path, idle_secs: u64) -> Result<Record, Back
             record
         }
     };
-    let record = ensure_watchdog(&dir, record)?;
+    let record = ensure_watchdog(&dir, record, idle_secs)?;
     let lease = lock.lease().map_err(io_error(format!("take a lease on the shared server in {}", dir.display())))?;
     LEASES.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(lease);
     drop(lock);
@@ -118,11 +118,20 @@ pub(crate) fn acquire_local(state: &Path, idle_secs: u64) -> Result<Record, Back
 }
 
 /// A watchdog for the server, started again if the recorded one is gone
-/// (killed, or the machine's process table was cleared while the server ran).
-fn ensure_watchdog(dir: &Path, mut record: Record) -> Result<Record, BackendError> {
-    if record.watchdog.is_some_and(|pid| watchdog::alive(pid, dir)) {
-        return Ok(record);
+/// (killed, or the machine's process table was cleared while the server ran),
+/// or replaced by one with this process's idle time when that is shorter: a
+/// CI run (idle 0) on a machine where a developer's run left a server up for
+/// ten minutes stops it when the CI run ends. Under the directory's lock, so
+/// the old watchdog cannot be stopping the server meanwhile (its stop waits
+/// for the lock, then finds this process's lease and leaves it running).
+fn ensure_watchdog(dir: &Path, mut record: Record, idle_secs: u64) -> Result<Record, BackendError> {
+    let watched = record.watchdog.filter(|pid| watchdog::alive(*pid, dir));
+    match watched {
+        Some(_) if record.idle_secs <= idle_secs => return Ok(record),
+        Some(old) => watchdog::stop(old),
+        None => {}
     }
+    record.idle_secs = record.idle_secs.min(idle_secs);
     let pid = watchdog::spawn(dir, record.pid, &record.data_dir, record.idle_secs)
         .map_err(io_error(format!("start the watchdog of the shared server in {}", dir.display())))?;
     record.watchdog = Some(pid);

@@ -104,6 +104,16 @@ pub(crate) fn spawn(dir: &Path, pm: u32, data_dir: &Path, idle_secs: u64) -> std
     Ok(child.id())
 }
 
+/// Stops the watchdog `pid` (checked with [`alive`] by the caller). A stop
+/// of the server it had begun, waiting for the directory's lock, goes on
+/// without it and finds the server leased.
+pub(crate) fn stop(pid: u32) {
+    if let Ok(pid) = libc::pid_t::try_from(pid) {
+        // SAFETY: kill has no memory-safety preconditions.
+        unsafe { libc::kill(pid, libc::SIGTERM) };
+    }
+}
+
 /// Whether `pid` is the watchdog of `dir`, by its command line (pids are reused).
 pub(crate) fn alive(pid: u32, dir: &Path) -> bool {
     use std::os::unix::ffi::OsStrExt;
