@@ -25,7 +25,8 @@
 //! run only those (`-- per-test copy`): `copy`, `clone`, `oracle`,
 //! `latency`, `per-test`, `stream`, `processes`. Each case runs `ROUNDS` times on fresh databases;
 //! medians are reported. The local backend is used throughout, its cluster
-//! under `TMPDIR`.
+//! where the backend puts it (`/dev/shm` when usable; `SEEDFAST_CLUSTER_DIR`
+//! or `TMPDIR` choose another place).
 
 #[path = "seed/per_test.rs"]
 mod per_test;

@@ -123,8 +123,8 @@ async fn docker_server_creates_queries_and_drops_databases() {
 }
 
 #[tokio::test]
-async fn container_is_labelled_and_runs_without_durability() {
-    let Some(image) = docker_image("container_is_labelled_and_runs_without_durability").await
+async fn container_is_labelled_and_runs_without_durability_on_tmpfs() {
+    let Some(image) = docker_image("container_is_labelled_and_runs_without_durability_on_tmpfs").await
     else {
         return;
     };
@@ -161,6 +161,10 @@ async fn container_is_labelled_and_runs_without_durability() {
             .unwrap();
         assert_eq!(value, expected, "{setting}");
     }
+    // Its files on a tmpfs, not on the engine's disk: a clone is a copy of files.
+    let data: String = sqlx::query_scalar("SELECT current_setting('data_directory')").fetch_one(&pool).await.unwrap();
+    let fs = docker_cli(["exec", docker.id(), "stat", "-f", "-c", "%T", &data]);
+    assert_eq!(String::from_utf8_lossy(&fs.stdout).trim(), "tmpfs", "{data}: {}", String::from_utf8_lossy(&fs.stderr));
     pool.close().await;
 }
 

@@ -31,6 +31,9 @@ fn report(users: &ServiceDb) {
     if let Some(dir) = seedfast_test::harness::local_cluster_dir() {
         println!("@cluster_dir={}", dir.display());
     }
+    if let Some(url) = seedfast_test::harness::share::server_url() {
+        println!("@server_url={url}");
+    }
 }
 
 // ---- children -------------------------------------------------------------
@@ -39,7 +42,10 @@ fn report(users: &ServiceDb) {
 #[ignore = "run by the parent tests of this file"]
 async fn child_checkout(users: ServiceDb, products: ServiceDb) {
     report(&users);
-    let _ = products;
+    // Every backend puts all services of a process on one server (a
+    // container or cluster each would pay its start-up once per service).
+    let server = |url: &str| url.rsplit_once('/').map(|(server, _)| server.to_string());
+    println!("@one_server={}", server(users.url()) == server(products.url()));
 }
 
 #[seeded_test(users = "10 users")]
@@ -107,7 +113,9 @@ fn child_pooled() {
 async fn child_single(users: ServiceDb) {
     report(&users);
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-    let ahead: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_database WHERE datname LIKE 'seedfast\\_pool\\_%' AND datname <> current_database()")
+    // This process's own: a shared server may hold other processes' pools.
+    let ahead: i64 = sqlx::query_scalar("SELECT count(*) FROM pg_database WHERE datname LIKE $1 AND datname <> current_database()")
+        .bind(format!("seedfast\\_pool\\_%\\_{}\\_%", std::process::id()))
         .fetch_one(users.pool())
         .await
         .unwrap();
@@ -116,19 +124,41 @@ async fn child_single(users: ServiceDb) {
 
 // ---- parents --------------------------------------------------------------
 
+/// Nothing of the child process `out` is left: its containers, its own
+/// cluster, or (sharing the local server, which outlives it by design) its
+/// databases on the shared server.
+fn assert_nothing_left(out: &Output) {
+    let pid = field(out, "pid").unwrap();
+    match field(out, "backend").as_deref() {
+        Some("docker") => assert!(docker_ps(&format!("label=dev.seedfast.owner={}:{pid}", hostname())).is_empty(), "containers removed at exit"),
+        Some("local") => match (field(out, "cluster_dir"), field(out, "server_url")) {
+            (Some(dir), _) => assert!(!std::path::Path::new(&dir).exists(), "cluster removed at exit"),
+            (None, Some(url)) => {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                let left = runtime.block_on(databases_of(&url, &pid));
+                assert!(left.is_empty(), "its databases were dropped from the shared server at exit: {left:?}");
+            }
+            (None, None) => panic!("the child named neither its cluster nor a shared server:\n{}", stdout(out)),
+        },
+        other => panic!("unexpected backend {other:?}"),
+    }
+}
+
+/// Per process (`SEEDFAST_SHARE=0`) and as the environment has it (sharing
+/// the local server unless it says otherwise).
+const SHARING: [&[(&str, &str)]; 2] = [&[("SEEDFAST_SHARE", "0")], &[]];
+
 #[test]
 fn only_declared_services_are_started_and_nothing_outlives_the_process() {
     if is_child() {
         return;
     }
-    let out = child("child_checkout", &[]);
-    assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
-    assert_eq!(field(&out, "started").as_deref(), Some("products,users"), "orders, payments, ... were never started");
-    let pid = field(&out, "pid").unwrap();
-    match field(&out, "backend").as_deref() {
-        Some("docker") => assert!(docker_ps(&format!("label=dev.seedfast.owner={}:{pid}", hostname())).is_empty(), "containers removed at exit"),
-        Some("local") => assert!(!std::path::Path::new(&field(&out, "cluster_dir").unwrap()).exists(), "cluster removed at exit"),
-        other => panic!("unexpected backend {other:?}"),
+    for env in SHARING {
+        let out = child("child_checkout", env);
+        assert!(out.status.success(), "{}\n{}", stdout(&out), stderr(&out));
+        assert_eq!(field(&out, "started").as_deref(), Some("products,users"), "orders, payments, ... were never started");
+        assert_eq!(field(&out, "one_server").as_deref(), Some("true"), "both services are databases on one server");
+        assert_nothing_left(&out);
     }
 }
 
@@ -137,14 +167,11 @@ fn a_panicking_test_leaves_no_container_server_or_directory() {
     if is_child() {
         return;
     }
-    let out = child("child_panics", &[]);
-    assert!(!out.status.success());
-    assert!(stderr(&out).contains("the test body failed on purpose"), "{}", stderr(&out));
-    let pid = field(&out, "pid").unwrap();
-    match field(&out, "backend").as_deref() {
-        Some("docker") => assert!(docker_ps(&format!("label=dev.seedfast.owner={}:{pid}", hostname())).is_empty()),
-        Some("local") => assert!(!std::path::Path::new(&field(&out, "cluster_dir").unwrap()).exists()),
-        other => panic!("unexpected backend {other:?}"),
+    for env in SHARING {
+        let out = child("child_panics", env);
+        assert!(!out.status.success());
+        assert!(stderr(&out).contains("the test body failed on purpose"), "{}", stderr(&out));
+        assert_nothing_left(&out);
     }
 }
 
@@ -153,7 +180,9 @@ fn keep_leaves_a_failing_tests_database_and_says_how_to_connect() {
     if is_child() {
         return;
     }
-    let out = child("child_panics", &[("SEEDFAST_KEEP", "1")]);
+    // The cluster of its own that the process keeps (a shared server's
+    // kept databases are reconnected to like an external server's).
+    let out = child("child_panics", &[("SEEDFAST_KEEP", "1"), ("SEEDFAST_SHARE", "0")]);
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(err.contains("SEEDFAST_KEEP is set, so its databases are kept"), "{err}");

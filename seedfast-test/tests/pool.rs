@@ -51,11 +51,13 @@ fn tests_in_a_row_get_distinct_fresh_identical_clones() {
     }
 }
 
-/// Databases named `seedfast_pool_...` on the server of `url`, which must
+/// This process's databases named `seedfast_pool_...` on the server of `url`, which must
 /// outlive the query (the maintenance database).
 async fn pooled(url: &str) -> i64 {
     let mut c = PgConnection::connect(url).await.unwrap();
-    let n = sqlx::query_scalar("SELECT count(*) FROM pg_database WHERE datname LIKE 'seedfast\\_pool\\_%'").fetch_one(&mut c).await.unwrap();
+    // This process's own: a shared server may hold other processes' pools.
+    let mine = format!("seedfast\\_pool\\_%\\_{}\\_%", std::process::id());
+    let n = sqlx::query_scalar("SELECT count(*) FROM pg_database WHERE datname LIKE $1").bind(mine).fetch_one(&mut c).await.unwrap();
     c.close().await.unwrap();
     n
 }

@@ -7,7 +7,6 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -194,18 +193,20 @@ fn wait_for(what: &str, within: Duration, mut done: impl FnMut() -> bool) {
 
 /// A child that waits to be killed once its test has its databases.
 fn hanging(state: &State, idle: Option<u64>) -> (Child, String) {
-    let mut child = command(state, idle, &[("SEEDFAST_TEST_HANG", "1")]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
-    let mut printed = String::new();
-    for line in BufReader::new(child.stdout.take().unwrap()).lines().map_while(Result::ok) {
-        printed.push_str(&line);
-        printed.push('\n');
-        if line.contains("@hang=") {
-            return (child, printed);
+    hang(command(state, idle, &[]))
+}
+
+/// `cmd` run as a child that waits to be killed once its test has its databases.
+fn hang(mut cmd: Command) -> (Child, String) {
+    let mut child = cmd.env("SEEDFAST_TEST_HANG", "1").stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    match support::printed_until(&mut child, "@hang=") {
+        (printed, true) => (child, printed),
+        (printed, false) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the child ended before its test ran:\n{printed}");
         }
     }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("the child ended before its test ran:\n{printed}");
 }
 
 fn printed(printed: &str, key: &str) -> String {
@@ -344,6 +345,7 @@ fn an_idle_server_is_stopped_by_its_watchdog_and_leaves_nothing() {
     // Leases gone at exit; one idle second, then the watchdog stops it.
     wait_for("the watchdog stopped the idle server and removed its dir", Duration::from_secs(30), || !alive(pm) && !state.server_dir().exists());
     assert!(!data.exists());
+    wait_for("the emptied state dir removed too", Duration::from_secs(5), || !state.path().exists());
     assert_no_segment_of(pm);
 }
 
@@ -357,6 +359,7 @@ fn under_ci_the_server_is_stopped_when_the_run_ends() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let pm = state.postmaster().expect("a recorded server");
     wait_for("CI's server stopped right after the run", Duration::from_secs(15), || !alive(pm) && !state.server_dir().exists());
+    wait_for("the emptied state dir removed too", Duration::from_secs(5), || !state.path().exists());
 }
 
 /// No SysV shared memory segment created by `pm` is left.
@@ -455,4 +458,131 @@ fn clean_refuses_unknown_options_with_its_usage() {
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
     assert!(err.contains("unknown option `--everything`") && err.contains("usage: seedfast clean [--all]"), "{err}");
+}
+
+#[test]
+fn the_default_state_dir_follows_the_clusters_and_a_dead_server_in_another_is_reaped() {
+    if is_child() {
+        return;
+    }
+    // Two places of this test's own: a run that put its state dir in
+    // TMPDIR (`<TMPDIR>/seedfast-<uid>`, the default there) and died with
+    // its server and watchdog, and the next run, which chose
+    // SEEDFAST_CLUSTER_DIR. Nothing else looks in either.
+    let (old, new) = (State::new("old-place"), State::new("new-place"));
+    for s in [&old, &new] {
+        std::fs::create_dir_all(s.path()).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(s.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let uid = unsafe { libc::geteuid() };
+    let placed = |tmpdir: &Path, cluster_dir: Option<&Path>| {
+        let mut cmd = command(&old, Some(600), &[]);
+        cmd.env_remove("SEEDFAST_STATE_DIR").env("TMPDIR", tmpdir);
+        match cluster_dir {
+            Some(dir) => cmd.env("SEEDFAST_CLUSTER_DIR", dir),
+            None => cmd.env_remove("SEEDFAST_CLUSTER_DIR"),
+        };
+        cmd
+    };
+    let (mut dead, lines) = hang(placed(old.path(), None));
+    let old_dir = old.path().join(format!("seedfast-{uid}/local"));
+    assert_eq!(printed(&lines, "server_dir"), old_dir.display().to_string(), "the state dir defaults to where clusters go");
+    let record: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(old_dir.join("server.json")).unwrap()).unwrap();
+    let (pm, dog) = (record["pid"].as_u64().unwrap() as i32, record["watchdog"].as_u64().unwrap() as i32);
+    // Everything of it killed at once, as a machine's OOM killer or a
+    // `kill -9` of the whole session would.
+    for pid in [dead.id() as i32, dog, pm] {
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    }
+    dead.wait().unwrap();
+    wait_for("the dead run's processes are gone", Duration::from_secs(10), || !alive(pm as u32) && !alive(dog as u32));
+    assert!(old_dir.join("cluster/data").exists(), "left behind: {}", old_dir.display());
+
+    let next = placed(old.path(), Some(new.path())).output().unwrap();
+    assert!(next.status.success(), "{}", text(&next.stderr));
+    let new_dir = new.path().join(format!("seedfast-{uid}/local"));
+    assert_eq!(field(&next, "server_dir"), new_dir.display().to_string());
+    assert!(!old_dir.exists(), "the next run reaped the dead server's dir {}", old_dir.display());
+    assert_no_segment_of(pm as u32);
+    // This run's own server, by its state dir alone: `clean` without one
+    // would stop every unleased shared server of this user, other tests' too.
+    let cleaned = Command::new(env!("CARGO_BIN_EXE_seedfast")).arg("clean").env("SEEDFAST_STATE_DIR", new_dir.parent().unwrap()).output().unwrap();
+    assert!(text(&cleaned.stdout).contains("removed: local server on port"), "{}", text(&cleaned.stdout));
+    assert!(!new_dir.exists());
+}
+
+#[test]
+fn sharing_is_on_by_default_for_the_local_backend() {
+    if is_child() {
+        return;
+    }
+    let state = State::new("default");
+    let mut cmd = command(&state, Some(600), &[]);
+    cmd.env_remove("SEEDFAST_SHARE");
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(field(&out, "server_dir"), state.server_dir().display().to_string(), "SEEDFAST_SHARE unset shares the server");
+    assert!(!text(&out.stderr).contains("not sharing"), "{}", text(&out.stderr));
+}
+
+/// The notes a child printed about not sharing.
+fn notes(o: &Output) -> Vec<String> {
+    text(&o.stderr).lines().filter(|l| l.contains("not sharing the local server")).map(str::to_string).collect()
+}
+
+/// The one note of a child on `child_share` run with `env` that had to fall
+/// back to a server of its own, its test passing all the same.
+fn fell_back(state: &State, env: &[(&str, &str)]) -> String {
+    let out = command(state, Some(600), env).output().unwrap();
+    assert!(out.status.success(), "the test still runs:\n{}", text(&out.stderr));
+    assert_eq!(field(&out, "server_url"), "", "on a server of its own");
+    assert_eq!(field(&out, "rows_users"), "50");
+    let notes = notes(&out);
+    assert_eq!(notes.len(), 1, "one line: {}", text(&out.stderr));
+    notes[0].clone()
+}
+
+#[test]
+fn an_unwritable_state_dir_falls_back_to_a_server_of_its_own_with_one_line() {
+    if is_child() {
+        return;
+    }
+    let state = State::new("unwritable");
+    std::fs::create_dir_all(state.path()).unwrap();
+    // Under a regular file: no directory can be made there, even by root.
+    let file = state.path().join("a-file");
+    std::fs::write(&file, "not a directory\n").unwrap();
+    let note = fell_back(&state, &[("SEEDFAST_SHARE", ""), ("SEEDFAST_STATE_DIR", &file.join("state").display().to_string())]);
+    assert!(note.contains("a-file/state") && note.contains("SEEDFAST_SHARE=0"), "{note}");
+}
+
+#[test]
+fn without_flock_it_falls_back_to_a_server_of_its_own_with_one_line() {
+    if is_child() {
+        return;
+    }
+    let state = State::new("no-flock");
+    std::fs::create_dir_all(state.path()).unwrap();
+    // A PATH with no `flock` (nor anything else: the binaries are found
+    // under /usr/lib/postgresql).
+    let note = fell_back(&state, &[("PATH", &state.path().display().to_string())]);
+    assert!(note.contains("`flock`"), "{note}");
+    assert!(!state.server_dir().exists(), "nothing shared was started");
+}
+
+#[test]
+fn a_ci_run_shortens_the_idle_time_of_a_server_a_longer_run_left() {
+    if is_child() {
+        return;
+    }
+    let state = State::new("shorter");
+    child(&state, &[]);
+    let pm = state.postmaster().expect("a recorded server");
+    let first = state.record().unwrap()["watchdog"].as_u64().unwrap() as u32;
+    assert_eq!(state.record().unwrap()["idle_secs"], 600);
+    let out = command(&state, None, &[("CI", "true")]).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(!alive(first), "the ten-minute watchdog was replaced");
+    wait_for("the CI run's idle time stopped the server when it ended", Duration::from_secs(15), || !alive(pm) && !state.path().exists());
 }

@@ -76,21 +76,35 @@ pub fn measure() {
     std::thread::sleep(Duration::from_secs(1));
 
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let (file_copy, wal_log) = runtime.block_on(async {
-        let server = Server::local().await.expect("local postgres");
+    let (file_copy, wal_log, place) = runtime.block_on(async {
+        // The server the tests ran on: the shared one (the default), or this
+        // process's own with SEEDFAST_SHARE=0.
+        let (server, place, template_query) = match seedfast_test::harness::share::server_url() {
+            Some(url) => {
+                let dir = seedfast_test::harness::share::server_dir().map(|d| d.display().to_string()).unwrap_or_default();
+                // It may hold other templates of users: this run's was used last.
+                let query = "SELECT name FROM seedfast_templates WHERE name LIKE 'seedfast\\_tpl\\_users\\_%' ORDER BY last_used DESC LIMIT 1";
+                (Server::external(&url).unwrap(), format!("{dir} (shared)"), query)
+            }
+            None => {
+                let server = Server::local().await.expect("local postgres");
+                let place = server.as_local().and_then(|l| l.dir().parent()).map(|p| p.display().to_string()).unwrap_or_default();
+                (server, format!("{place} (this process's own)"), "SELECT datname::text FROM pg_database WHERE datname LIKE 'seedfast\\_seed\\_users\\_%'")
+            }
+        };
         let mut c = PgConnection::connect(&server.url_for("postgres")).await.unwrap();
-        let template: String = sqlx::query_scalar("SELECT datname::text FROM pg_database WHERE datname LIKE 'seedfast\\_seed\\_users\\_%'")
+        let template: String = sqlx::query_scalar(template_query)
             .fetch_one(&mut c)
             .await
             .unwrap();
         c.close().await.unwrap();
-        (floor(&server, &template, "FILE_COPY").await, floor(&server, &template, "WAL_LOG").await)
+        (floor(&server, &template, "FILE_COPY").await, floor(&server, &template, "WAL_LOG").await, place)
     });
 
     let per_test = back_to_back.iter().map(|(t, _)| *t).sum::<Duration>() / TESTS as u32;
     let waits = |runs: &[(Duration, Duration)]| runs.iter().map(|(_, w)| *w).collect::<Vec<_>>();
     let (idle, busy) = (waits(&back_to_back), waits(&working));
-    println!("a #[seeded_test] (users = \"10 users\", one query), {TESTS} in a row, cluster in {}:", std::env::temp_dir().display());
+    println!("a #[seeded_test] (users = \"10 users\", one query), {TESTS} in a row, cluster in {place}:");
     println!("  per test (mean)                          {:>9.1} ms", ms(per_test));
     println!("  floor: clone (FILE_COPY) + DROP          {:>9.1} ms", ms(file_copy));
     println!("  floor: clone (WAL_LOG) + DROP            {:>9.1} ms", ms(wal_log));

@@ -50,8 +50,8 @@ pub enum BackendError {
     /// `initdb` exited unsuccessfully.
     #[error(
         "initdb failed for {data_dir} ({status}); its output:\n{output}\n\
-         check that the postgresql installation in {bindir} works and that the temp dir is \
-         writable (set TMPDIR to use another one)"
+         check that the postgresql installation in {bindir} works and that the cluster's \
+         directory is writable (set SEEDFAST_CLUSTER_DIR to use another one)"
     )]
     Initdb {
         bindir: PathBuf,

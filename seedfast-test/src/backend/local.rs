@@ -3,6 +3,9 @@
 //! No server process and no temp dir may outlive the process that started them, however that
 //! process ends. The layers, from the common case to the worst:
 //!
+//! Clusters are created where [`super::cluster_dir`] says: on tmpfs when there is one, since
+//! creating files is most of what a cluster and its databases cost.
+//!
 //! 1. Dropping a [`LocalServer`] stops the postmaster and removes its directory.
 //! 2. Every live cluster is in a process-wide registry, and an `atexit` hook stops and removes
 //!    whatever is still in it. That covers the per-process shared server, which lives in a
@@ -14,7 +17,8 @@
 //! 4. What case 3 leaves behind (the directory, with the dynamic shared memory segments inside
 //!    it, and a SysV shared memory segment) is swept by the
 //!    next start, in any process: directories are named `seedfast-pg-<pid>-<n>`, and one whose
-//!    `<pid>` is no longer alive is stale.
+//!    `<pid>` is no longer alive is stale. The sweep looks in every place a cluster may have
+//!    been created ([`super::cluster_dir::places`]), not only the one chosen now.
 //!
 //! The postmaster is a `std::process::Child`, and nothing here runs on a tokio runtime: the
 //! shared server is used by many tests, each on its own runtime that ends with the test, so
@@ -55,8 +59,9 @@ const LOG_TAIL_LINES: usize = 30;
 pub struct LocalOptions {
     /// Directory holding `initdb` and `postgres`. Overrides `SEEDFAST_PG_BINDIR` and the search.
     pub bindir: Option<PathBuf>,
-    /// Where the cluster directory is created (and stale ones are swept).
-    /// Defaults to [`std::env::temp_dir`].
+    /// Where the cluster directory is created (stale ones are swept there and in the default
+    /// places). Defaults to [`cluster_parent`](super::cluster_parent): `SEEDFAST_CLUSTER_DIR`,
+    /// else `TMPDIR` when set, else `/dev/shm` when it is a usable tmpfs, else the temp dir.
     pub temp_dir: Option<PathBuf>,
 }
 
@@ -88,8 +93,10 @@ impl LocalServer {
     pub fn start_blocking(options: LocalOptions) -> Result<LocalServer, BackendError> {
         let bindir = find_bindir(options.bindir.as_deref())?;
         let account = server_account()?;
-        let parent = options.temp_dir.unwrap_or_else(std::env::temp_dir);
-        sweep_stale_clusters(&parent);
+        let parent = options.temp_dir.unwrap_or_else(super::cluster_parent);
+        for place in super::cluster_dir::places(&parent) {
+            sweep_stale_clusters(&place);
+        }
         let cluster = ClusterHandle::create(&parent, account)?;
         run_initdb(&bindir, &cluster, account)?;
         let (port, pid) = start_postmaster(&bindir, &cluster, account, false)?;

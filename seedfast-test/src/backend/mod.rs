@@ -1,6 +1,7 @@
 //! PostgreSQL servers to create throwaway test databases on.
 //!
-//! Three backends: [`LocalServer`], a cluster this process starts in a temp dir and removes
+//! Three backends: [`LocalServer`], a cluster this process starts (on tmpfs when there is one,
+//! see [`cluster_parent`]) and removes
 //! again, [`DockerServer`], a container per service that this process starts and removes
 //! again, and [`ExternalServer`], a server given by URL. Either way the engine gets a
 //! [`Server`], asks it for a [`TempDatabase`], and the database is dropped after use.
@@ -8,6 +9,7 @@
 //! Passwords never reach output: every URL in an error or a `Debug` string goes through
 //! [`redact`], and driver messages have the known passwords scrubbed out.
 
+pub(crate) mod cluster_dir;
 mod docker;
 mod error;
 mod external;
@@ -24,6 +26,7 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions};
 use sqlx::{AssertSqlSafe, Connection};
 
+pub use cluster_dir::{CLUSTER_DIR_ENV, MIN_FREE as MIN_TMPFS_FREE, cluster_parent};
 pub use docker::{
     DEFAULT_IMAGE, DockerOptions, DockerServer, IMAGE_ENV, STARTUP_TIMEOUT_ENV, docker_available,
     clean_stale_containers, configured_image, image_available, keep_containers,

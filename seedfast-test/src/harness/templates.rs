@@ -102,13 +102,12 @@ pub async fn seeded_templates(project: Arc<LoadedProject>, declared: Vec<(String
 async fn seed_in_phases(project: Arc<LoadedProject>, declared: Vec<(String, String)>, options: SeedOptions) -> Result<Vec<SeededTemplate>> {
     let names: Vec<&str> = declared.iter().map(|(s, _)| s.as_str()).collect();
     let phases = project.model.phases(&names).map_err(|e| Error::Project { path: project.path.display().to_string(), message: e.message })?;
-    // Servers do not depend on each other: start them all now.
+    // Every service's server, started now (all services share one; see select).
     let starts: Vec<_> = declared
         .iter()
         .map(|(name, _)| {
             let state = service_state(name);
-            let name = name.clone();
-            tokio::spawn(async move { state.server.get_or_try_init(|| start_server(name)).await.map(|_| ()) })
+            tokio::spawn(async move { state.server.get_or_try_init(start_server).await.map(|_| ()) })
         })
         .collect();
     for start in starts {
@@ -143,7 +142,7 @@ pub async fn migrated_schema(service: LoadedService) -> Result<crate::schema::Sc
     handle
         .spawn(async move {
             let state = service_state(&service.name);
-            let server = state.server.get_or_try_init(|| start_server(service.name.clone())).await?.clone();
+            let server = state.server.get_or_try_init(start_server).await?.clone();
             register_exit_hook();
             let key = migrations_key(&service)?;
             let cell = state.migrated.lock().expect("harness lock").entry(key).or_default().clone();
@@ -223,7 +222,7 @@ async fn build_seeded(
     inputs: Upstream,
     upstream: Vec<(String, u64, SeededTemplate)>,
 ) -> Result<SeededTemplate> {
-    let server = state.server.get_or_try_init(|| start_server(service.name.clone())).await?.clone();
+    let server = state.server.get_or_try_init(start_server).await?.clone();
     let migrated_cell = state.migrated.lock().expect("harness lock").entry(migrations_key).or_default().clone();
     let migrate = migrate_template(server.clone(), service.name.clone(), service.migrations.clone(), migrations_key);
     let migrated = migrated_cell.get_or_try_init(|| migrate).await?.clone();
@@ -373,9 +372,9 @@ fn boxed<'a, T>(f: impl Future<Output = T> + Send + 'a) -> Pin<Box<dyn Future<Ou
     Box::pin(f)
 }
 
-async fn start_server(service: String) -> Result<Server> {
+async fn start_server() -> Result<Server> {
     let backend = HARNESS.backend.get_or_try_init(choose_backend).await?.clone();
-    boxed(backend.server_for(&service)).await
+    boxed(backend.server()).await
 }
 
 async fn choose_backend() -> Result<Backend> {

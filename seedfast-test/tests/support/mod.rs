@@ -125,3 +125,20 @@ pub fn is_child() -> bool {
 pub fn field(o: &std::process::Output, key: &str) -> Option<String> {
     String::from_utf8_lossy(&o.stdout).lines().find_map(|l| l.split_once(&format!("@{key}=")).map(|(_, v)| v.to_string()))
 }
+
+/// What `child` printed on stdout up to and including the first line that
+/// holds `marker`, and whether one did (if not, the child ended first). The
+/// child keeps running: for children that wait to be killed.
+pub fn printed_until(child: &mut std::process::Child, marker: &str) -> (String, bool) {
+    use std::io::BufRead;
+    let mut printed = String::new();
+    let Some(stdout) = child.stdout.take() else { return (printed, false) };
+    for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+        printed.push_str(&line);
+        printed.push('\n');
+        if line.contains(marker) {
+            return (printed, true);
+        }
+    }
+    (printed, false)
+}

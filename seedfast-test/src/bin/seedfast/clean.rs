@@ -1,4 +1,4 @@
-//! `seedfast clean`: stops this user's shared servers (`SEEDFAST_SHARE=1`)
+//! `seedfast clean`: stops this user's shared local servers (see `harness::share`)
 //! that no running test process uses, removes their files, removes the
 //! containers that killed test processes left, and says what it removed.
 //! `--all` stops leased servers too (their tests then fail).
@@ -9,9 +9,10 @@ use crate::{Failure, exit};
 
 pub const USAGE: &str = "usage: seedfast clean [--all]
 
-Stops the shared PostgreSQL servers that test processes started with
-SEEDFAST_SHARE=1 (under SEEDFAST_STATE_DIR, by default <temp dir>/seedfast-<uid>),
-with their templates, and removes their files. A server that a running test
+Stops the shared PostgreSQL servers that test processes started on the
+local backend (under SEEDFAST_STATE_DIR, by default seedfast-<uid> in
+/dev/shm or the temp dir, both looked in), with their templates, and
+removes their files. A server that a running test
 process uses is kept unless --all is given. Containers of test processes that
 died without removing them (SIGKILL) are removed too.";
 

@@ -30,7 +30,7 @@ commands:
   seed-all  seed every service of a project file in phases, then verify its contracts
   verify    check the contracts of a project file across the services' databases
   plan      show how a scope is read against a database's schema, writing nothing
-  clean     stop the shared test servers (SEEDFAST_SHARE=1) that no test uses, remove their files
+  clean     stop the shared test servers (local backend) that no test uses, remove their files
 
 `seedfast <command> --help` shows a command's options.";
 

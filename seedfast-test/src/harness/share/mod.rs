@@ -1,4 +1,5 @@
-//! Sharing across test processes and runs (`SEEDFAST_SHARE=1`): one local
+//! Sharing across test processes and runs (on by default for the local
+//! backend; `SEEDFAST_SHARE=0` turns it off): one local
 //! server per user that every test process finds again, and templates named
 //! by a hash of their inputs that are built once and reused until those
 //! inputs change. Under `cargo nextest`, where every test is a process of
@@ -22,7 +23,7 @@ pub(crate) mod stored;
 pub(crate) mod templates;
 mod watchdog;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::backend::Server;
@@ -30,8 +31,8 @@ use crate::error::{Error, Result};
 
 pub use templates::registered;
 
-/// `1` shares servers and templates across processes; `0` (the default)
-/// keeps everything per process.
+/// `1` (the default) shares the local server and templates across
+/// processes; `0` keeps everything per process.
 pub const SHARE_ENV: &str = "SEEDFAST_SHARE";
 /// Seconds a shared server stays up with no process using it.
 pub const IDLE_ENV: &str = "SEEDFAST_IDLE_SECS";
@@ -42,12 +43,15 @@ pub const STATE_DIR_ENV: &str = "SEEDFAST_STATE_DIR";
 /// the server and its templates ready.
 const DEFAULT_IDLE: Duration = Duration::from_secs(600);
 
-/// Whether sharing is asked for; an unreadable value is an error naming
-/// the variable and what it takes.
+/// Whether sharing is asked for: yes unless `SEEDFAST_SHARE` says no. On by
+/// default because under nextest (a process per test) starting, migrating
+/// and seeding per process costs seconds per test, and nothing is left
+/// behind either way (leases, the watchdog, idle 0 under CI). An unreadable
+/// value is an error naming the variable and what it takes.
 pub fn requested() -> Result<bool> {
     match std::env::var(SHARE_ENV).unwrap_or_default().trim().to_ascii_lowercase().as_str() {
-        "" | "0" | "false" | "no" | "off" => Ok(false),
-        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        "" | "1" | "true" | "yes" | "on" => Ok(true),
         other => Err(Error::Usage(format!("{SHARE_ENV}={other} is not understood; set it to 1 to share servers and templates across test processes, or 0 not to"))),
     }
 }
@@ -59,10 +63,16 @@ pub(crate) fn enabled() -> Result<bool> {
         return Ok(false);
     }
     if !watchdog::available() {
-        eprintln!("seedfast: {SHARE_ENV}=1 needs util-linux's `flock` command on the PATH for its watchdog; using a server per process instead");
+        fall_back("its watchdog needs util-linux's `flock` command, which is not on the PATH");
         return Ok(false);
     }
     Ok(true)
+}
+
+/// The one line a process prints when it cannot share and uses a server of
+/// its own instead: sharing only saves time, so it never fails a test.
+pub(crate) fn fall_back(reason: &str) {
+    eprintln!("seedfast: not sharing the local server across test processes ({reason}); using one of this process's own ({SHARE_ENV}=0 silences this)");
 }
 
 /// The idle time: `SEEDFAST_IDLE_SECS`, else 0 under CI (`CI` set and not
@@ -80,13 +90,38 @@ pub fn idle_secs() -> Result<u64> {
     }
 }
 
-/// Where this user's shared servers live.
+/// Where this user's shared servers live: `SEEDFAST_STATE_DIR`, else
+/// `seedfast-<uid>` where local clusters go ([`crate::backend::cluster_parent`]:
+/// tmpfs when there is one), since the shared server's cluster is inside.
 pub fn state_dir() -> PathBuf {
-    match std::env::var_os(STATE_DIR_ENV) {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        // SAFETY: geteuid has no preconditions.
-        _ => std::env::temp_dir().join(format!("seedfast-{}", unsafe { libc::geteuid() })),
+    explicit_state_dir().unwrap_or_else(|| default_state_dir(&crate::backend::cluster_parent()))
+}
+
+fn explicit_state_dir() -> Option<PathBuf> {
+    std::env::var_os(STATE_DIR_ENV).filter(|dir| !dir.is_empty()).map(PathBuf::from)
+}
+
+fn default_state_dir(base: &Path) -> PathBuf {
+    // SAFETY: geteuid has no preconditions.
+    base.join(format!("seedfast-{}", unsafe { libc::geteuid() }))
+}
+
+/// Every state dir a run of this user may have left a server in: the one in
+/// use first, then (unless `SEEDFAST_STATE_DIR` names one) the default under
+/// each place clusters may go, since another run may have chosen another
+/// (a `TMPDIR` set in one shell, `/dev/shm` full that time).
+fn state_dirs() -> Vec<PathBuf> {
+    let current = state_dir();
+    let mut dirs = vec![current.clone()];
+    if explicit_state_dir().is_none() {
+        for place in crate::backend::cluster_dir::places(&crate::backend::cluster_parent()) {
+            let dir = default_state_dir(&place);
+            if dir.exists() && !dirs.contains(&dir) {
+                dirs.push(dir);
+            }
+        }
     }
+    dirs
 }
 
 /// The shared server as this process uses it.
@@ -107,7 +142,15 @@ pub(crate) async fn local() -> Result<&'static Shared> {
             let idle_secs = idle_secs()?;
             let state = state_dir();
             let dir = server::local_dir(&state);
-            let record = tokio::task::spawn_blocking(move || server::acquire_local(&state, idle_secs))
+            let others: Vec<PathBuf> = state_dirs().into_iter().skip(1).map(|d| server::local_dir(&d)).collect();
+            let record = tokio::task::spawn_blocking(move || {
+                // What a run under another choice of directory left dead
+                // (postmaster or watchdog SIGKILLed): nothing else would find it.
+                for other in &others {
+                    server::reap_orphaned(other);
+                }
+                server::acquire_local(&state, idle_secs)
+            })
                 .await
                 .map_err(|e| Error::Usage(format!("starting the shared server failed: {e}")))??;
             let server = server::as_server(&record)?;
@@ -138,19 +181,21 @@ pub fn server_url() -> Option<String> {
 /// removed. `all` stops servers that live processes lease, too.
 pub fn clean(all: bool) -> Result<Vec<String>> {
     let mut lines = Vec::new();
-    let dir = server::local_dir(&state_dir());
-    match server::stop(&dir, all)? {
-        None => {}
-        Some(server::Stopped::Removed { dir, record }) => lines.push(match record {
-            Some(r) => format!("removed: {} server on port {} (pid {}), {}", r.backend, r.port, r.pid, dir.display()),
-            None => format!("removed: {} (no server was recorded)", dir.display()),
-        }),
-        Some(server::Stopped::InUse { dir, record }) => lines.push(match record {
-            Some(r) => format!("kept: {} server on port {} (pid {}), {}: a running test process uses it (--all stops it anyway)", r.backend, r.port, r.pid, dir.display()),
-            None => format!("kept: {}: a running test process uses it (--all removes it anyway)", dir.display()),
-        }),
+    for state in state_dirs() {
+        let dir = server::local_dir(&state);
+        match server::stop(&dir, all)? {
+            None => {}
+            Some(server::Stopped::Removed { dir, record }) => lines.push(match record {
+                Some(r) => format!("removed: {} server on port {} (pid {}), {}", r.backend, r.port, r.pid, dir.display()),
+                None => format!("removed: {} (no server was recorded)", dir.display()),
+            }),
+            Some(server::Stopped::InUse { dir, record }) => lines.push(match record {
+                Some(r) => format!("kept: {} server on port {} (pid {}), {}: a running test process uses it (--all stops it anyway)", r.backend, r.port, r.pid, dir.display()),
+                None => format!("kept: {}: a running test process uses it (--all removes it anyway)", dir.display()),
+            }),
+        }
+        // An empty state dir goes too; one another process just filled is kept.
+        let _ = std::fs::remove_dir(&state);
     }
-    // An empty state dir goes too; one another process just filled is kept.
-    let _ = std::fs::remove_dir(state_dir());
     Ok(lines)
 }

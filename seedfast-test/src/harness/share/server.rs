@@ -110,7 +110,7 @@ pub(crate) fn acquire_local(state: &Path, idle_secs: u64) -> Result<Record, Back
             record
         }
     };
-    let record = ensure_watchdog(&dir, record)?;
+    let record = ensure_watchdog(&dir, record, idle_secs)?;
     let lease = lock.lease().map_err(io_error(format!("take a lease on the shared server in {}", dir.display())))?;
     LEASES.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(lease);
     drop(lock);
@@ -118,11 +118,20 @@ pub(crate) fn acquire_local(state: &Path, idle_secs: u64) -> Result<Record, Back
 }
 
 /// A watchdog for the server, started again if the recorded one is gone
-/// (killed, or the machine's process table was cleared while the server ran).
-fn ensure_watchdog(dir: &Path, mut record: Record) -> Result<Record, BackendError> {
-    if record.watchdog.is_some_and(|pid| watchdog::alive(pid, dir)) {
-        return Ok(record);
+/// (killed, or the machine's process table was cleared while the server ran),
+/// or replaced by one with this process's idle time when that is shorter: a
+/// CI run (idle 0) on a machine where a developer's run left a server up for
+/// ten minutes stops it when the CI run ends. Under the directory's lock, so
+/// the old watchdog cannot be stopping the server meanwhile (its stop waits
+/// for the lock, then finds this process's lease and leaves it running).
+fn ensure_watchdog(dir: &Path, mut record: Record, idle_secs: u64) -> Result<Record, BackendError> {
+    let watched = record.watchdog.filter(|pid| watchdog::alive(*pid, dir));
+    match watched {
+        Some(_) if record.idle_secs <= idle_secs => return Ok(record),
+        Some(old) => watchdog::stop(old),
+        None => {}
     }
+    record.idle_secs = record.idle_secs.min(idle_secs);
     let pid = watchdog::spawn(dir, record.pid, &record.data_dir, record.idle_secs)
         .map_err(io_error(format!("start the watchdog of the shared server in {}", dir.display())))?;
     record.watchdog = Some(pid);
@@ -158,6 +167,33 @@ pub(crate) fn stop(dir: &Path, all: bool) -> Result<Option<Stopped>, BackendErro
     std::fs::remove_dir_all(dir).map_err(io_error(format!("remove {}", dir.display())))?;
     drop(lock);
     Ok(Some(Stopped::Removed { dir: dir.to_path_buf(), record }))
+}
+
+/// Stops and removes the server of `dir` when no process leases it and it
+/// is past saving: its postmaster is dead, or its watchdog is (nothing would
+/// ever stop it). For state dirs no process of this run uses; a live,
+/// watched server is left to its watchdog. Errors are ignored: this is a
+/// sweep, and the next one tries again.
+pub(crate) fn reap_orphaned(dir: &Path) {
+    if !dir.exists() {
+        return;
+    }
+    let Ok(lock) = DirLock::take(dir) else { return };
+    if lock.leased().unwrap_or(true) {
+        return;
+    }
+    if let Some(record) = read_record(dir) {
+        let watched = record.watchdog.is_some_and(|pid| watchdog::alive(pid, dir));
+        if watched && local::detached_alive(record.pid, &record.data_dir) {
+            return;
+        }
+        local::stop_detached(record.pid, &record.data_dir);
+    }
+    // Under the lock, as in `stop`; then the state dir, if that left it empty.
+    let _ = std::fs::remove_dir_all(dir);
+    if let Some(state) = dir.parent() {
+        let _ = std::fs::remove_dir(state);
+    }
 }
 
 /// The server as the harness uses it: through its URL, like an external

@@ -40,6 +40,8 @@ if kill -0 "$pm" 2>/dev/null; then
     fi
 fi
 rm -rf "$dir"
+# The state dir too, once empty: under CI nothing may outlive the run.
+rmdir "${dir%/*}" 2>/dev/null
 exit 0
 "#;
 
@@ -100,6 +102,16 @@ pub(crate) fn spawn(dir: &Path, pm: u32, data_dir: &Path, idle_secs: u64) -> std
     let child = command.spawn()?;
     // Never waited for: it outlives this process, and init reaps it.
     Ok(child.id())
+}
+
+/// Stops the watchdog `pid` (checked with [`alive`] by the caller). A stop
+/// of the server it had begun, waiting for the directory's lock, goes on
+/// without it and finds the server leased.
+pub(crate) fn stop(pid: u32) {
+    if let Ok(pid) = libc::pid_t::try_from(pid) {
+        // SAFETY: kill has no memory-safety preconditions.
+        unsafe { libc::kill(pid, libc::SIGTERM) };
+    }
 }
 
 /// Whether `pid` is the watchdog of `dir`, by its command line (pids are reused).
