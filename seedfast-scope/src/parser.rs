@@ -773,6 +773,15 @@ impl Parser<'_> {
                 self.values(start)?;
                 return Ok(true);
             }
+            "marked" | "flagged" | "tagged" if self.kind(self.pos + 1) == TokenKind::Word && !self.is_stop(self.pos + 1) => {
+                // `assignments marked attended`: a value.
+                self.pos += if self.is_word(self.pos + 1, "as") { 2 } else { 1 };
+                let at = self.peek().span;
+                self.pos += 1;
+                let value = self.to_phrase(&[at]);
+                self.clauses.push(Clause::Values { column: None, values: vec![value], span: start.to(self.prev_span()) });
+                return Ok(true);
+            }
             "as" if self.phrase_word(self.pos + 1).is_some() && !self.count_ahead(self.pos + 1) => {
                 // `all as tablets`: a value.
                 self.pos += 1;
@@ -958,6 +967,17 @@ impl Parser<'_> {
             "on" if self.word(self.pos + 1).is_some_and(|w| w == "file" || w == "record") => {
                 // `no phone number on file`: where it is kept, not a value.
                 self.pos += 2;
+                return Ok(true);
+            }
+            "on" | "with" if self.glued_measure_ahead(self.pos + 1) => {
+                // `on 24-month contracts`: one measure, the noun its column.
+                self.pos += 1;
+                let number = self.decimal()?;
+                self.pos += 1;
+                let unit = self.word(self.pos).map(str::to_string);
+                self.pos += 1;
+                let column = self.phrase()?;
+                self.clauses.push(Clause::Range { column, min: number.clone(), max: number, unit, span: start.to(self.prev_span()) });
                 return Ok(true);
             }
             "on" if self.phrase_word(self.pos + 1).is_some() => {
@@ -1209,6 +1229,17 @@ impl Parser<'_> {
         let value = self.required_phrase(opener, &["a value, such as `delivered`"])?;
         self.clauses.push(Clause::Values { column: None, values: vec![value], span: start.to(self.prev_span()) });
         Ok(())
+    }
+
+    /// `24-month contracts` at `i`: a number glued to its unit by a dash,
+    /// then the noun it measures.
+    fn glued_measure_ahead(&self, i: usize) -> bool {
+        self.kind(i) == TokenKind::Number
+            && self.kind(i + 1) == TokenKind::Dash
+            && self.touches(i + 1)
+            && self.touches(i + 2)
+            && self.time_unit(i + 2).is_some()
+            && self.phrase_word(i + 3).is_some()
     }
 
     /// Whether a list goes on at `i` (a comma or `and`).
@@ -2941,6 +2972,7 @@ impl Parser<'_> {
             || (self.word(i).is_some_and(|w| is_participle(w) || w == "featuring") && self.word(i + 1).is_some_and(|w| ["to", "at", "on", "of", "by", "for"].contains(&w)) && self.named_parent_ahead(i + 2).is_some())
             || (self.is_word(i, "featuring") && self.named_parent_ahead(i + 1).is_some())
             || self.place_verb_ahead(i)
+            || (self.word(i).is_some_and(|w| ["marked", "flagged", "tagged"].contains(&w)) && i > 0 && self.kind(i + 1) == TokenKind::Word && !self.is_stop(i + 1))
             // `refills requested through the app`, `sessions still in progress`
             || (self.word(i).is_some_and(is_participle) && self.word(i + 1).is_some_and(|w| ["through", "via"].contains(&w)))
             || (self.word(i).is_some_and(|w| ["still", "currently", "already"].contains(&w)) && self.word(i + 1).is_some_and(|w| ["in", "on", "under", "not", "being", "awaiting", "pending", "open", "active"].contains(&w)))

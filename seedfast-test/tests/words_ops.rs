@@ -17,7 +17,7 @@ async fn db() -> seedfast_test::backend::TempDatabase {
 }
 
 async fn check(c: &mut PgConnection, scope: &str, sql: &str) {
-    support::seed_alone(c, "service_tiers, depots, bays, technicians, technician_profiles, vans, customers, contracts, jobs, visits, estimates, complaints, parts, reviews, payments, refunds, notes, warranties, suppliers, parking_slots", scope).await;
+    support::seed_alone(c, "service_tiers, depots, bays, technicians, technician_profiles, vans, customers, contracts, jobs, visits, estimates, complaints, parts, reviews, payments, refunds, notes, warranties, suppliers, parking_slots, contract_technicians", scope).await;
     assert!(yes(c, sql).await, "`{scope}` seeded rows that fail `{sql}`");
 }
 
@@ -167,4 +167,19 @@ async fn a_parent_holds_only_what_its_key_allows() {
     let mut c = conn(&db).await;
     check(&mut c, "20 parking slots", "SELECT (SELECT count(*) FROM parking_slots) = 20 AND (SELECT count(*) FROM depots) >= 7 AND (SELECT max(n) FROM (SELECT count(*) AS n FROM parking_slots GROUP BY depot_id) x) <= 3").await;
     check(&mut c, "12 parking slots, a quarter of them covered", "SELECT count(*) = 12 AND count(*) FILTER (WHERE covered) = 3 FROM parking_slots").await;
+}
+
+/// One row per parent when the parents' count is the only count, a verb
+/// after a child's noun as its state, two values qualifying children, a
+/// state a verb implied giving way to a share, measures glued to their unit.
+#[tokio::test]
+async fn counts_of_parents_states_of_children_and_implied_states() {
+    let db = db().await;
+    let mut c = conn(&db).await;
+    check(&mut c, "estimates for 10 jobs, 4 of them approved", "SELECT count(*) = 10 AND count(DISTINCT job_id) = 10 AND count(*) FILTER (WHERE status = 'approved') = 4 FROM estimates").await;
+    check(&mut c, "4 contracts with 3 technicians signed up to each", "SELECT (SELECT count(*) FROM contracts) = 4 AND (SELECT count(*) = 12 AND bool_and(status = 'signed_up') FROM contract_technicians)").await;
+    check(&mut c, "3 customers, each with one upheld complaint", "SELECT count(*) = 3 AND count(DISTINCT customer_id) = 3 AND bool_and(status = 'upheld' AND closed_at IS NOT NULL) FROM complaints").await;
+    check(&mut c, "20 estimates sent last week, a quarter of them declined", "SELECT count(*) = 20 AND count(*) FILTER (WHERE status = 'declined') = 5 AND count(*) FILTER (WHERE status = 'sent') = 15 FROM estimates").await;
+    check(&mut c, "6 contracts on 24-month terms", "SELECT count(*) = 6 AND bool_and(term_months = 24) FROM contracts").await;
+    check(&mut c, "8 complaints marked upheld", "SELECT count(*) = 8 AND bool_and(status = 'upheld') FROM complaints").await;
 }

@@ -306,6 +306,14 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                             r.explain_change(&before, clause.span());
                             continue;
                         }
+                        // `subscriptions on plans that are no longer
+                        // available`: a table the rows refer to.
+                        _ if values.len() == 1 && column.is_none() && let Ok((table, col)) = r.reference_column(subject, &values[0]) => {
+                            r.referenced_by_every_row(table, col, *span)?;
+                            of_parent = Some((table, col, values[0].span));
+                            r.explain_change(&before, clause.span());
+                            continue;
+                        }
                         // `that are in stock` for `is_in_stock`
                         _ if values.len() == 1 && after_in && r.loose_value(subject, &with_in[0], *span)? => {
                             r.explain_change(&before, clause.span());
@@ -1923,6 +1931,21 @@ impl<'a> Resolver<'a> {
             let Some((child, fk)) = self.find_child(subject, &tail) else { continue };
             let qualifier = target.words[..n].join(" ");
             let t = &self.schema.tables[child];
+            // `one active monthly pledge`: a value of each of two columns;
+            // the first counts the children, the others are fixed.
+            let each: Option<Vec<(usize, String)>> = (n > 1).then(|| target.words[..n].iter().map(|w| self.value_column(child, w)).collect()).flatten();
+            if let Some(each) = each.filter(|e| {
+                let mut cols: Vec<usize> = e.iter().map(|(c, _)| *c).collect();
+                cols.dedup();
+                cols.len() == e.len()
+            }) {
+                let (col, value) = each[0].clone();
+                self.add_qualified(child, fk, col, value, min, max);
+                for (c, v) in &each[1..] {
+                    self.fixed(child, *c, v.clone(), target.span)?;
+                }
+                return Ok(true);
+            }
             let Some((col, value)) = (0..t.columns.len()).find_map(|c| match_value(&qualifier, &allowed_values(t, c)).map(|v| (c, v.clone()))) else {
                 if !strict {
                     return Ok(false);

@@ -70,7 +70,16 @@ CREATE TABLE contracts (
     monthly_fee_cents integer NOT NULL CHECK (monthly_fee_cents > 0),
     setup_fee_cents   integer NOT NULL DEFAULT 0 CHECK (setup_fee_cents >= 0),
     auto_renews       boolean NOT NULL DEFAULT true,
+    term_months       smallint NOT NULL DEFAULT 12 CHECK (term_months IN (1, 12, 24, 36)),
     starts_on         date NOT NULL
+);
+
+-- Which technicians each contract may send: a junction with a state.
+CREATE TABLE contract_technicians (
+    contract_id   bigint NOT NULL REFERENCES contracts (id),
+    technician_id bigint NOT NULL REFERENCES technicians (id),
+    status        text NOT NULL DEFAULT 'invited' CHECK (status IN ('invited', 'signed_up', 'declined')),
+    PRIMARY KEY (contract_id, technician_id)
 );
 
 CREATE TABLE jobs (
