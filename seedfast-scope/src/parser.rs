@@ -972,12 +972,8 @@ impl Parser<'_> {
             "on" | "with" if self.glued_measure_ahead(self.pos + 1) => {
                 // `on 24-month contracts`: one measure, the noun its column.
                 self.pos += 1;
-                let number = self.decimal()?;
-                self.pos += 1;
-                let unit = self.word(self.pos).map(str::to_string);
-                self.pos += 1;
-                let column = self.phrase()?;
-                self.clauses.push(Clause::Range { column, min: number.clone(), max: number, unit, span: start.to(self.prev_span()) });
+                let clause = self.glued_measure(start)?;
+                self.clauses.push(clause);
                 return Ok(true);
             }
             "on" if self.phrase_word(self.pos + 1).is_some() => {
@@ -1238,8 +1234,19 @@ impl Parser<'_> {
             && self.kind(i + 1) == TokenKind::Dash
             && self.touches(i + 1)
             && self.touches(i + 2)
-            && self.time_unit(i + 2).is_some()
+            && self.word(i + 2).is_some()
             && self.phrase_word(i + 3).is_some()
+    }
+
+    /// The measure `glued_measure_ahead` found at the cursor: that one
+    /// value in its unit, on the column the noun names.
+    fn glued_measure(&mut self, start: Span) -> Result<Clause> {
+        let number = self.decimal()?;
+        self.pos += 1;
+        let unit = self.word(self.pos).map(str::to_string);
+        self.pos += 1;
+        let column = self.phrase()?;
+        Ok(Clause::Range { column, min: number.clone(), max: number, unit, span: start.to(self.prev_span()) })
     }
 
     /// Whether a list goes on at `i` (a comma or `and`).
@@ -1694,21 +1701,10 @@ impl Parser<'_> {
             return Ok(());
         }
         // `with a 36-month term`: one measure, its unit glued to it.
-        if self.word(self.pos).is_some_and(|w| w == "a" || w == "an")
-            && self.kind(self.pos + 1) == TokenKind::Number
-            && self.kind(self.pos + 2) == TokenKind::Dash
-            && self.touches(self.pos + 2)
-            && self.touches(self.pos + 3)
-            && self.word(self.pos + 3).is_some()
-            && self.phrase_word(self.pos + 4).is_some()
-        {
+        if self.word(self.pos).is_some_and(|w| w == "a" || w == "an") && self.glued_measure_ahead(self.pos + 1) {
             self.pos += 1;
-            let number = self.decimal()?;
-            self.pos += 1;
-            let unit = self.word(self.pos).map(str::to_string);
-            self.pos += 1;
-            let column = self.phrase()?;
-            self.clauses.push(Clause::Range { column, min: number.clone(), max: number, unit, span: start.to(self.prev_span()) });
+            let clause = self.glued_measure(start)?;
+            self.clauses.push(clause);
             return Ok(());
         }
         // `with at least 5 years of experience`, `with more than 3 seats`:
