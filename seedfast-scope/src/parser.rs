@@ -1589,7 +1589,8 @@ impl Parser<'_> {
             ("at", Some("least")) => (true, false, i + 2),
             _ => return None,
         };
-        self.number_ahead(next).then_some((lower, strict, next))
+        // `above 40%` on a column kept in percent.
+        (self.number_ahead(next) || matches!(self.kind(next), TokenKind::Percent(_))).then_some((lower, strict, next))
     }
 
     /// Past a number and its currency sign or unit word.
@@ -1629,6 +1630,14 @@ impl Parser<'_> {
             (self.or_bound(self.after_number(self.pos)).expect("bound_ahead checked"), false)
         };
         let sign = self.currency_at(self.pos);
+        if let TokenKind::Percent(hundredths) = self.kind(self.pos) {
+            let span = self.peek().span;
+            self.pos += 1;
+            let value = hundredths as f64 / 100.0;
+            let number = Number { text: value.to_string(), value, span };
+            let (lower, upper) = if lower { (Some(number), None) } else { (None, Some(number)) };
+            return Ok(Clause::Bound { column, lower, upper, strict, unit: Some("percent".to_string()), span: start.to(self.prev_span()) });
+        }
         let number = self.decimal()?;
         // `longer than 2 hours`: a duration, the unit naming its column.
         let unit = match self.time_unit(self.pos) {
@@ -1706,6 +1715,21 @@ impl Parser<'_> {
             let clause = self.glued_measure(start)?;
             self.clauses.push(clause);
             return Ok(());
+        }
+        // `with an open rate above 40%`: the column, then one side of it.
+        if self.word(self.pos).is_some_and(|w| w == "a" || w == "an") {
+            let mut j = self.pos + 1;
+            while j < self.pos + 4 && self.kind(j) == TokenKind::Word && !self.is_stop(j) && self.bound_words(j).is_none() {
+                j += 1;
+            }
+            if j > self.pos + 1 && self.bound_words(j).is_some() {
+                let spans: Vec<Span> = (self.pos + 1..j).map(|k| self.tokens[k].span).collect();
+                let column = self.to_phrase(&spans);
+                self.pos = j;
+                let clause = self.bound(start, Some(column))?;
+                self.clauses.push(clause);
+                return Ok(());
+            }
         }
         // `with at least 5 years of experience`, `with more than 3 seats`:
         // one side of a measure; `of experience` names its column.
@@ -2895,10 +2919,14 @@ impl Parser<'_> {
     /// A bare count then a value at `i` (`5 revoked`, `2 not accepting
     /// patients`): not a number of time units, money or a unit.
     fn bare_rows_ahead(&self, i: usize) -> bool {
-        let next = match self.bare_count(i) {
+        let mut next = match self.bare_count(i) {
             Some((_, next)) => next,
             None => return false,
         };
+        // `10 still under review`: the adverb the shares skip too.
+        while self.word(next).is_some_and(|w| ["still", "currently", "already", "now"].contains(&w)) {
+            next += 1;
+        }
         // `15 in transit`, `2 on hold`: a value that starts with a
         // preposition, not a time or a bound.
         let prepositioned = self.word(next).is_some_and(|w| ["in", "on", "under", "out", "at"].contains(&w))

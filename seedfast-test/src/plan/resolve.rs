@@ -1946,7 +1946,9 @@ impl<'a> Resolver<'a> {
                 }
                 return Ok(true);
             }
-            let Some((col, value)) = (0..t.columns.len()).find_map(|c| match_value(&qualifier, &allowed_values(t, c)).map(|v| (c, v.clone()))) else {
+            // `3 public playlists`: a flag of the children too.
+            let found = (0..t.columns.len()).find_map(|c| match_value(&qualifier, &allowed_values(t, c)).map(|v| (c, v.clone()))).or_else(|| self.value_column(child, &target.words[..n].join("_")));
+            let Some((col, value)) = found else {
                 if !strict {
                     return Ok(false);
                 }
