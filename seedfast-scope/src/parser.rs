@@ -445,6 +445,19 @@ impl Parser<'_> {
             if self.place_verb_ahead(self.pos) {
                 self.pos += 1;
             }
+            // `checked in at gate B`: the state the verb and its particle
+            // name, then where.
+            if self.word(self.pos).is_some_and(is_participle)
+                && self.word(self.pos + 1).is_some_and(|w| ["in", "out", "up", "off"].contains(&w))
+                && self.word(self.pos + 2).is_some_and(|w| ["at", "on", "by", "to", "from", "via", "through"].contains(&w))
+                && self.period_at(self.pos + 2).is_none()
+            {
+                let spans = [self.tokens[self.pos].span, self.tokens[self.pos + 1].span];
+                self.pos += 2;
+                let value = self.to_phrase(&spans);
+                self.clauses.push(Clause::Values { column: None, values: vec![value], span: spans[0].to(spans[1]) });
+                continue;
+            }
             // `requested through the app`, `still in progress`
             if (self.word(self.pos).is_some_and(is_participle) && self.word(self.pos + 1).is_some_and(|w| ["through", "via"].contains(&w)))
                 || (self.word(self.pos).is_some_and(|w| ["still", "currently", "already"].contains(&w)) && self.word(self.pos + 1).is_some_and(|w| ["in", "on", "under"].contains(&w)))
@@ -2996,6 +3009,7 @@ impl Parser<'_> {
             || (self.word(i).is_some_and(|w| is_participle(w) || w == "featuring") && self.word(i + 1).is_some_and(|w| ["to", "at", "on", "of", "by", "for"].contains(&w)) && self.named_parent_ahead(i + 2).is_some())
             || (self.is_word(i, "featuring") && self.named_parent_ahead(i + 1).is_some())
             || self.place_verb_ahead(i)
+            || (self.word(i).is_some_and(is_participle) && self.word(i + 1).is_some_and(|w| ["in", "out", "up", "off"].contains(&w)) && self.word(i + 2).is_some_and(|w| ["at", "on", "by", "to", "from", "via", "through"].contains(&w)))
             || (self.word(i).is_some_and(|w| ["marked", "flagged", "tagged"].contains(&w)) && i > 0 && self.kind(i + 1) == TokenKind::Word && !self.is_stop(i + 1))
             // `refills requested through the app`, `sessions still in progress`
             || (self.word(i).is_some_and(is_participle) && self.word(i + 1).is_some_and(|w| ["through", "via"].contains(&w)))

@@ -200,7 +200,11 @@ impl Parser<'_> {
         if j > noun {
             let label = if self.word(j).is_some_and(|w| ["named", "called"].contains(&w)) { j + 1 } else { j };
             // `the supplier Acme Tools` needs `the`; `warehouse GLA1` a code.
-            let bare_ok = label > j || article || self.tokens.get(j).is_some_and(|t| is_code(self.src(t.span)));
+            let short_label = |t: &Token| {
+                let text = self.src(t.span);
+                text.chars().count() <= 3 && text.chars().all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit())
+            };
+            let bare_ok = label > j || article || self.tokens.get(j).is_some_and(|t| is_code(self.src(t.span)) || short_label(t));
             let end = self.name_run(label)?;
             return (bare_ok && self.clause_ends(end)).then_some(NamedParent { noun: Some((noun, j)), label: (label, end), end });
         }

@@ -56,7 +56,14 @@ impl Resolver<'_> {
         }
         // A time or a reference the verb names: set, or unset when denied.
         let verb = Phrase { words: words.iter().map(|w| w.to_string()).collect(), text: words.join(" "), span: value.span };
-        let Some(col) = self.verb_column(subject, &verb) else { return Ok(false) };
+        let Some(col) = self.verb_column(subject, &verb) else {
+            // `tickets checked in`: each has its row in `check_ins`.
+            if !denied && let Some((child, fk)) = self.child_by_verb(subject, &words) {
+                self.plan_mut(child, Why::Mentioned).rows = Rows::PerParent { fk, min: 1, max: 1 };
+                return Ok(true);
+            }
+            return Ok(false);
+        };
         if denied {
             self.set_rule(subject, col, Rule::Nulls { num: 1, den: 1 }, span)?;
         } else {
@@ -92,6 +99,28 @@ impl Resolver<'_> {
                 _ => None,
             }
         })
+    }
+
+    /// The child table a verb names (`checked in` for `check_ins`, `paid`
+    /// for `payments`): its one reference to `table`.
+    fn child_by_verb(&self, table: usize, words: &[&str]) -> Option<(usize, usize)> {
+        let [verb, rest @ ..] = words else { return None };
+        let particle = rest.first().copied().unwrap_or("");
+        let stems: Vec<String> = word_stems(verb).into_iter().filter(|s| s.len() >= 3).map(|s| format!("{s}{particle}")).collect();
+        let hits: Vec<(usize, usize)> = (0..self.schema.tables.len())
+            .filter(|&i| i != table)
+            .filter_map(|i| {
+                let t = &self.schema.tables[i];
+                let fks: Vec<usize> = (0..t.foreign_keys.len()).filter(|&k| t.foreign_keys[k].ref_table == table).collect();
+                let [fk] = fks.as_slice() else { return None };
+                let name = squash(&singular(&t.name));
+                stems.iter().any(|s| name == *s || name.starts_with(s.as_str()) && name.len() <= s.len() + 3).then_some((i, *fk))
+            })
+            .collect();
+        match hits.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
     }
 
     /// `not cancelled`: a flag's other value, or every other value of a
