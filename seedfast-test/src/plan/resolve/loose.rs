@@ -31,7 +31,7 @@ impl Resolver<'_> {
         }
         denied ^= out_of(&mut words);
         // `unresolved`: not resolved, when no flag is named that way.
-        let undone = words.len() == 1 && t_has_no_word(self, subject, words[0]) && words[0].starts_with("un") && words[0].len() > 5;
+        let undone = words.len() == 1 && words[0].starts_with("un") && words[0].len() > 5 && self.value_column(subject, words[0]).is_none();
         let stripped;
         if undone {
             stripped = words[0][2..].to_string();
@@ -192,9 +192,4 @@ pub(super) fn loose_flag(t: &Table, words: &[String]) -> Option<(usize, String)>
     }
     let flag = covered_flag(t, &words)?;
     Some((flag, if denied { "false" } else { "true" }.to_string()))
-}
-
-/// Whether no value or flag of the table is spelt as `word` itself.
-fn t_has_no_word(r: &Resolver<'_>, table: usize, word: &str) -> bool {
-    r.value_column(table, word).is_none()
 }
