@@ -786,6 +786,22 @@ impl Parser<'_> {
                 self.values(start)?;
                 return Ok(true);
             }
+            "labelled" | "labeled" | "tagged" if matches!(self.kind(self.pos + 1), TokenKind::Quoted { .. }) || (self.capital_ahead(self.pos + 1) && self.kind(self.pos + 2) != TokenKind::Word) => {
+                // `issues labelled "frontend"`: a parent named by its label,
+                // the noun the verb's own (`label`, `tag`).
+                let verb = self.peek().span;
+                self.pos += 1;
+                let (label_span, end) = match self.kind(self.pos) {
+                    TokenKind::Quoted { inner } => (inner, self.pos + 1),
+                    _ => (self.peek().span, self.pos + 1),
+                };
+                self.pos = end;
+                let noun = if word.starts_with("label") { "label" } else { "tag" };
+                let target = Phrase { words: vec![noun.to_string()], text: noun.to_string(), span: verb };
+                let ids = IdSelection::List { ids: vec![IdLiteral { text: self.src(label_span).to_string(), span: label_span }], span: label_span };
+                self.clauses.push(Clause::References { target, ids: Some(ids), span: start.to(self.prev_span()) });
+                return Ok(true);
+            }
             "marked" | "flagged" | "tagged" if self.kind(self.pos + 1) == TokenKind::Word && !self.is_stop(self.pos + 1) => {
                 // `assignments marked attended`: a value.
                 self.pos += if self.is_word(self.pos + 1, "as") { 2 } else { 1 };
@@ -3009,6 +3025,7 @@ impl Parser<'_> {
             || (self.word(i).is_some_and(|w| is_participle(w) || w == "featuring") && self.word(i + 1).is_some_and(|w| ["to", "at", "on", "of", "by", "for"].contains(&w)) && self.named_parent_ahead(i + 2).is_some())
             || (self.is_word(i, "featuring") && self.named_parent_ahead(i + 1).is_some())
             || self.place_verb_ahead(i)
+            || (self.word(i).is_some_and(|w| ["labelled", "labeled", "tagged"].contains(&w)) && (matches!(self.kind(i + 1), TokenKind::Quoted { .. }) || self.capital_ahead(i + 1)))
             || (self.word(i).is_some_and(is_participle) && self.word(i + 1).is_some_and(|w| ["in", "out", "up", "off"].contains(&w)) && self.word(i + 2).is_some_and(|w| ["at", "on", "by", "to", "from", "via", "through"].contains(&w)))
             || (self.word(i).is_some_and(|w| ["marked", "flagged", "tagged"].contains(&w)) && i > 0 && self.kind(i + 1) == TokenKind::Word && !self.is_stop(i + 1))
             // `refills requested through the app`, `sessions still in progress`

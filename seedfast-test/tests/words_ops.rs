@@ -17,7 +17,7 @@ async fn db() -> seedfast_test::backend::TempDatabase {
 }
 
 async fn check(c: &mut PgConnection, scope: &str, sql: &str) {
-    support::seed_alone(c, "service_tiers, depots, bays, technicians, technician_profiles, vans, customers, contracts, jobs, visits, estimates, complaints, parts, reviews, payments, refunds, notes, warranties, suppliers, parking_slots, contract_technicians", scope).await;
+    support::seed_alone(c, "service_tiers, depots, bays, technicians, technician_profiles, vans, customers, contracts, jobs, visits, estimates, complaints, parts, reviews, payments, refunds, notes, warranties, suppliers, parking_slots, contract_technicians, tags, job_tags", scope).await;
     assert!(yes(c, sql).await, "`{scope}` seeded rows that fail `{sql}`");
 }
 
@@ -182,4 +182,13 @@ async fn counts_of_parents_states_of_children_and_implied_states() {
     check(&mut c, "20 estimates sent last week, a quarter of them declined", "SELECT count(*) = 20 AND count(*) FILTER (WHERE status = 'declined') = 5 AND count(*) FILTER (WHERE status = 'sent') = 15 FROM estimates").await;
     check(&mut c, "6 contracts on 24-month terms", "SELECT count(*) = 6 AND bool_and(term_months = 24) FROM contracts").await;
     check(&mut c, "8 complaints marked upheld", "SELECT count(*) = 8 AND bool_and(status = 'upheld') FROM complaints").await;
+}
+
+/// A parent named through a junction: `tagged "warranty"` links every row
+/// to the one tag of that name.
+#[tokio::test]
+async fn a_label_through_a_junction() {
+    let db = db().await;
+    let mut c = conn(&db).await;
+    check(&mut c, "8 jobs tagged \"warranty\"", "SELECT (SELECT count(*) FROM jobs) = 8 AND (SELECT count(*) FROM tags WHERE name = 'warranty') = 1 AND NOT EXISTS (SELECT 1 FROM jobs j WHERE NOT EXISTS (SELECT 1 FROM job_tags jt JOIN tags t ON t.id = jt.tag_id WHERE jt.job_id = j.id AND t.name = 'warranty'))").await;
 }

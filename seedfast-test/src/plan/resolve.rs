@@ -128,6 +128,11 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                     one_per_id_pending = false;
                 }
             }
+            Clause::References { target, ids: Some(IdSelection::List { ids: labels, .. }), span }
+                if !target.words.is_empty() && r.labelled_through_junction(subject, target, labels, *span)? =>
+            {
+                // `tracks featuring the artist Luna Park`: linked by a junction.
+            }
             Clause::References { target, ids, span } => {
                 let found = if target.words.is_empty() { r.person_parent(subject, &target.text, target.span).map(Some)? } else { None };
                 let (table, column) = match found.map_or_else(|| r.reference_column(subject, target), Ok) {

@@ -185,3 +185,14 @@ CREATE TABLE parking_slots (
     covered  boolean NOT NULL DEFAULT false,
     UNIQUE (depot_id, slot_no)
 );
+
+CREATE TABLE tags (
+    id   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    name text NOT NULL UNIQUE
+);
+
+CREATE TABLE job_tags (
+    job_id bigint NOT NULL REFERENCES jobs (id),
+    tag_id bigint NOT NULL REFERENCES tags (id),
+    PRIMARY KEY (job_id, tag_id)
+);

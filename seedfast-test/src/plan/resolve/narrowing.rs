@@ -168,6 +168,43 @@ impl Resolver<'_> {
         Ok(Some((subject, column)))
     }
 
+    /// `tracks featuring the artist Luna Park`, `issues labelled "frontend"`:
+    /// a parent by its label, linked through a junction. The parent row
+    /// gets the label, and each row of the subject one link to it. `false`
+    /// when no junction links the two.
+    pub(super) fn labelled_through_junction(&mut self, subject: usize, target: &Phrase, labels: &[IdLiteral], span: Span) -> Result<bool> {
+        let [label] = labels else { return Ok(false) };
+        let Some(parent) = self.find_table(target)? else { return Ok(false) };
+        // A direct reference is no link.
+        if self.schema.tables[subject].foreign_keys.iter().any(|fk| fk.ref_table == parent) {
+            return Ok(false);
+        }
+        let Some(j) = super::super::junction::find(self.schema, subject, parent) else { return Ok(false) };
+        let names = vec![label.text.clone()];
+        let p = &self.schema.tables[parent];
+        let Some(label_col) = names_column(p, &names) else { return Ok(false) };
+        let jt = &self.schema.tables[j.table];
+        let Some(to_parent) = jt.foreign_keys.iter().find(|fk| fk.ref_table == parent && fk.columns.len() == 1).map(|fk| fk.columns[0]) else { return Ok(false) };
+        if self.planned(parent).is_none() {
+            let by = jt.display_name();
+            self.plan_mut(parent, Why::Required { by }).rows = Rows::Exactly(1);
+        }
+        if !self.planned(parent).is_some_and(|pl| pl.rules.contains_key(&label_col)) {
+            self.set_rule(parent, label_col, Rule::NamedFirst(names), span)?;
+        }
+        self.plan_mut(j.table, Why::Mentioned).rows = super::super::junction::links(j, Some((1, 1)), None);
+        self.set_rule(j.table, to_parent, Rule::ParentIs { column: label_col, value: label.text.clone() }, span)?;
+        // `featuring`: the link's role, when one of its values says so.
+        let verb = self.slice(span).split_whitespace().next().unwrap_or("").to_lowercase();
+        let stems: Vec<String> = word_stems(&verb).into_iter().filter(|s| s.len() >= 5).collect();
+        let jt = &self.schema.tables[j.table];
+        let role = (0..jt.columns.len()).find_map(|c| allowed_values(jt, c).into_iter().find(|v| stems.iter().any(|s| squash(v).starts_with(s.as_str()))).map(|v| (c, v)));
+        if let Some((col, value)) = role {
+            self.set_rule(j.table, col, Rule::Mix(vec![value]), span)?;
+        }
+        Ok(true)
+    }
+
     /// `refunds for cancelled events` where refunds point at orders and
     /// orders at events: the one table between them is planned, its rows
     /// pointing only at parents in that state. The subject's reference to
