@@ -17,7 +17,7 @@ async fn db() -> seedfast_test::backend::TempDatabase {
 }
 
 async fn check(c: &mut PgConnection, scope: &str, sql: &str) {
-    support::seed_alone(c, "service_tiers, depots, bays, technicians, technician_profiles, vans, customers, contracts, jobs, visits, estimates, complaints, parts, reviews, payments, refunds, notes, warranties, suppliers, parking_slots, contract_technicians, tags, job_tags", scope).await;
+    support::seed_alone(c, "service_tiers, depots, bays, technicians, technician_profiles, vans, customers, contracts, jobs, visits, estimates, complaints, parts, reviews, payments, refunds, notes, warranties, suppliers, parking_slots, contract_technicians, tags, job_tags, van_transfers", scope).await;
     assert!(yes(c, sql).await, "`{scope}` seeded rows that fail `{sql}`");
 }
 
@@ -184,11 +184,14 @@ async fn counts_of_parents_states_of_children_and_implied_states() {
     check(&mut c, "8 complaints marked upheld", "SELECT count(*) = 8 AND bool_and(status = 'upheld') FROM complaints").await;
 }
 
-/// A parent named through a junction: `tagged "warranty"` links every row
-/// to the one tag of that name.
+/// Parents named by a code or label: through a junction (`tagged
+/// "warranty"` links every row to the one tag of that name), and one of two
+/// references to the same table by direction (`from LDS to HUL`).
 #[tokio::test]
-async fn a_label_through_a_junction() {
+async fn labels_through_a_junction_and_by_direction() {
     let db = db().await;
     let mut c = conn(&db).await;
+    // Two references to one table, told apart by the direction in their names.
+    check(&mut c, "5 van transfers from LDS to HUL", "SELECT count(*) = 5 AND bool_and(f.code = 'LDS' AND t.code = 'HUL') FROM van_transfers v JOIN depots f ON f.id = v.from_depot_id JOIN depots t ON t.id = v.to_depot_id").await;
     check(&mut c, "8 jobs tagged \"warranty\"", "SELECT (SELECT count(*) FROM jobs) = 8 AND (SELECT count(*) FROM tags WHERE name = 'warranty') = 1 AND NOT EXISTS (SELECT 1 FROM jobs j WHERE NOT EXISTS (SELECT 1 FROM job_tags jt JOIN tags t ON t.id = jt.tag_id WHERE jt.job_id = j.id AND t.name = 'warranty'))").await;
 }

@@ -141,6 +141,12 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                         Some(found) => found,
                         // `held in the Main Hall room`: a value of a column.
                         None => match ids {
+                            // `flights from JFK`: a code of a row, the
+                            // reference by its direction.
+                            None if r.directional_code(subject, target, r.slice(*span).split_whitespace().next().unwrap_or("").to_lowercase().as_str(), *span)? => {
+                                r.explain_change(&before, clause.span());
+                                continue;
+                            }
                             // `listings for sale`: a value of the rows.
                             None if let Some((col, value)) = r.value_column(subject, &target.words.join("_")) => {
                                 r.fixed(subject, col, value, *span)?;

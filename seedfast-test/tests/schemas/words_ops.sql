@@ -16,8 +16,18 @@ CREATE TABLE service_tiers (
 
 CREATE TABLE depots (
     id    bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    code  text UNIQUE CHECK (code ~ '^[A-Z]{3}$'),
     city  text NOT NULL,
     phone text
+);
+
+-- Vans moved between depots: two references to one table.
+CREATE TABLE van_transfers (
+    id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    from_depot_id bigint NOT NULL REFERENCES depots (id),
+    to_depot_id   bigint NOT NULL REFERENCES depots (id),
+    moved_at      timestamptz NOT NULL,
+    CHECK (from_depot_id <> to_depot_id)
 );
 
 CREATE TABLE technicians (

@@ -49,7 +49,22 @@ impl Resolver<'_> {
                 }
                 self.set_rule(parent, label, Rule::NamedFirst(names.clone()), span)?;
             }
-            Some(true) => {}
+            Some(true) => {
+                // `from JFK to LHR`: a second reference to the same table
+                // names another row of it.
+                let plan = self.plan_mut(parent, Why::Mentioned);
+                if let Some(Rule::NamedFirst(listed)) = plan.rules.get_mut(&label) {
+                    for name in &names {
+                        if !listed.contains(name) {
+                            listed.push(name.clone());
+                        }
+                    }
+                    let n = listed.len() as u64;
+                    if let Rows::Exactly(rows) = plan.rows {
+                        plan.rows = Rows::Exactly(rows.max(n));
+                    }
+                }
+            }
         }
         if let [one] = names.as_slice() {
             self.set_rule(table, column, Rule::ParentIs { column: label, value: one.clone() }, span)?;
@@ -109,6 +124,11 @@ impl Resolver<'_> {
     pub(super) fn purpose_as_reference(&mut self, subject: usize, span: Span) -> Result<Option<(usize, usize, Span)>> {
         let text = self.slice(span).to_string();
         let Some(rest) = text.strip_prefix("to ").or_else(|| text.strip_prefix("To ")) else { return Ok(None) };
+        // `to LHR`: a code of a row the rows go to.
+        let code = Phrase { words: vec![rest.trim().to_lowercase()], text: rest.trim().to_string(), span };
+        if self.directional_code(subject, &code, "to", span)? {
+            return Ok(None);
+        }
         let words: Vec<String> = rest.split_whitespace().map(|w| w.to_lowercase()).filter(|w| !["the", "a", "an"].contains(&w.as_str())).collect();
         if words.is_empty() || words.len() > 4 {
             return Ok(None);
@@ -166,6 +186,34 @@ impl Resolver<'_> {
         }
         self.set_rule(subject, column, Rule::ParentIs { column: pcol, value }, span)?;
         Ok(Some((subject, column)))
+    }
+
+    /// `flights from JFK to LHR`: a code after `from` or `to` names a row of
+    /// a table the rows refer to, the reference chosen by the direction its
+    /// name says (`origin_airport_id`, `destination_airport_id`) when there
+    /// are several.
+    pub(super) fn directional_code(&mut self, subject: usize, code: &Phrase, preposition: &str, span: Span) -> Result<bool> {
+        let text = code.text.trim();
+        if text.contains(' ') || !text.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) || text.len() < 2 {
+            return Ok(false);
+        }
+        const FROM: &[&str] = &["origin", "from", "departure", "source", "pickup", "sender", "start", "src"];
+        const TO: &[&str] = &["destination", "dest", "to", "arrival", "target", "recipient", "dropoff", "end", "dst"];
+        let words = if preposition == "from" { FROM } else { TO };
+        let t = &self.schema.tables[subject];
+        let coded: Vec<usize> = t
+            .foreign_keys
+            .iter()
+            .filter(|fk| fk.columns.len() == 1 && names_column(&self.schema.tables[fk.ref_table], &[text.to_string()]).is_some())
+            .map(|fk| fk.columns[0])
+            .collect();
+        let directed: Vec<usize> = coded.iter().copied().filter(|&c| t.columns[c].name.to_lowercase().split('_').any(|p| words.contains(&p))).collect();
+        let column = match (directed.as_slice(), coded.as_slice()) {
+            ([one], _) | (_, [one]) => *one,
+            _ => return Ok(false),
+        };
+        let labels = [IdLiteral { text: text.to_string(), span: code.span }];
+        self.labelled_parents(subject, column, &labels, span)
     }
 
     /// `tracks featuring the artist Luna Park`, `issues labelled "frontend"`:
