@@ -786,7 +786,7 @@ impl Parser<'_> {
                 self.values(start)?;
                 return Ok(true);
             }
-            "labelled" | "labeled" | "tagged" if matches!(self.kind(self.pos + 1), TokenKind::Quoted { .. }) || (self.capital_ahead(self.pos + 1) && self.kind(self.pos + 2) != TokenKind::Word) => {
+            "labelled" | "labeled" | "tagged" if matches!(self.kind(self.pos + 1), TokenKind::Quoted { .. }) || (self.capital(self.pos + 1) && self.kind(self.pos + 2) != TokenKind::Word) => {
                 // `issues labelled "frontend"`: a parent named by its label,
                 // the noun the verb's own (`label`, `tag`).
                 let verb = self.peek().span;
@@ -1811,7 +1811,7 @@ impl Parser<'_> {
             // `with three room types: Standard, Deluxe and Suite`, `with 8
             // members: one owner, two admins and five members`.
             if self.kind(self.pos) == TokenKind::Colon && per.is_none() {
-                if self.named_list_ahead(self.pos + 1) || (self.capital_ahead(self.pos + 1) && count.min == count.max && count.min == 1) {
+                if self.named_list_ahead(self.pos + 1) || (self.capital(self.pos + 1) && count.min == count.max && count.min == 1) {
                     self.pos += 1;
                     let named = self.name_items(false)?;
                     self.clauses.push(Clause::With { target, count: Some(count), per, named, span: start.to(self.prev_span()) });
@@ -3025,7 +3025,7 @@ impl Parser<'_> {
             || (self.word(i).is_some_and(|w| is_participle(w) || w == "featuring") && self.word(i + 1).is_some_and(|w| ["to", "at", "on", "of", "by", "for"].contains(&w)) && self.named_parent_ahead(i + 2).is_some())
             || (self.is_word(i, "featuring") && self.named_parent_ahead(i + 1).is_some())
             || self.place_verb_ahead(i)
-            || (self.word(i).is_some_and(|w| ["labelled", "labeled", "tagged"].contains(&w)) && (matches!(self.kind(i + 1), TokenKind::Quoted { .. }) || self.capital_ahead(i + 1)))
+            || (self.word(i).is_some_and(|w| ["labelled", "labeled", "tagged"].contains(&w)) && (matches!(self.kind(i + 1), TokenKind::Quoted { .. }) || self.capital(i + 1)))
             || (self.word(i).is_some_and(is_participle) && self.word(i + 1).is_some_and(|w| ["in", "out", "up", "off"].contains(&w)) && self.word(i + 2).is_some_and(|w| ["at", "on", "by", "to", "from", "via", "through"].contains(&w)))
             || (self.word(i).is_some_and(|w| ["marked", "flagged", "tagged"].contains(&w)) && i > 0 && self.kind(i + 1) == TokenKind::Word && !self.is_stop(i + 1))
             // `refills requested through the app`, `sessions still in progress`

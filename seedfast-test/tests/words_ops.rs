@@ -195,3 +195,15 @@ async fn labels_through_a_junction_and_by_direction() {
     check(&mut c, "5 van transfers from LDS to HUL", "SELECT count(*) = 5 AND bool_and(f.code = 'LDS' AND t.code = 'HUL') FROM van_transfers v JOIN depots f ON f.id = v.from_depot_id JOIN depots t ON t.id = v.to_depot_id").await;
     check(&mut c, "8 jobs tagged \"warranty\"", "SELECT (SELECT count(*) FROM jobs) = 8 AND (SELECT count(*) FROM tags WHERE name = 'warranty') = 1 AND NOT EXISTS (SELECT 1 FROM jobs j WHERE NOT EXISTS (SELECT 1 FROM job_tags jt JOIN tags t ON t.id = jt.tag_id WHERE jt.job_id = j.id AND t.name = 'warranty'))").await;
 }
+
+/// Children named after a colon need a column to hold the names: an error
+/// that says so and how to fix it.
+#[tokio::test]
+async fn named_children_without_a_name_column_are_refused() {
+    let db = db().await;
+    let mut c = conn(&db).await;
+    let e = seedfast_test::seed(&mut c, "a depot with three vans: Alpha, Beta and Gamma", seedfast_test::SeedOptions::default()).await.expect_err("vans have no name column");
+    let text = e.to_string();
+    assert!(text.contains("`vans` has no name or code column to hold the listed names"), "{text}");
+    assert!(text.contains("add a `name` column, or drop the names"), "{text}");
+}

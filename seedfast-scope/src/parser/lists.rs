@@ -77,13 +77,8 @@ impl Parser<'_> {
 
     /// A capitalised word (or a quoted name) at `j` that can start or go on a
     /// name: `Heathrow`, `Basic Auto`, `SQL`.
-    fn capital(&self, j: usize) -> bool {
+    pub(super) fn capital(&self, j: usize) -> bool {
         self.kind(j) == TokenKind::Word && self.src(self.tokens[j].span).starts_with(|c: char| c.is_uppercase())
-    }
-
-    /// A capitalised word at `i`.
-    pub(super) fn capital_ahead(&self, i: usize) -> bool {
-        self.capital(i)
     }
 
     /// Single lowercase words at `i` listed with commas and a last `and`

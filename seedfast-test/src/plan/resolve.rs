@@ -759,6 +759,15 @@ impl<'a> Resolver<'a> {
         Err(self.unknown_column(subject, phrase))
     }
 
+    /// Column `col` of `table` is never left NULL (the table planned for
+    /// `why` if it is not yet).
+    fn fill_column(&mut self, table: usize, col: usize, why: Why) {
+        let plan = self.plan_mut(table, why);
+        if !plan.fill.contains(&col) {
+            plan.fill.push(col);
+        }
+    }
+
     fn ensure_child_planned(&mut self, subject: usize, table: usize) {
         if table == subject || self.planned(table).is_some() {
             return;
@@ -1047,10 +1056,7 @@ impl<'a> Resolver<'a> {
                 }
             }
         }
-        let plan = self.plan_mut(table, Why::Mentioned);
-        if !plan.fill.contains(&column) {
-            plan.fill.push(column);
-        }
+        self.fill_column(table, column, Why::Mentioned);
         for other in others {
             if !self.planned(table).is_some_and(|p| p.rules.contains_key(&other)) {
                 self.set_rule(table, other, Rule::Nulls { num: 1, den: 1 }, span)?;
@@ -1173,10 +1179,7 @@ impl<'a> Resolver<'a> {
                 };
                 if let Some((num, den)) = share_of {
                     self.set_rule(tb, col, Rule::Nulls { num: den - num.min(den), den }, span)?;
-                    let plan = self.plan_mut(tb, Why::Mentioned);
-                    if !plan.fill.contains(&col) {
-                        plan.fill.push(col);
-                    }
+                    self.fill_column(tb, col, Why::Mentioned);
                     continue;
                 }
             }
@@ -1216,10 +1219,7 @@ impl<'a> Resolver<'a> {
                 }
                 if let (Some(col), Some((num, den))) = (state, share_of) {
                     self.set_rule(table, col, Rule::Nulls { num: den - num.min(den), den }, span)?;
-                    let plan = self.plan_mut(table, Why::Mentioned);
-                    if !plan.fill.contains(&col) {
-                        plan.fill.push(col);
-                    }
+                    self.fill_column(table, col, Why::Mentioned);
                     continue;
                 }
                 let mut e = self.err(share.value.span, format!("`{}` is not a value of any column of `{}`", share.value.text, t.display_name()));
@@ -1305,10 +1305,7 @@ impl<'a> Resolver<'a> {
             Portion::Rest => return Err(self.err(span, "`the rest` cannot be without a value on its own").help("write a percentage").into()),
         };
         self.set_rule(table, col, Rule::Nulls { num, den }, span)?;
-        let plan = self.plan_mut(table, Why::Mentioned);
-        if !plan.fill.contains(&col) {
-            plan.fill.push(col);
-        }
+        self.fill_column(table, col, Why::Mentioned);
         Ok(())
     }
 
@@ -1339,10 +1336,7 @@ impl<'a> Resolver<'a> {
                 let one_row = self.count.is_some_and(|n| n <= 1);
                 let rule = if whole && (one_row || !unique) { Rule::Mix(vec![value.text.clone()]) } else { Rule::Prefix(value.text.clone()) };
                 self.set_rule(subject, name, rule, span)?;
-                let plan = self.plan_mut(subject, Why::Requested);
-                if !plan.fill.contains(&name) {
-                    plan.fill.push(name);
-                }
+                self.fill_column(subject, name, Why::Requested);
                 Ok(())
             }
             Affix::Domain => {
@@ -1351,10 +1345,7 @@ impl<'a> Resolver<'a> {
                     None => (subject, t.columns.iter().position(|c| c.name.contains("email")).ok_or_else(|| self.err(span, format!("`{}` has no email column", t.display_name())))?),
                 };
                 self.set_rule(table, col, Rule::EmailDomain(value.text.to_lowercase()), span)?;
-                let plan = self.plan_mut(table, Why::Mentioned);
-                if !plan.fill.contains(&col) {
-                    plan.fill.push(col);
-                }
+                self.fill_column(table, col, Why::Mentioned);
                 Ok(())
             }
         }
@@ -1879,10 +1870,7 @@ impl<'a> Resolver<'a> {
                 .collect();
             if let [col] = refs.as_slice() {
                 let col = *col;
-                let plan = self.plan_mut(subject, Why::Requested);
-                if !plan.fill.contains(&col) {
-                    plan.fill.push(col);
-                }
+                self.fill_column(subject, col, Why::Requested);
                 return Ok(true);
             }
         }
@@ -1909,10 +1897,7 @@ impl<'a> Resolver<'a> {
             && let Ok((table, col)) = self.column_near(subject, target)
             && !self.schema.tables[table].foreign_keys.iter().any(|fk| fk.columns.contains(&col))
         {
-            let plan = self.plan_mut(table, Why::Mentioned);
-            if !plan.fill.contains(&col) {
-                plan.fill.push(col);
-            }
+            self.fill_column(table, col, Why::Mentioned);
             return Ok(true);
         }
         // `clubs with a pool`: every row has it (`has_pool`).

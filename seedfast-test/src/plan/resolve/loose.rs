@@ -21,15 +21,7 @@ impl Resolver<'_> {
     /// and a rule was set; `false` when they name nothing (the caller's
     /// error stands).
     pub(super) fn loose_value(&mut self, subject: usize, value: &Phrase, span: Span) -> Result<bool> {
-        let mut words: Vec<&str> = value.words.iter().map(String::as_str).filter(|w| !FILLER.contains(w)).collect();
-        let mut denied = false;
-        while let Some(first) = words.first()
-            && (DENIALS.contains(first) || ["have", "has", "had", "been", "be", "do", "does", "did", "is", "are", "was", "were"].contains(first))
-        {
-            denied ^= DENIALS.contains(first);
-            words.remove(0);
-        }
-        denied ^= out_of(&mut words);
+        let (mut words, mut denied) = denials(&value.words);
         // `unresolved`: not resolved, when no flag is named that way.
         let undone = words.len() == 1 && words[0].starts_with("un") && words[0].len() > 5 && self.value_column(subject, words[0]).is_none();
         let stripped;
@@ -67,10 +59,7 @@ impl Resolver<'_> {
         if denied {
             self.set_rule(subject, col, Rule::Nulls { num: 1, den: 1 }, span)?;
         } else {
-            let plan = self.plan_mut(subject, Why::Requested);
-            if !plan.fill.contains(&col) {
-                plan.fill.push(col);
-            }
+            self.fill_column(subject, col, Why::Requested);
             self.state_of_verb(subject, &verb, span)?;
         }
         Ok(true)
@@ -158,6 +147,21 @@ pub(super) fn covered_flag(t: &Table, words: &[&str]) -> Option<usize> {
     }
 }
 
+/// The words without filler, auxiliaries and denials, and whether they
+/// were denied (`don't auto-renew`, `haven't been`, `out of stock`).
+fn denials(words: &[String]) -> (Vec<&str>, bool) {
+    let mut words: Vec<&str> = words.iter().map(String::as_str).filter(|w| !FILLER.contains(w)).collect();
+    let mut denied = false;
+    while let Some(first) = words.first()
+        && (DENIALS.contains(first) || ["have", "has", "had", "been", "be", "do", "does", "did", "is", "are", "was", "were"].contains(first))
+    {
+        denied ^= DENIALS.contains(first);
+        words.remove(0);
+    }
+    denied ^= out_of(&mut words);
+    (words, denied)
+}
+
 /// `out of stock` is not `in stock`: rewrites the words, true when it did.
 fn out_of(words: &mut Vec<&str>) -> bool {
     if words.len() >= 3 && words[0] == "out" && words[1] == "of" {
@@ -182,14 +186,7 @@ pub(super) fn flag_with_word(t: &Table, word: &str) -> Option<usize> {
 
 /// A share's words that deny a flag the rest names: `never opted in`.
 pub(super) fn loose_flag(t: &Table, words: &[String]) -> Option<(usize, String)> {
-    let mut words: Vec<&str> = words.iter().map(String::as_str).filter(|w| !FILLER.contains(w)).collect();
-    let mut denied = out_of(&mut words);
-    while let Some(first) = words.first()
-        && (DENIALS.contains(first) || ["have", "has", "had", "been", "do", "does", "did"].contains(first))
-    {
-        denied ^= DENIALS.contains(first);
-        words.remove(0);
-    }
+    let (words, denied) = denials(words);
     let flag = covered_flag(t, &words)?;
     Some((flag, if denied { "false" } else { "true" }.to_string()))
 }

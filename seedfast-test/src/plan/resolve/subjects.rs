@@ -138,10 +138,7 @@ impl Resolver<'_> {
             Adjective::Overdue { due } => self.overdue(table, due, span),
             Adjective::StateTime { col } => {
                 let name = name(col);
-                let plan = self.plan_mut(table, Why::Mentioned);
-                if !plan.fill.contains(&col) {
-                    plan.fill.push(col);
-                }
+                self.fill_column(table, col, Why::Mentioned);
                 self.bind(span, format!("{name} is set"));
                 Ok(())
             }
