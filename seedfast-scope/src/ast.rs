@@ -151,6 +151,9 @@ pub enum Period {
     Since(Date),
     /// `before 2024`: a year up to the date.
     Before(Date),
+    /// `more than 90 days ago` (`older`), `3 days ago`: before, or on the
+    /// day, that long before "now".
+    Ago { amount: u64, unit: TimeUnit, older: bool },
     /// `yesterday` (-1), `today` (0), `tomorrow` (1): that whole day,
     /// counted from the day "now" falls in.
     Day(i32),

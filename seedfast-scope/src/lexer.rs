@@ -63,8 +63,18 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, ScopeError> {
                 let end = word_end(text, start + 1);
                 Token { kind: TokenKind::Word, span: Span::new(start, end), lower: normalize_word(&text[start..end]) }
             }
+            // `Bloom & Co`, `Maya & Leo`: an ampersand in a name is a word.
+            '&' if tokens.last().is_some_and(|t: &Token| t.kind == TokenKind::Word && text[t.span.start..].starts_with(char::is_uppercase))
+                && text[start + 1..].trim_start().starts_with(char::is_uppercase) =>
+            {
+                Token { kind: TokenKind::Word, span: Span::new(start, start + 1), lower: "&".to_string() }
+            }
             c if is_word_char(c) => {
-                let end = word_end(text, start);
+                let mut end = word_end(text, start);
+                // `St. Mary's`, `Dr. Chen`, `Acme Co.`: an abbreviation keeps its dot.
+                if text[end..].starts_with('.') && ABBREVIATIONS.contains(&text[start..end].to_lowercase().as_str()) && text[start..].starts_with(|c: char| c.is_uppercase()) {
+                    end += 1;
+                }
                 Token { kind: TokenKind::Word, span: Span::new(start, end), lower: normalize_word(&text[start..end]) }
             }
             // `...; each reservation gets 1 or 2 orders`: a clause separator.
@@ -99,6 +109,9 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, ScopeError> {
     tokens.push(Token { kind: TokenKind::Eof, span: Span::new(text.len(), text.len()), lower: String::new() });
     Ok(tokens)
 }
+
+/// Abbreviations written with a dot inside names.
+const ABBREVIATIONS: &[&str] = &["st", "dr", "mr", "mrs", "ms", "mt", "co", "inc", "ltd", "jr", "sr", "ave", "corp", "bros", "prof"];
 
 /// Lowercase with curly apostrophes straightened: `Don’t` -> `don't`.
 pub(crate) fn normalize_word(word: &str) -> String {
@@ -286,11 +299,19 @@ mod tests {
 
     #[test]
     fn unknown_punctuation_is_an_error() {
-        for (text, column) in [("users & orders", 7), ("users.", 6), ("5 = 5", 3), ("50 %", 4)] {
+        for (text, column) in [("users & orders", 7), ("users # orders", 7), ("users.", 6), ("5 = 5", 3), ("50 %", 4)] {
             let err = tokenize(text).unwrap_err();
             assert!(err.message.starts_with("unexpected character"), "{text}: {}", err.message);
             assert_eq!(err.column(), column, "{text}");
         }
+    }
+
+    #[test]
+    fn names_keep_ampersands_and_abbreviations() {
+        assert_eq!(texts("a vendor called Bloom & Co"), ["a", "vendor", "called", "Bloom", "&", "Co", ""]);
+        assert_eq!(texts("St. Mary's Hospital"), ["St.", "Mary's", "Hospital", ""]);
+        // Only an abbreviation keeps its dot: a sentence's end is still refused.
+        assert!(tokenize("users.").is_err());
     }
 
     #[test]

@@ -127,6 +127,8 @@ const STOP: &[&str] = &[
     "on",
     "named",
     "called",
+    "titled",
+    "entitled",
     "in",
     "since",
     "during",
@@ -441,6 +443,11 @@ impl Parser<'_> {
             if self.is_word(self.pos, "of") && self.is_word(self.pos + 1, "between") && self.number_ahead(self.pos + 2) {
                 self.pos += 1;
             }
+            // `scheduled to go out on 5 January 2026`, `due to be returned
+            // within the next 7 days`: what the rows are to do says only when.
+            if let Some(k) = self.to_do_period_ahead(self.pos) {
+                self.tokens.drain(self.pos + 1..k);
+            }
             // `located in Berlin`: the verb only leads to the place.
             if self.place_verb_ahead(self.pos) {
                 self.pos += 1;
@@ -463,6 +470,22 @@ impl Parser<'_> {
                 || (self.word(self.pos).is_some_and(|w| ["still", "currently", "already"].contains(&w)) && self.word(self.pos + 1).is_some_and(|w| ["in", "on", "under"].contains(&w)))
             {
                 self.pos += 1;
+            }
+            // `each co-written by 2 authors`, `each followed up by a repair
+            // order`: the rows' children or linked rows, counted.
+            if self.word(self.pos).is_some_and(|w| w == "each" || w == "every") {
+                let mut j = self.pos + 1;
+                if self.word(j).is_some_and(|w| is_participle(w) || IRREGULAR_PARTICIPLES.contains(&w) || w.ends_with("ed") || w.ends_with("en")) {
+                    j += 1;
+                    if self.word(j).is_some_and(|w| ["up", "out", "off"].contains(&w)) {
+                        j += 1;
+                    }
+                    if self.is_word(j, "by") && (self.count_ahead(j + 1) || self.word(j + 1).is_some_and(|w| ["a", "an", "one"].contains(&w))) && !self.named_parent_ahead(j + 1).is_some() {
+                        self.pos = j + 1;
+                        self.with_item(self.peek().span)?;
+                        continue;
+                    }
+                }
             }
             // `each delivering between 10 and 60 kWh`: the unit names it.
             if self.is_word(self.pos, "each") && self.word(self.pos + 1).is_some_and(|w| w.ends_with("ing") || is_participle(w)) && self.column_clause_ahead(self.pos + 2) {
@@ -905,7 +928,7 @@ impl Parser<'_> {
                 self.clauses.push(Clause::Distribution { column: None, shares, span: start.to(self.prev_span()) });
                 return Ok(true);
             }
-            "named" | "called" if self.named_list_ahead(self.pos + 1) || self.lower_list_ahead(self.pos + 1) => {
+            "named" | "called" | "titled" | "entitled" if self.named_list_ahead(self.pos + 1) || self.lower_list_ahead(self.pos + 1) => {
                 // `4 branches named Heathrow, Gatwick and Leeds`, `rooms called
                 // Surgery 1, Surgery 2 and Hygiene Suite`, `labels called
                 // frontend, backend and infra`: the rows.
@@ -915,11 +938,13 @@ impl Parser<'_> {
                 self.named.extend(names);
                 return Ok(true);
             }
-            "named" | "called" => {
+            "named" | "called" | "titled" | "entitled" => {
                 self.pos += 1;
                 // `called Gold priced at $89.99`: a capitalised name ends at
                 // the first word in lower case.
-                let value = match self.name_run_end(self.pos).filter(|&end| self.phrase_word(end).is_some() && !matches!(self.kind(self.pos), TokenKind::Quoted { .. })) {
+                // `called The Foundry in Leeds`: a name's own `The` stays.
+                let the = self.src(self.peek().span) == "The";
+                let value = match self.name_run_end(self.pos).filter(|&end| (self.phrase_word(end).is_some() || the) && !matches!(self.kind(self.pos), TokenKind::Quoted { .. })) {
                     Some(end) => {
                         let spans: Vec<Span> = (self.pos..end).map(|k| self.tokens[k].span).collect();
                         self.pos = end;
@@ -1090,6 +1115,10 @@ impl Parser<'_> {
         if self.is_hint_verb(self.pos) {
             let mut spans = vec![self.peek().span];
             self.pos += 1;
+            if spans.len() == 1 && self.src(spans[0]).eq_ignore_ascii_case("last") {
+                spans.push(self.peek().span);
+                self.pos += 1;
+            }
             if self.particle_clause_ahead(self.pos) {
                 spans.push(self.peek().span);
                 self.pos += 1;
@@ -1205,7 +1234,9 @@ impl Parser<'_> {
                 }
                 // `who wrote 6 prescriptions`, `that placed 3 orders`: a
                 // count of what the rows did is a count of their children.
-                w if (IRREGULAR_PARTICIPLES.contains(&w) || (w.len() > 4 && w.ends_with("ed"))) && self.kind(self.pos + 1) == TokenKind::Number && self.phrase_word(self.whole_end(self.pos + 1)).is_some() && self.period_at(self.pos + 1).is_none() && self.time_unit(self.whole_end(self.pos + 1)).is_none() => {
+                // `who each follow 3 shows`, `who each supervise 2 associates`:
+                // any verb, when each row does it.
+                w if (IRREGULAR_PARTICIPLES.contains(&w) || (w.len() > 4 && w.ends_with("ed")) || (each && !STOP.contains(&w) && !["are", "is", "were", "was", "be", "been"].contains(&w))) && self.kind(self.pos + 1) == TokenKind::Number && self.phrase_word(self.whole_end(self.pos + 1)).is_some() && self.period_at(self.pos + 1).is_none() && self.time_unit(self.whole_end(self.pos + 1)).is_none() => {
                     possessive = true;
                     self.pos += 1;
                     break;
@@ -1301,7 +1332,13 @@ impl Parser<'_> {
     /// particle (a plain value is read as one).
     fn loose_run_end(&self, i: usize) -> Option<usize> {
         const PARTICLES: &[&str] = &["in", "to", "up", "out", "on", "into", "for", "off", "of"];
-        self.phrase_word(i)?;
+        // `have never logged in`, `haven't verified their email`: a verb
+        // said with its auxiliary or denial is a predicate whole.
+        const AUXILIARIES: &[&str] = &["have", "has", "had", "haven't", "hasn't", "hadn't", "never", "don't", "doesn't", "didn't", "not"];
+        let predicate = self.word(i).is_some_and(|w| AUXILIARIES.contains(&w)) && self.word(i + 1).is_some_and(|w| w.len() > 3 && (w.ends_with("ed") || AUXILIARIES.contains(&w) || IRREGULAR_PARTICIPLES.contains(&w)) || w == "been");
+        if !predicate {
+            self.phrase_word(i)?;
+        }
         let mut j = i;
         let mut particle = false;
         while self.kind(j) == TokenKind::Word {
@@ -1313,7 +1350,7 @@ impl Parser<'_> {
             j += 1;
         }
         let ends = matches!(self.kind(j), TokenKind::Eof | TokenKind::Comma) || self.is_word(j, "and");
-        (particle && ends && j > i + 1 && !PARTICLES.contains(&self.word(j - 1)?)).then_some(j)
+        ((particle || predicate) && ends && j > i + 1 && (predicate || !PARTICLES.contains(&self.word(j - 1)?))).then_some(j)
     }
 
     /// `40% missing a phone number`: a portion, then the words of a NULL.
@@ -1503,6 +1540,10 @@ impl Parser<'_> {
         if self.is_with(i) {
             return false;
         }
+        // `last active more than 90 days ago`, `last seen yesterday`
+        if word == "last" && self.kind(i + 1) == TokenKind::Word && !self.is_stop(i + 1) && self.time_unit(i + 1).is_none() && self.column_clause_ahead(i + 2) {
+            return true;
+        }
         // `expiring in 2026`, `starting next week`: a present participle
         // names its column as well (`expires_on`, `starts_at`); the words
         // that end a range or a derived value keep their own meaning.
@@ -1618,8 +1659,11 @@ impl Parser<'_> {
             ("at", Some("least")) => (true, false, i + 2),
             _ => return None,
         };
-        // `above 40%` on a column kept in percent.
-        (self.number_ahead(next) || matches!(self.kind(next), TokenKind::Percent(_))).then_some((lower, strict, next))
+        // `above 40%` on a column kept in percent; `above level 50`, the
+        // column's word first; `longer than an hour`.
+        let named = self.kind(next) == TokenKind::Word && !self.is_stop(next) && self.number_word(next).is_none() && self.kind(next + 1) == TokenKind::Number && self.time_unit(next).is_none();
+        let one_unit = self.word(next).is_some_and(|w| w == "a" || w == "an") && self.time_unit(next + 1).is_some();
+        (self.number_ahead(next) || matches!(self.kind(next), TokenKind::Percent(_)) || named || one_unit).then_some((lower, strict, next))
     }
 
     /// Past a number and its currency sign or unit word.
@@ -1658,6 +1702,23 @@ impl Parser<'_> {
         } else {
             (self.or_bound(self.after_number(self.pos)).expect("bound_ahead checked"), false)
         };
+        // `above level 50`: the column's word before the number.
+        let column = match column {
+            None if self.kind(self.pos) == TokenKind::Word && self.kind(self.pos + 1) == TokenKind::Number && self.word(self.pos).is_some_and(|w| w != "a" && w != "an") => {
+                self.pos += 1;
+                Some(self.to_phrase(&[self.prev_span()]))
+            }
+            column => column,
+        };
+        // `longer than an hour`: one of the unit.
+        if self.word(self.pos).is_some_and(|w| w == "a" || w == "an") && self.time_unit(self.pos + 1).is_some() {
+            let span = self.peek().span;
+            self.pos += 2;
+            let number = Number { text: "1".to_string(), value: 1.0, span };
+            let unit = Some(self.src(self.prev_span()).to_lowercase());
+            let (lower, upper) = if lower { (Some(number), None) } else { (None, Some(number)) };
+            return Ok(Clause::Bound { column, lower, upper, strict, unit, span: start.to(self.prev_span()) });
+        }
         let sign = self.currency_at(self.pos);
         if let TokenKind::Percent(hundredths) = self.kind(self.pos) {
             let span = self.peek().span;
@@ -1790,7 +1851,9 @@ impl Parser<'_> {
                 self.pos += 1;
                 let second_start = self.peek().span;
                 let second_count = self.count_range()?;
-                if let Some(second) = self.phrase()?.filter(|p| p.words.len() >= 2) {
+                // `one paid and one still issued`: states, no shared noun.
+                let noun = |w: &str| !(w.len() > 4 && w.ends_with("ed")) && !IRREGULAR_PARTICIPLES.contains(&w) && !["still", "currently", "already"].contains(&w);
+                if let Some(second) = self.phrase()?.filter(|p| p.words.len() >= 2 && noun(&target.words[0]) && p.words.last().is_some_and(|w| noun(w))) {
                     let spelled: Vec<&str> = second.text.split(' ').collect();
                     let first = Phrase {
                         words: [target.words.clone(), second.words[1..].to_vec()].concat(),
@@ -1939,15 +2002,23 @@ impl Parser<'_> {
         if modifier.ends_with('s') || self.starts_tail(self.pos + 1) {
             return false;
         }
+        // `one paid and one still issued`: states, no shared noun.
+        let state = |w: &str| (w.len() > 4 && w.ends_with("ed")) || IRREGULAR_PARTICIPLES.contains(&w);
+        if state(&modifier) {
+            return false;
+        }
         let mut i = self.pos + 1;
         let mut kept = 0;
+        let mut last = String::new();
         while let Some((next, span)) = self.phrase_word(i) {
-            if kept > 0 || !FILLER.contains(&normalize_word(self.src(span)).as_str()) {
+            let word = normalize_word(self.src(span));
+            if kept > 0 || !FILLER.contains(&word.as_str()) {
                 kept += 1;
             }
+            last = word;
             i = next;
         }
-        kept >= 2
+        kept >= 2 && !state(&last)
     }
 
     fn coordinated_with(&mut self, start: Span, modifier: Words) -> Result<()> {
@@ -1974,7 +2045,8 @@ impl Parser<'_> {
         // `2-5 goals in each`, `one captain in each team`, `12 teams
         // registered for it`: per parent, said after the count.
         let mut i = self.pos;
-        if self.word(i).is_some_and(is_participle) && self.word(i + 1).is_some_and(|w| ["in", "for", "on", "to", "against", "with"].contains(&w)) {
+        // `5 operators reporting to each`
+        if self.word(i).is_some_and(|w| is_participle(w) || (w.len() > 5 && w.ends_with("ing"))) && self.word(i + 1).is_some_and(|w| ["in", "for", "on", "to", "against", "with", "at", "under"].contains(&w)) {
             i += 1;
         }
         if !(self.word(i).is_some_and(|w| ["in", "for", "on", "to", "at", "against", "with"].contains(&w)) && self.word(i + 1).is_some_and(|w| ["each", "every", "it", "them"].contains(&w))) {
@@ -2826,6 +2898,10 @@ impl Parser<'_> {
             if next == Some("few") {
                 return Some((3, i + 2));
             }
+            // `a single paused enrollment`
+            if next == Some("single") && self.phrase_word(i + 2).is_some() {
+                return Some((1, i + 2));
+            }
             if let Some(v) = next.and_then(|w| ["dozen", "hundred", "thousand"].contains(&w).then(|| lookup(w)).flatten()) {
                 return Some((v, i + 2));
             }
@@ -3005,7 +3081,24 @@ impl Parser<'_> {
     /// The next word of a phrase at `i`, with dashed compounds joined
     /// (`high-value`): the index after it and its span. `None` at a keyword
     /// or anything that is not a word.
+    /// `scheduled to go out on 5 January 2026` at `i`: a participle, what
+    /// the rows are to do, then when; the index of the period.
+    fn to_do_period_ahead(&self, i: usize) -> Option<usize> {
+        if !(self.word(i).is_some_and(|w| is_participle(w) || w == "due") && self.is_word(i + 1, "to")) {
+            return None;
+        }
+        let k = (i + 3..=i + 6).find(|&k| self.period_at(k).is_some())?;
+        (i + 2..k)
+            .all(|j| self.kind(j) == TokenKind::Word && (!self.is_stop(j) || self.word(j).is_some_and(|w| ["out", "up", "off", "live", "be", "on"].contains(&w))))
+            .then_some(k)
+    }
+
     fn phrase_word(&self, i: usize) -> Option<(usize, Span)> {
+        // `in-progress`, `on-hold`, `no-show`: a keyword glued into a word.
+        if self.kind(i) == TokenKind::Word && self.glued_end(i) > i + 1 && self.kind(i + 2) == TokenKind::Word && (self.is_stop(i) || self.never_ahead(i) || self.no_words(i).is_some()) {
+            let end = self.glued_end(i);
+            return Some((end, self.tokens[i].span.to(self.tokens[end - 1].span)));
+        }
         if self.kind(i) != TokenKind::Word
             || self.is_stop(i)
             || self.is_hint_verb(i)
@@ -3027,12 +3120,13 @@ impl Parser<'_> {
             || self.place_verb_ahead(i)
             || (self.word(i).is_some_and(|w| ["labelled", "labeled", "tagged"].contains(&w)) && (matches!(self.kind(i + 1), TokenKind::Quoted { .. }) || self.capital(i + 1)))
             || (self.word(i).is_some_and(is_participle) && self.word(i + 1).is_some_and(|w| ["in", "out", "up", "off"].contains(&w)) && self.word(i + 2).is_some_and(|w| ["at", "on", "by", "to", "from", "via", "through"].contains(&w)))
-            || (self.word(i).is_some_and(|w| ["marked", "flagged", "tagged"].contains(&w)) && i > 0 && self.kind(i + 1) == TokenKind::Word && !self.is_stop(i + 1))
+            || (self.word(i).is_some_and(|w| ["marked", "flagged", "tagged"].contains(&w)) && i > 0 && self.kind(i - 1) == TokenKind::Word && self.kind(i + 1) == TokenKind::Word && !self.is_stop(i + 1))
             // `refills requested through the app`, `sessions still in progress`
             || (self.word(i).is_some_and(is_participle) && self.word(i + 1).is_some_and(|w| ["through", "via"].contains(&w)))
             || (self.word(i).is_some_and(|w| ["still", "currently", "already"].contains(&w)) && self.word(i + 1).is_some_and(|w| ["in", "on", "under", "not", "being", "awaiting", "pending", "open", "active"].contains(&w)))
             || self.measure_ahead(i).is_some()
             || (self.word(i).is_some_and(|w| ["last", "past", "next", "coming", "this"].contains(&w)) && self.relative_period(i).is_some())
+            || self.to_do_period_ahead(i).is_some()
         {
             return None;
         }

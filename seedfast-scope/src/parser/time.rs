@@ -48,6 +48,10 @@ impl Parser<'_> {
 
     /// A period at `i`, and the index past it.
     pub(super) fn period_at(&self, i: usize) -> Option<(Period, usize)> {
+        // `3 days ago`, `more than 90 days ago`, `over a year ago`
+        if let Some(found) = self.ago_at(i) {
+            return Some(found);
+        }
         let word = self.word(i)?;
         let day = |w: &str| match w {
             "yesterday" => Some(-1),
@@ -76,6 +80,23 @@ impl Parser<'_> {
             && day <= to.day
         {
             return Some((Period::Between { from: Date { day, ..to }, to }, end));
+        }
+        // `from before December 2025`, `from after 2020`
+        if word == "from" && self.word(i + 1).is_some_and(|w| ["before", "after", "since"].contains(&w)) {
+            return self.period_at(i + 1);
+        }
+        // `in the 2025 season`, `for the 2026 tax year`: the year.
+        if ["in", "for", "during"].contains(&word)
+            && self.is_word(i + 1, "the")
+            && self.kind(i + 2) == TokenKind::Number
+            && let Some((date, end)) = self.date_at(i + 2).filter(|(_, end)| *end == i + 3)
+            && self.word(end).is_some_and(|w| ["season", "year", "cycle", "edition", "intake", "term", "period", "campaign", "harvest"].iter().any(|n| w.starts_with(n)) || w == "tax" || w == "school" || w == "fiscal" || w == "academic")
+        {
+            let mut end = end + 1;
+            if self.word(end).is_some_and(|w| w == "year" || w == "years") {
+                end += 1;
+            }
+            return Some((Period::Year(date.year), end));
         }
         match word {
             "last" | "past" | "next" | "coming" | "this" => self.relative_period(i),
@@ -179,6 +200,24 @@ impl Parser<'_> {
             }
             _ => None,
         }
+    }
+
+    /// `more than 90 days ago`, `over a year ago`, `3 weeks ago` at `i`.
+    fn ago_at(&self, i: usize) -> Option<(Period, usize)> {
+        let (older, j) = match self.word(i) {
+            Some("more" | "longer") if self.is_word(i + 1, "than") => (true, i + 2),
+            Some("over" | "above") => (true, i + 1),
+            _ => (false, i),
+        };
+        let (amount, k) = match self.kind(j) {
+            TokenKind::Number => (self.src(self.tokens[j].span).parse().ok()?, j + 1),
+            _ => match self.word(j)? {
+                "a" | "an" | "one" => (1, j + 1),
+                _ => self.number_word(j)?,
+            },
+        };
+        let (unit, _) = self.time_unit(k)?;
+        (self.is_word(k + 1, "ago") && amount > 0).then_some((Period::Ago { amount, unit, older }, k + 2))
     }
 
     /// `last month`, `the past 3 days`, `next week`, `this year` at `i`

@@ -224,6 +224,14 @@ pub enum Rule {
     /// The `k`-th row of each parent takes the `k`-th value (`each with a
     /// home and a work address`: one of each per customer).
     Cycle(Vec<String>),
+    /// On a foreign key to the row's own table: the first `roots` rows
+    /// point at none (or at themselves when the key is NOT NULL), the rest
+    /// are spread over them, `min..=max` under each (`one comment with 5
+    /// replies`).
+    Tree { roots: u64, min: u64, max: u64 },
+    /// Runs of rows in order, each with its value, `None` for the column's
+    /// other values (the roots and the children of a `Tree`).
+    Blocks(Vec<(Option<String>, u64)>),
     /// On a foreign key: only parents whose `column` holds `value`
     /// (`refunds for failed payments`).
     ParentIs { column: usize, value: String },

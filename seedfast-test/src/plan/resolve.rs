@@ -19,6 +19,7 @@ mod measures;
 mod narrowing;
 mod states;
 mod subjects;
+mod trees;
 
 use states::{default_state_links, fill_what_checks_require, state_links, tie_states_by_checks};
 use subjects::Adjective;
@@ -58,8 +59,14 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
     let mut one_per_id_pending = scope.count.is_none();
     r.plan_mut(subject, Why::Requested).rows = Rows::Exactly(scope.count.map(|c| options.scaled(c.value)).unwrap_or(0));
 
-    if let (Some((col, value)), Some(count)) = (adjectives.first().and_then(|(a, _)| a.counted()), scope.count) {
-        r.counted.push((subject, col, vec![(value, count.value)]));
+    if let Some(count) = scope.count {
+        r.start_counted(subject, &adjectives, count.value);
+        // `6 female and 4 male operators`: the first count names no table,
+        // so the last group's noun is the first's too.
+        let named = scope.subject.words.last().and_then(|w| r.find_table(&Phrase { words: vec![w.clone()], text: w.clone(), span: scope.subject.span }).ok().flatten()).is_some();
+        if let Some(entry) = r.counted.iter_mut().find(|c| c.table == subject) {
+            entry.bare = !named;
+        }
     }
     for (adjective, span) in adjectives {
         r.adjective(subject, adjective, span)?;
@@ -206,28 +213,16 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                     for (table, count, adjectives, at) in subjects {
                         // `3 physiotherapists and 2 hygienists`: one table,
                         // counted by value; its rows add up.
-                        if let Some((col, value)) = adjectives.first().and_then(|(a, _)| a.counted()).filter(|(col, _)| r.counted.iter().any(|(t, c, _)| *t == table && c == col)) {
-                            let i = r.counted.iter().position(|(t, c, _)| *t == table && *c == col).expect("checked");
-                            r.counted[i].2.push((value, count));
-                            let total: u64 = r.counted[i].2.iter().map(|(_, n)| n).sum();
-                            let parts: Vec<(String, u64, u64)> = r.counted[i].2.iter().map(|(v, n)| (v.clone(), *n, total.max(1))).collect();
-                            let links = r.state_links(table, col, &parts.iter().map(|(v, _, _)| v.clone()).collect::<Vec<_>>());
-                            let plan = r.plan_mut(table, Why::Requested);
-                            plan.rows = Rows::Exactly(options.scaled(total));
-                            plan.rules.insert(col, Rule::Parts { parts, rest: None });
-                            plan.states.retain(|l| l.status != col);
-                            plan.states.extend(links);
-                            r.bind(at, format!("{} more rows of {}", count, schema.tables[table].display_name()));
+                        let values: Vec<(usize, String)> = adjectives.iter().filter_map(|(a, _)| a.counted()).collect();
+                        if values.iter().any(|(col, _)| r.counted_by(table, *col)) {
+                            r.count_more(table, &values, count, at);
                             subject = table;
-                            r.count = Some(total);
                             continue;
                         }
                         r.plan_mut(table, Why::Requested).why = Why::Requested;
                         r.plan_mut(table, Why::Requested).rows = Rows::Exactly(options.scaled(count));
                         r.bind(at, format!("table {}", schema.tables[table].display_name()));
-                        if let Some((col, value)) = adjectives.first().and_then(|(a, _)| a.counted()) {
-                            r.counted.push((table, col, vec![(value, count)]));
-                        }
+                        r.start_counted(table, &adjectives, count);
                         for (adjective, span) in adjectives {
                             r.adjective(table, adjective, span)?;
                         }
@@ -240,6 +235,7 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                     r.explain_change(&before, clause.span());
                     continue;
                 }
+                None if r.more_counted(subject, shares) => r.explain_change(&before, clause.span()),
                 None => {
                     // `holds: 20 still waiting and 8 ready for pickup`: no
                     // count but counted values; the rows are their sum.
@@ -508,13 +504,23 @@ struct Resolver<'a> {
     /// The row count the current subject was asked for (`3 branches and
     /// 40 customers` moves on to 40 once customers are the subject).
     count: Option<u64>,
-    /// Subjects counted by a value of one column (`3 physiotherapists and 2
-    /// hygienists`): table, column, and each value with its count.
-    counted: Vec<(usize, usize, Vec<(String, u64)>)>,
+    /// Subjects counted by values (`3 physiotherapists and 2 hygienists`,
+    /// `a retired lathe and 4 idle presses`).
+    counted: Vec<Counted>,
     /// States a verb implied (`invoices issued last month` are `issued`):
     /// a share said outright (`a third of them overdue`) takes its part and
     /// leaves the implied state the rest.
     implied: Vec<(usize, usize)>,
+}
+
+/// A table counted by values: its rows so far and, per column, each value
+/// with its count.
+struct Counted {
+    table: usize,
+    total: u64,
+    columns: Vec<(usize, Vec<(String, u64)>)>,
+    /// The first group was a value alone (`6 female and 4 male operators`).
+    bare: bool,
 }
 
 impl<'a> Resolver<'a> {
@@ -859,8 +865,27 @@ impl<'a> Resolver<'a> {
                     found.push((Adjective::Value { col, value }, phrase.span));
                     continue;
                 }
-                // `gold tier passengers`: the column's own name after its value.
                 let t = &self.schema.tables[table];
+                // `phase III trials`, `grade A harvests`: a column's name, then
+                // its value.
+                if i + 1 < n
+                    && let Some(c) = (0..t.columns.len()).find(|&c| t.columns[c].name.to_lowercase().split('_').any(|p| singular(p) == singular(word)) && !allowed_values(t, c).is_empty())
+                    && let Some(value) = match_value(&phrase.words[i + 1], &allowed_values(t, c))
+                {
+                    skip = 1;
+                    found.push((Adjective::Value { col: c, value: value.clone() }, phrase.span));
+                    continue;
+                }
+                // `hot desks` for `hot_desk`: a value that ends with the
+                // table's own noun.
+                if let Some(noun) = phrase.words.get(n + tail.words.len().saturating_sub(1)).or(tail.words.last())
+                    && let Some((col, value)) = self.value_column(table, &format!("{}_{}", phrase.words[i..n].join("_"), singular(noun)))
+                {
+                    skip = n - i - 1;
+                    found.push((Adjective::Value { col, value }, phrase.span));
+                    continue;
+                }
+                // `gold tier passengers`: the column's own name after its value.
                 if found.last().is_some_and(|(a, _)| a.counted().is_some_and(|(c, _)| t.columns[c].name.to_lowercase().split('_').any(|p| singular(p) == singular(word)))) {
                     continue;
                 }
@@ -880,6 +905,8 @@ impl<'a> Resolver<'a> {
                     None if let Some(adjective) = self.place_adjective(table, word) => found.push((adjective, phrase.span)),
                     // `cash offers`: the one flag with the word in its name.
                     None if let Some(col) = loose::flag_with_word(&self.schema.tables[table], word) => found.push((Adjective::Value { col, value: "true".to_string() }, phrase.span)),
+                    // `free courses`, `anonymous downloads`
+                    None if let Some(adjective) = self.everyday_adjective(table, word) => found.push((adjective, phrase.span)),
                     // `expired stock batches`: their expiry is past.
                     None if let Some(col) = self.expiry_column(table, word) => found.push((Adjective::Expired { col }, phrase.span)),
                     None => {
@@ -926,6 +953,17 @@ impl<'a> Resolver<'a> {
         if let [(table, col, value)] = holders.as_slice() {
             return Ok((*table, vec![(Adjective::Value { col: *col, value: value.clone() }, phrase.span)]));
         }
+        // `8 orthodontists` (`specialty = 'orthodontics'`), `6 female` (`sex
+        // = 'F'`): a value by its stem or code, of one table only.
+        if holders.is_empty() && phrase.words.len() == 1 {
+            let loose: Vec<(usize, usize, String)> = (0..self.schema.tables.len())
+                .filter_map(|t| self.value_column(t, &phrase.words[0]).map(|(c, v)| (t, c, v)))
+                .filter(|(t, c, _)| !allowed_values(&self.schema.tables[*t], *c).is_empty())
+                .collect();
+            if let [(table, col, value)] = loose.as_slice() {
+                return Ok((*table, vec![(Adjective::Value { col: *col, value: value.clone() }, phrase.span)]));
+            }
+        }
         // `one-hour demos`: a value that names its table, after words that
         // are values of that table too.
         if holders.is_empty() {
@@ -950,6 +988,72 @@ impl<'a> Resolver<'a> {
 
     /// The column whose closed set of values holds `word` (an enum, a CHECK
     /// IN list), or the boolean column named by it (`archived`, `is_active`).
+    /// A subject counted with values (`3 retired lathes`): more rows of it
+    /// counted by the same column add to it.
+    fn start_counted(&mut self, table: usize, adjectives: &[(Adjective, Span)], count: u64) {
+        let columns: Vec<(usize, Vec<(String, u64)>)> = adjectives.iter().filter_map(|(a, _)| a.counted()).map(|(c, v)| (c, vec![(v, count)])).collect();
+        if !columns.is_empty() {
+            self.counted.retain(|c| c.table != table);
+            self.counted.push(Counted { table, total: count, columns, bare: false });
+        }
+    }
+
+    fn counted_by(&self, table: usize, col: usize) -> bool {
+        self.counted.iter().any(|c| c.table == table && c.columns.iter().any(|(k, _)| *k == col))
+    }
+
+    /// `count` more rows of a counted table, with these values (`3
+    /// physiotherapists and 2 hygienists`): the rows add up, each group
+    /// keeping its values together (`a retired lathe and 4 idle presses`).
+    fn count_more(&mut self, table: usize, values: &[(usize, String)], count: u64, at: Span) {
+        let i = self.counted.iter().position(|c| c.table == table).expect("counted table");
+        let entry = &mut self.counted[i];
+        entry.total += count;
+        for (col, value) in values {
+            match entry.columns.iter_mut().find(|(k, _)| k == col) {
+                Some((_, parts)) => parts.push((value.clone(), count)),
+                // The bare first group (`6 female`) shares the noun's value.
+                None if entry.bare => entry.columns.push((*col, vec![(value.clone(), entry.total)])),
+                None => entry.columns.push((*col, vec![(value.clone(), count)])),
+            }
+        }
+        let total = entry.total;
+        let columns = entry.columns.clone();
+        let rows = Rows::Exactly(self.options.scaled(total));
+        for (col, parts) in columns {
+            let parts: Vec<(String, u64, u64)> = parts.iter().map(|(v, n)| (v.clone(), *n, total.max(1))).collect();
+            let links = self.state_links(table, col, &parts.iter().map(|(v, _, _)| v.clone()).collect::<Vec<_>>());
+            let plan = self.plan_mut(table, Why::Requested);
+            plan.rules.insert(col, Rule::Parts { parts, rest: None });
+            plan.states.retain(|l| l.status != col);
+            plan.states.extend(links);
+        }
+        self.plan_mut(table, Why::Requested).rows = rows;
+        self.bind(at, format!("{} more rows of {}", count, self.schema.tables[table].display_name()));
+        self.count = Some(total);
+    }
+
+    /// `3 archived projects and 2 on hold`: counts of other values of the
+    /// column the subject was counted by are more rows, not shares of them.
+    fn more_counted(&mut self, subject: usize, shares: &[Share]) -> bool {
+        let Some(entry) = self.counted.iter().find(|c| c.table == subject) else { return false };
+        let columns: Vec<usize> = entry.columns.iter().map(|(c, _)| *c).collect();
+        let found: Option<Vec<(usize, String, u64, Span)>> = shares
+            .iter()
+            .map(|s| {
+                let Portion::Rows(k) = s.portion else { return None };
+                let words: Vec<&str> = s.value.words.iter().map(|w| w.as_str()).filter(|w| !["still", "currently", "already", "yet"].contains(w)).collect();
+                let (col, value) = [words.join("_"), s.value.text.clone()].iter().find_map(|w| self.value_column(subject, w)).filter(|(c, _)| columns.contains(c))?;
+                Some((col, value, k, s.percent.span.to(s.value.span)))
+            })
+            .collect();
+        let Some(found) = found.filter(|f| !f.is_empty()) else { return false };
+        for (col, value, k, at) in found {
+            self.count_more(subject, &[(col, value)], k, at);
+        }
+        true
+    }
+
     fn value_column(&self, table: usize, word: &str) -> Option<(usize, String)> {
         let t = &self.schema.tables[table];
         for c in 0..t.columns.len() {
@@ -1010,6 +1114,31 @@ impl<'a> Resolver<'a> {
                 [one] => Some(one.clone()),
                 _ => None,
             }
+        })
+        // `passing` for `pass`, `caterers` for `catering`, `orthodontists`
+        // for `orthodontics`: the one value of the table with the same stem.
+        .or_else(|| {
+            let stem = value_stem(&w);
+            if stem.len() < 4 {
+                return None;
+            }
+            let found: Vec<(usize, String)> = (0..t.columns.len())
+                .flat_map(|c| allowed_values(t, c).into_iter().filter(|a| value_stem(&squash(a)) == stem).map(move |a| (c, a)))
+                .collect();
+            match found.as_slice() {
+                [one] => Some(one.clone()),
+                _ => None,
+            }
+        })
+        // `phase-III`, `priority-1`: the column, then its value.
+        .or_else(|| {
+            let (column, value) = word.split_once('-')?;
+            let c = (0..t.columns.len()).find(|&c| squash(&t.columns[c].name) == squash(column))?;
+            let allowed = allowed_values(t, c);
+            if let Some(v) = match_value(value, &allowed) {
+                return Some((c, v.clone()));
+            }
+            (allowed.is_empty() && t.columns[c].ty.is_integer() && value.parse::<i64>().is_ok()).then(|| (c, value.to_string()))
         })
     }
 
@@ -1166,6 +1295,17 @@ impl<'a> Resolver<'a> {
             let found = tables.iter().find_map(|&table| tries.iter().find_map(|t| self.value_column(table, t)).map(|(c, v)| (table, c, v)));
             // `opted in to marketing emails`: a flag the words cover.
             let found = found.or_else(|| tables.iter().find_map(|&table| loose::loose_flag(&self.schema.tables[table], &share.value.words).map(|(c, v)| (table, c, v))));
+            // `25% from Germany and the rest from France`: a place, in its
+            // column (a country's code where the column keeps codes).
+            let place = share.value.text.split_once(' ').filter(|(p, rest)| ["from", "in", "at"].contains(&p.to_lowercase().as_str()) && rest.starts_with(char::is_uppercase)).map(|(_, rest)| rest.trim_start_matches("the ").to_string());
+            let found = found.or_else(|| {
+                let place = place.as_ref()?;
+                tables.iter().find_map(|&table| {
+                    let col = self.place_column(table, place)?;
+                    let value = place_code(&self.schema.tables[table], col, place).map_or_else(|| place.clone(), str::to_string);
+                    Some((table, col, value))
+                })
+            });
             // `none of them assigned`: a reference or time the verb names,
             // of the subject or of the children just named.
             let verb = Phrase { words: share.value.words.iter().filter(|w| !["still", "currently", "yet", "already"].contains(&w.as_str())).cloned().collect(), text: share.value.text.clone(), span: share.value.span };
@@ -1178,7 +1318,11 @@ impl<'a> Resolver<'a> {
                     Portion::Rest => None,
                 };
                 if let Some((num, den)) = share_of {
-                    self.set_rule(tb, col, Rule::Nulls { num: den - num.min(den), den }, span)?;
+                    // `a quarter of whom have never logged in`: that share
+                    // has no time, the others do.
+                    let (_, denied) = loose::denials(&share.value.words);
+                    let nulls = if denied { num.min(den) } else { den - num.min(den) };
+                    self.set_rule(tb, col, Rule::Nulls { num: nulls, den }, span)?;
                     self.fill_column(tb, col, Why::Mentioned);
                     continue;
                 }
@@ -1495,6 +1639,15 @@ impl<'a> Resolver<'a> {
             Period::Since(d) if day(d)? >= now => (day(d)?, day(d)? + Duration::days(3 * 365)),
             Period::Since(d) => (day(d)?, now),
             Period::Before(d) => (day(d)? - Duration::days(365), day(d)?),
+            Period::Ago { amount, unit, older } => {
+                let at = window_start(self.options, amount, unit).ok_or_else(|| self.err(span, "time reaches before year 0").help("use a shorter time"))?;
+                if older {
+                    // `more than 90 days ago`: some time in the year before.
+                    (at - Duration::days(365), at)
+                } else {
+                    (at.date_naive().and_hms_opt(0, 0, 0).expect("midnight exists").and_utc(), at.date_naive().and_hms_opt(0, 0, 0).expect("midnight exists").and_utc() + Duration::days(1))
+                }
+            }
             Period::Day(offset) => {
                 let today = now.date_naive().and_hms_opt(0, 0, 0).expect("midnight exists").and_utc();
                 let start = today + Duration::days(offset as i64);
@@ -1648,6 +1801,12 @@ impl<'a> Resolver<'a> {
 
     /// `with addresses`, `with 1-5 items per order`, `with names`.
     fn with(&mut self, subject: usize, target: &Phrase, count: Option<(u64, u64)>, per: Option<&Phrase>) -> Result<()> {
+        // `one still issued`: the adverb says nothing of which rows.
+        if target.words.len() > 1 && ["still", "currently", "already", "now"].contains(&target.words[0].as_str()) {
+            let words = target.words[1..].to_vec();
+            let rest = Phrase { text: words.join(" "), words, span: target.span };
+            return self.with(subject, &rest, count, per);
+        }
         // `20 to 25 students enrolled`: a trailing participle says how the
         // rows relate, the noun before it names them.
         let participle = target.words.iter().position(|w| w.len() > 4 && w.ends_with("ed"));
@@ -1703,6 +1862,10 @@ impl<'a> Resolver<'a> {
                 None => self.default_children(child, fk),
             };
             self.plan_mut(child, Why::Mentioned).rows = rows;
+            return Ok(());
+        }
+        // `with 5 replies`: rows of the same table under each row.
+        if self.self_children(subject, target, count)? {
             return Ok(());
         }
         if let Some((min, max)) = count
@@ -1971,6 +2134,14 @@ impl<'a> Resolver<'a> {
                         found.push((child, fk, c, v.clone()));
                     }
                 }
+            }
+        }
+        // `with 2 invoices each, one paid and one still issued`: among
+        // several children holding the value, the one already asked for.
+        if found.len() > 1 {
+            let planned: Vec<(usize, usize, usize, String)> = found.iter().filter(|(child, ..)| self.planned(*child).is_some()).cloned().collect();
+            if planned.len() == 1 {
+                found = planned;
             }
         }
         if let [(child, fk, col, value)] = found.as_slice() {
@@ -2295,8 +2466,16 @@ impl<'a> Resolver<'a> {
         let capitalised = value.chars().next().is_some_and(char::is_uppercase);
         // Tiers, most specific first: a city is a likelier home for a
         // capitalised word than a country beside it.
+        // `in Germany`, `in Texas`: a known country or state goes to its own
+        // column first.
+        let country = super::places::code(value, super::places::PlaceKind::Country, 2).is_some();
+        let state = super::places::code(value, super::places::PlaceKind::State, 2).is_some();
         let tiers: &[&[&str]] = if code {
             &[&["currency", "ccy"], &["country", "language", "lang"]]
+        } else if country && value.len() > 2 {
+            &[&["country", "nation"], &["city", "town"], &["location", "place"]]
+        } else if state && value.len() > 2 {
+            &[&["state", "province", "region"], &["city", "town"], &["location", "place"]]
         } else if capitalised {
             &[&["city", "town"], &["region", "state", "province", "county", "district", "area", "neighborhood", "neighbourhood"], &["country", "location", "place"]]
         } else {
@@ -2596,10 +2775,23 @@ pub(super) fn place_code(t: &Table, c: usize, value: &str) -> Option<&'static st
 /// The text column that names a row: `name`, `title`, `label`, ...
 /// The column listed names go in: values written as codes (`AMS1`, `MATH`)
 /// in a code column or a text primary key, else the name-like column.
+/// A word without its everyday endings, to match `passing` with `pass`,
+/// `caterers` with `catering`, `orthodontists` with `orthodontics`.
+fn value_stem(word: &str) -> String {
+    for end in ["ists", "ics", "ers", "ing", "ist", "ic", "er", "ed", "es", "s"] {
+        if let Some(stem) = word.strip_suffix(end).filter(|s| s.len() >= 4) {
+            return stem.to_string();
+        }
+    }
+    word.to_string()
+}
+
 fn names_column(t: &Table, values: &[String]) -> Option<usize> {
     let codes = values.iter().all(|v| !v.contains(' ') && v.chars().any(|ch| ch.is_ascii_digit() || ch.is_ascii_uppercase()) && !v.chars().any(char::is_lowercase));
     let text = |c: usize| matches!(t.columns[c].ty.base(), SqlType::Text | SqlType::Varchar(_) | SqlType::Char(_));
-    let code_column = (0..t.columns.len()).find(|&c| text(c) && (t.columns[c].name == "code" || t.columns[c].name.ends_with("_code") || (t.primary_key == [c])));
+    // `part BR-1001`: a code column (`code`, `sku`, `part_number`, `tag_no`).
+    let is_code = |name: &str| ["code", "sku", "number", "reference", "ref", "symbol", "tag", "handle"].contains(&name) || ["_code", "_number", "_no", "_sku", "_ref", "_reference", "_tag"].iter().any(|end| name.ends_with(end));
+    let code_column = (0..t.columns.len()).find(|&c| text(c) && (is_code(&t.columns[c].name.to_lowercase()) || (t.primary_key == [c])));
     if codes { code_column.or_else(|| label_column(t)) } else { label_column(t).or(code_column) }
 }
 
@@ -2776,6 +2968,16 @@ fn rule_text(rule: &Rule) -> String {
         Rule::Window { start, end } => format!("in [{}, {})", start.to_rfc3339(), end.to_rfc3339()),
         Rule::ParentIs { value, .. } => format!("only rows whose parent is '{value}'"),
         Rule::Cycle(v) => format!("one of each per parent: {}", v.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ")),
+        Rule::Tree { roots, min, max } if min == max => format!("the first {roots} rows have {min} rows under each"),
+        Rule::Tree { roots, min, max } => format!("the first {roots} rows have {min}-{max} rows under each"),
+        Rule::Blocks(b) => b
+            .iter()
+            .map(|(v, n)| match v {
+                Some(v) => format!("'{v}' in the next {n} rows"),
+                None => format!("other values in the next {n} rows"),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }
 

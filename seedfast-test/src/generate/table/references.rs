@@ -15,6 +15,10 @@ impl TableGen<'_> {
             let null_tuple = || fk.columns.iter().map(|_| Value::Null).collect::<Vec<_>>();
             let tuples: Vec<Vec<Value>> = if self.tp.fixup_fks.contains(&k) {
                 (0..self.n).map(|_| null_tuple()).collect()
+            } else if fk.ref_table == self.tp.table
+                && let Some(Rule::Tree { roots, min, max }) = self.tp.rules.get(&fk.columns[0])
+            {
+                self.tree_reference(k, nullable, *roots as usize, *min as usize, *max as usize)
             } else if fk.ref_table == self.tp.table {
                 self.self_reference(k, nullable)
             } else if let Some((driver, parents)) = self.parents.as_ref().filter(|(d, _)| *d == k) {
@@ -54,7 +58,37 @@ impl TableGen<'_> {
                 }
             }
         }
+        self.children_follow_their_roots();
         Ok(())
+    }
+
+    /// A reply is on its comment's post: rows under a root (a `Tree`) take
+    /// the root's other references.
+    fn children_follow_their_roots(&mut self) {
+        let Some((tree, roots)) = self.t.foreign_keys.iter().enumerate().find_map(|(k, fk)| match self.tp.rules.get(&fk.columns[0]) {
+            Some(Rule::Tree { roots, .. }) if fk.ref_table == self.tp.table => Some((k, *roots as usize)),
+            _ => None,
+        }) else {
+            return;
+        };
+        let roots = roots.clamp(1, self.n.max(1));
+        // The root of each row, read back from the tree's key values.
+        let key = &self.t.foreign_keys[tree];
+        let (Some(pointer), Some(keys)) = (self.columns[key.columns[0]].clone(), self.columns[key.ref_columns[0]].clone()) else { return };
+        let index: HashMap<String, usize> = keys.iter().take(roots).enumerate().map(|(i, v)| (v.key(), i)).collect();
+        for (k, fk) in self.t.foreign_keys.iter().enumerate() {
+            if k == tree || fk.ref_table == self.tp.table || self.tp.rules.contains_key(&fk.columns[0]) {
+                continue;
+            }
+            for &c in &fk.columns {
+                let Some(values) = self.columns[c].as_mut() else { continue };
+                for i in roots..values.len() {
+                    if let Some(&root) = index.get(&pointer[i].key()) {
+                        values[i] = values[root].clone();
+                    }
+                }
+            }
+        }
     }
 
     /// The key tuples a foreign key may point at: generated rows of the
@@ -217,20 +251,38 @@ impl TableGen<'_> {
         Ok(out)
     }
 
-    /// Rows point at earlier rows (a tree); the first row at none, or at
-    /// itself when the key is NOT NULL.
-    pub(super) fn self_reference(&self, k: usize, nullable: bool) -> Vec<Vec<Value>> {
+    /// The first `roots` rows point at none (at themselves when the key is
+    /// NOT NULL); the others are spread over them in order, between `min`
+    /// and `max` under each.
+    pub(super) fn tree_reference(&self, k: usize, nullable: bool, roots: usize, min: usize, max: usize) -> Vec<Vec<Value>> {
+        let roots = roots.clamp(1, self.n.max(1));
+        let children = self.n.saturating_sub(roots);
+        // As even as the count allows, always within `min..=max` when the
+        // plan sized the table for it.
+        let (base, extra) = (children / roots, children % roots);
+        let mut under: Vec<usize> = (0..roots).map(|r| (base + usize::from(r < extra)).clamp(min.min(max), max.max(min))).collect();
+        let mut sum: usize = under.iter().sum();
+        let mut r = 0;
+        while sum < children {
+            under[r % roots] += 1;
+            sum += 1;
+            r += 1;
+        }
+        let mut parents: Vec<Option<usize>> = (0..roots).map(|i| (!nullable).then_some(i)).collect();
+        for (root, n) in under.iter().enumerate() {
+            parents.extend(std::iter::repeat_n(Some(root), *n));
+        }
+        parents.truncate(self.n);
+        self.own_keys(k, parents)
+    }
+
+    /// The key tuples of this table's own rows `targets` point at (none:
+    /// NULL), for its foreign key `k` to itself.
+    fn own_keys(&self, k: usize, targets: Vec<Option<usize>>) -> Vec<Vec<Value>> {
         let fk = &self.t.foreign_keys[k];
-        let mut rng = self.rng(&format!("#fk:{}", fk.name));
-        (0..self.n)
-            .map(|i| {
-                let target = if nullable && (i == 0 || rng.random_bool(0.2)) {
-                    None
-                } else if i == 0 {
-                    Some(0)
-                } else {
-                    Some(rng.random_range(0..i))
-                };
+        targets
+            .into_iter()
+            .map(|target| {
                 fk.ref_columns
                     .iter()
                     .map(|&rc| match (target, &self.columns[rc]) {
@@ -240,5 +292,24 @@ impl TableGen<'_> {
                     .collect()
             })
             .collect()
+    }
+
+    /// Rows point at earlier rows (a tree); the first row at none, or at
+    /// itself when the key is NOT NULL.
+    pub(super) fn self_reference(&self, k: usize, nullable: bool) -> Vec<Vec<Value>> {
+        let fk = &self.t.foreign_keys[k];
+        let mut rng = self.rng(&format!("#fk:{}", fk.name));
+        let targets = (0..self.n)
+            .map(|i| {
+                if nullable && (i == 0 || rng.random_bool(0.2)) {
+                    None
+                } else if i == 0 {
+                    Some(0)
+                } else {
+                    Some(rng.random_range(0..i))
+                }
+            })
+            .collect();
+        self.own_keys(k, targets)
     }
 }

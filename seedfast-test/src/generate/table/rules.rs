@@ -88,6 +88,30 @@ impl TableGen<'_> {
                     let span = (*end - *start).num_seconds().max(1);
                     (0..self.n).map(|_| self.time_value(c, *start + Duration::seconds(rng.random_range(0..span)))).collect()
                 }
+                Rule::Blocks(blocks) => {
+                    // Runs in order; `None` draws the column's other values.
+                    let listed: Vec<&String> = blocks.iter().filter_map(|(v, _)| v.as_ref()).collect();
+                    let others: Vec<String> = self.specs[c].allowed.iter().filter(|a| !listed.contains(a)).cloned().collect();
+                    let mut out: Vec<Value> = Vec::with_capacity(self.n);
+                    for (value, count) in blocks {
+                        for _ in 0..*count {
+                            let v = match value {
+                                Some(v) => v.clone(),
+                                None if !others.is_empty() => others[rng.random_range(0..others.len())].clone(),
+                                None => listed.first().map(|v| (*v).clone()).unwrap_or_default(),
+                            };
+                            out.push(self.typed_text(c, &v));
+                        }
+                    }
+                    out.truncate(self.n);
+                    while out.len() < self.n {
+                        let v = out.last().cloned().unwrap_or(Value::Null);
+                        out.push(v);
+                    }
+                    out
+                }
+                // Set with the other foreign keys.
+                Rule::Tree { .. } => continue,
                 // Shapes of generated values, applied once they exist.
                 Rule::Nulls { .. } | Rule::Prefix(_) | Rule::EmailDomain(_) | Rule::ParentIs { .. } => continue,
                 Rule::Derived { via, source, key, from, after, valid } => {
@@ -236,7 +260,15 @@ impl TableGen<'_> {
         while out.len() < self.n {
             out.push(self.typed_text(c, &pool[rng.random_range(0..pool.len())]));
         }
-        out.shuffle(rng);
+        // Rows counted by value (`a retired lathe and 4 idle presses`) cover
+        // the table exactly; one order for every such column keeps each
+        // group's values on the same rows.
+        let counted = rest.is_none() && shares.iter().all(|(_, _, d)| *d == self.n as u64) && shares.iter().map(|(_, k, _)| k).sum::<u64>() == self.n as u64;
+        if counted {
+            out.shuffle(&mut self.rng("rows counted by value"));
+        } else {
+            out.shuffle(rng);
+        }
         out
     }
 

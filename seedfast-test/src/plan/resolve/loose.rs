@@ -149,7 +149,7 @@ pub(super) fn covered_flag(t: &Table, words: &[&str]) -> Option<usize> {
 
 /// The words without filler, auxiliaries and denials, and whether they
 /// were denied (`don't auto-renew`, `haven't been`, `out of stock`).
-fn denials(words: &[String]) -> (Vec<&str>, bool) {
+pub(super) fn denials(words: &[String]) -> (Vec<&str>, bool) {
     let mut words: Vec<&str> = words.iter().map(String::as_str).filter(|w| !FILLER.contains(w)).collect();
     let mut denied = false;
     while let Some(first) = words.first()

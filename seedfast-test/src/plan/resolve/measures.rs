@@ -20,7 +20,7 @@ const MONEY_WORDS: &[&str] = &[
 const RATE_PERIODS: &[&str] = &["hourly", "daily", "nightly", "weekly", "monthly", "hour", "day", "night", "week", "month"];
 
 /// Whether column `c` holds money, by the words of its name.
-fn is_money(t: &Table, c: usize) -> bool {
+pub(super) fn is_money(t: &Table, c: usize) -> bool {
     let p = parts(t, c);
     p.iter().any(|p| MONEY_WORDS.contains(&p.as_str())) || (p.iter().any(|p| p == "rate") && p.iter().any(|p| RATE_PERIODS.contains(&p.as_str())))
 }
@@ -32,7 +32,7 @@ fn is_money(t: &Table, c: usize) -> bool {
 /// (`amount_claimed` on `claims` over `amount_approved`). Each name scores
 /// a point for a main word and for the table's noun, and loses one for
 /// each word of a side charge; a tie is no answer.
-fn main_money(t: &Table, hits: &[usize]) -> Option<usize> {
+pub(super) fn main_money(t: &Table, hits: &[usize]) -> Option<usize> {
     let score = |c: usize| money_score(t, c);
     let best = hits.iter().map(|&c| score(c)).max()?;
     match hits.iter().filter(|&&c| score(c) == best).collect::<Vec<_>>().as_slice() {
@@ -183,6 +183,15 @@ impl Resolver<'_> {
         };
         if let [one] = hits.as_slice() {
             return Ok(*one);
+        }
+        // `weighing 500 kg` on `quantity_kg` beside `price_per_kg`: a rate
+        // per unit holds no amount of it.
+        if let Some(u) = unit.filter(|u| !is_money_unit(u)) {
+            let u = singular(&u.to_lowercase());
+            let amounts: Vec<usize> = hits.iter().copied().filter(|&c| !t.columns[c].name.to_lowercase().contains(&format!("per_{u}"))).collect();
+            if let [one] = amounts.as_slice() {
+                return Ok(*one);
+            }
         }
         if unit.is_some_and(|u| is_money_unit(u) || ["cents", "cent", "pence", "penny"].contains(&u.to_lowercase().as_str()))
             && let Some(one) = main_money(t, &hits)

@@ -77,6 +77,20 @@ impl Resolver<'_> {
     /// the one the verb names (`assigned` for `assignee_id`).
     pub(super) fn person_parent(&self, subject: usize, verb: &str, span: Span) -> Result<(usize, usize)> {
         let t = &self.schema.tables[subject];
+        // `working at Riverside Family Dental`: a name with an
+        // organisation's word, or after `at`, is a place's, not a person's.
+        let name = self.slice(span).to_string();
+        let before = self.slice(Span::new(0, span.start)).trim_end().to_lowercase();
+        let place_like = before.ends_with(" at") || name.split_whitespace().count() > 3 || name.split_whitespace().any(|w| ORGANISATIONS.contains(&w.trim_end_matches('.').to_lowercase().as_str()));
+        let places: Vec<usize> = t
+            .foreign_keys
+            .iter()
+            .filter(|fk| fk.columns.len() == 1 && fk.ref_table != subject && !is_people(&self.schema.tables[fk.ref_table]) && label_column(&self.schema.tables[fk.ref_table]).is_some())
+            .map(|fk| fk.columns[0])
+            .collect();
+        if place_like && let [one] = places.as_slice() {
+            return Ok((subject, *one));
+        }
         let people: Vec<usize> = t
             .foreign_keys
             .iter()
@@ -358,6 +372,10 @@ pub(super) fn person_name_columns(t: &Table) -> Option<(usize, usize)> {
 }
 
 /// Words in the names of tables of people.
+/// Words of organisations' and places' names (`Riverside Family Dental`,
+/// `Bloom & Co`, `North Yard`).
+const ORGANISATIONS: &[&str] = &["inc", "ltd", "llc", "co", "corp", "company", "group", "gmbh", "plc", "dental", "clinic", "hospital", "health", "medical", "centre", "center", "studio", "studios", "labs", "lab", "bank", "school", "academy", "university", "college", "cafe", "restaurant", "bakery", "hotel", "inn", "garage", "farm", "farms", "yard", "depot", "warehouse", "market", "store", "shop", "foods", "motors", "logistics", "partners", "associates", "services", "solutions", "systems", "industries", "works", "park", "plaza", "hall", "house", "library", "gym", "fitness", "church", "foundation", "trust", "club", "team", "press", "media", "records", "airport", "station", "hub", "office", "tower", "building", "mall", "court", "street", "road", "avenue"];
+
 pub(super) const PEOPLE: &[&str] = &["employee", "user", "customer", "contact", "member", "person", "people", "staff", "student", "patient", "owner", "author", "speaker", "attendee", "instructor", "teacher", "driver", "rider", "player", "guest", "client", "doctor", "agent", "buyer", "subscriber", "applicant", "candidate", "tenant", "passenger", "volunteer", "worker", "manager", "admin", "account", "profile", "adjuster", "recruiter", "courier", "artist", "sender", "recipient", "seller", "vendor", "host"];
 
 /// A table of people: person name columns, or a name that says so.

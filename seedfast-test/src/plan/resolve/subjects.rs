@@ -25,6 +25,8 @@ pub(super) enum Adjective {
     /// `6 Italian restaurants`: a word for the table's one free-text
     /// category column (`cuisine`), kept as written.
     Category { col: usize, value: String },
+    /// `50 anonymous downloads`: no one's (the reference to people unset).
+    Unset { col: usize },
 }
 
 impl Adjective {
@@ -42,6 +44,35 @@ impl Adjective {
 const DONE_WORDS: &[&str] = &["returned", "completed", "paid", "closed", "resolved", "done", "finished", "settled", "delivered", "submitted"];
 
 impl Resolver<'_> {
+    /// `free courses` (the price 0), `anonymous downloads` (no listener):
+    /// everyday words for a value the schema spells otherwise.
+    pub(super) fn everyday_adjective(&self, table: usize, word: &str) -> Option<Adjective> {
+        let t = &self.schema.tables[table];
+        match word {
+            "free" => {
+                let money: Vec<usize> = (0..t.columns.len()).filter(|&c| measures::is_money(t, c) && !t.columns[c].generated).collect();
+                let col = measures::main_money(t, &money).or(match money.as_slice() {
+                    [one] => Some(*one),
+                    _ => None,
+                })?;
+                Some(Adjective::Value { col, value: "0".to_string() })
+            }
+            "anonymous" | "unattributed" | "guest" => {
+                let people: Vec<usize> = t
+                    .foreign_keys
+                    .iter()
+                    .filter(|fk| fk.columns.len() == 1 && !t.columns[fk.columns[0]].not_null && narrowing::is_people(&self.schema.tables[fk.ref_table]))
+                    .map(|fk| fk.columns[0])
+                    .collect();
+                match people.as_slice() {
+                    [one] => Some(Adjective::Unset { col: *one }),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
     /// The time a row is due by: `due_date`, `due_at`, `next_due_on`.
     pub(super) fn due_column(&self, table: usize) -> Option<usize> {
         let t = &self.schema.tables[table];
@@ -70,6 +101,24 @@ impl Resolver<'_> {
             let rule = if flag { Rule::Mix(vec!["false".to_string()]) } else { Rule::Nulls { num: 1, den: 1 } };
             self.set_rule(table, c, rule, span)?;
         }
+        // A status says it too: `overdue` itself, else the states of
+        // something sent and not settled (never a draft or a void one).
+        const OUTSTANDING: &[&str] = &["issued", "sent", "open", "unpaid", "outstanding", "pending", "due", "finalized", "finalised", "awaiting_payment", "borrowed", "checked_out", "on_loan", "active"];
+        let status = (0..t.columns.len()).find_map(|c| {
+            let allowed = allowed_values(t, c);
+            if let Some(v) = allowed.iter().find(|v| ["overdue", "past_due", "late"].contains(&v.to_lowercase().as_str())) {
+                return Some((c, vec![v.clone()]));
+            }
+            let open: Vec<String> = allowed.iter().filter(|v| OUTSTANDING.contains(&v.to_lowercase().as_str())).cloned().collect();
+            (!open.is_empty() && t.columns[c].name.to_lowercase().contains("status")).then_some((c, open))
+        });
+        if let Some((c, values)) = status
+            && !self.planned(table).is_some_and(|p| p.rules.contains_key(&c))
+        {
+            let name = format!("{}.{}", t.display_name(), t.columns[c].name);
+            self.set_rule(table, c, Rule::Mix(values.clone()), span)?;
+            self.bind(span, format!("{name} one of {}", values.iter().map(|v| format!("'{v}'")).collect::<Vec<_>>().join(", ")));
+        }
         let name = self.schema.tables[table].display_name();
         self.bind(span, format!("{name} overdue: due before now, not done"));
         Ok(())
@@ -86,6 +135,11 @@ impl Resolver<'_> {
             // `10 of them with a promo code`: what some rows have, no table
             // of their own.
             let between = self.slice(Span::new(share.percent.span.end.min(share.value.span.start), share.value.span.start)).to_lowercase();
+            // `3 of them retired`: a share of the rows just named.
+            let counted = self.slice(Span::new(share.percent.span.start.min(share.value.span.start), share.value.span.start)).to_lowercase();
+            if counted.split_whitespace().any(|w| ["them", "those", "these", "which", "whom"].contains(&w)) {
+                return Ok(None);
+            }
             if between.split_whitespace().any(|w| ["with", "have", "has", "having", "without"].contains(&w)) {
                 return Ok(None);
             }
@@ -93,8 +147,7 @@ impl Resolver<'_> {
             // `40 staff, 5 trainers` is a share; after `3 coaches`, counted
             // by the same column, `2 trainers` are more rows.
             let value = self.value_column(subject, &words.join("_")).or_else(|| self.value_column(subject, &singular(&words.join("_"))));
-            let counted_by = |col: usize| self.counted.iter().any(|(t, c, _)| *t == subject && *c == col);
-            if value.is_some_and(|(col, _)| !counted_by(col)) || words.first().is_some_and(|w| ["for", "on", "in", "out", "through", "via", "at", "by", "from", "not", "no", "with", "without"].contains(&w.as_str())) {
+            if value.is_some_and(|(col, _)| !self.counted_by(subject, col)) || words.first().is_some_and(|w| ["for", "on", "in", "out", "through", "via", "at", "by", "from", "not", "no", "with", "without"].contains(&w.as_str())) {
                 return Ok(None);
             }
             // `8 Italian restaurants and 4 Thai ones`: `ones` is the table before.
@@ -146,6 +199,12 @@ impl Resolver<'_> {
                 let name = name(col);
                 self.fixed(table, col, value.clone(), span)?;
                 self.bind(span, format!("{name} = '{value}'"));
+                Ok(())
+            }
+            Adjective::Unset { col } => {
+                let name = name(col);
+                self.set_rule(table, col, Rule::Nulls { num: 1, den: 1 }, span)?;
+                self.bind(span, format!("{name} is NULL"));
                 Ok(())
             }
             Adjective::Expired { col } => {
