@@ -80,6 +80,10 @@ const FILLER: &[&str] = &[
     "a",
     "an",
     "corresponding",
+    // `2 different parts each`, `3 distinct shows`: each row its own.
+    "different",
+    "distinct",
+    "separate",
 ];
 
 /// Words that end a phrase because they start or shape a clause.
@@ -416,6 +420,23 @@ impl Parser<'_> {
                 }
                 return Ok(());
             }
+            // `200 downloads in the last 24 hours: 40% on iOS, ...`: shares
+            // after a colon, once a clause has been read.
+            if separator.is_none() && self.kind(self.pos) == TokenKind::Colon && (self.portion_ahead(self.pos + 1) || self.bare_rows_ahead(self.pos + 1)) && !self.clauses.is_empty() {
+                let start = self.tokens[self.pos + 1].span;
+                self.pos += 1;
+                self.bare_rows = true;
+                let shares = self.shares();
+                self.bare_rows = false;
+                self.clauses.push(Clause::Distribution { column: None, shares: shares?, span: start.to(self.prev_span()) });
+                continue;
+            }
+            // `the completed ones finished in the last 30 days`: the clause
+            // after is about the rows in that state, which are all that
+            // have its time.
+            if separator.is_some() && self.is_word(self.pos, "the") && self.word(self.pos + 2).is_some_and(|w| w == "ones" || w == "one") && self.kind(self.pos + 3) == TokenKind::Word {
+                self.pos += 3;
+            }
             // `of £2.50 each`, `over 500 pages long`: a word that only
             // repeats what the clause said.
             let ends = |j: usize| matches!(self.kind(j), TokenKind::Eof | TokenKind::Comma) || self.is_word(j, "and");
@@ -448,6 +469,10 @@ impl Parser<'_> {
             if let Some(k) = self.to_do_period_ahead(self.pos) {
                 self.tokens.drain(self.pos + 1..k);
             }
+            // `weddings taking place in June 2026`: when the rows happen.
+            if self.is_word(self.pos, "taking") && self.is_word(self.pos + 1, "place") && self.period_at(self.pos + 2).is_some() {
+                self.pos += 2;
+            }
             // `located in Berlin`: the verb only leads to the place.
             if self.place_verb_ahead(self.pos) {
                 self.pos += 1;
@@ -475,8 +500,10 @@ impl Parser<'_> {
             // order`: the rows' children or linked rows, counted.
             if self.word(self.pos).is_some_and(|w| w == "each" || w == "every") {
                 let mut j = self.pos + 1;
-                if self.word(j).is_some_and(|w| is_participle(w) || IRREGULAR_PARTICIPLES.contains(&w) || w.ends_with("ed") || w.ends_with("en")) {
-                    j += 1;
+                // `co-written`: the participle is the glued word's last part.
+                let glued = self.glued_end(j);
+                if self.word(glued - 1).is_some_and(|w| is_participle(w) || IRREGULAR_PARTICIPLES.contains(&w) || w.ends_with("ed") || w.ends_with("en")) && self.kind(j) == TokenKind::Word {
+                    j = glued;
                     if self.word(j).is_some_and(|w| ["up", "out", "off"].contains(&w)) {
                         j += 1;
                     }
@@ -535,6 +562,12 @@ impl Parser<'_> {
                 let shares = self.shares();
                 self.bare_rows = false;
                 self.clauses.push(Clause::Distribution { column: None, shares: shares?, span: start.to(self.prev_span()) });
+                continues = None;
+            } else if let Some(noun) = self.unlinked_ahead(self.pos) {
+                // `not linked to any customer`: no parent at all.
+                self.pos = noun;
+                let column = self.required_phrase("not", &["what the rows are not linked to"])?;
+                self.clauses.push(Clause::Nulls { portion: Portion::Percent(10_000), column, span: start.to(self.prev_span()) });
                 continues = None;
             } else if self.natural_clause(start)? {
                 continues = match self.clauses.last() {
@@ -3093,6 +3126,17 @@ impl Parser<'_> {
             .then_some(k)
     }
 
+    /// `not linked to any customer`, `not assigned to a driver` at `i`: the
+    /// index of the parent's noun.
+    fn unlinked_ahead(&self, i: usize) -> Option<usize> {
+        let verb = if self.is_word(i, "not") { i + 1 } else { return None };
+        (self.word(verb).is_some_and(|w| is_participle(w) || ["tied", "attached"].contains(&w))
+            && self.word(verb + 1).is_some_and(|w| ["to", "with", "by", "from"].contains(&w))
+            && self.word(verb + 2).is_some_and(|w| ["any", "a", "an"].contains(&w))
+            && self.phrase_word(verb + 3).is_some())
+        .then_some(verb + 3)
+    }
+
     fn phrase_word(&self, i: usize) -> Option<(usize, Span)> {
         // `in-progress`, `on-hold`, `no-show`: a keyword glued into a word.
         if self.kind(i) == TokenKind::Word && self.glued_end(i) > i + 1 && self.kind(i + 2) == TokenKind::Word && (self.is_stop(i) || self.never_ahead(i) || self.no_words(i).is_some()) {
@@ -3127,6 +3171,11 @@ impl Parser<'_> {
             || self.measure_ahead(i).is_some()
             || (self.word(i).is_some_and(|w| ["last", "past", "next", "coming", "this"].contains(&w)) && self.relative_period(i).is_some())
             || self.to_do_period_ahead(i).is_some()
+            || (self.is_word(i, "taking") && self.is_word(i + 1, "place") && self.period_at(i + 2).is_some())
+            // `permits priced at $150`
+            || (self.word(i).is_some_and(is_participle) && self.word(i + 1).is_some_and(|w| ["at", "for"].contains(&w)) && self.currency_at(i + 2).is_some())
+            // `vehicles not linked to any customer`
+            || self.unlinked_ahead(i).is_some()
         {
             return None;
         }

@@ -96,6 +96,24 @@ async fn relative_times_and_overdue_states() {
     check(&mut c, "20 staff, a quarter of whom have never logged in", "SELECT count(*) FILTER (WHERE last_login_at IS NULL) = 5 AND count(*) = 20 FROM staff").await;
 }
 
+/// Clauses people chain: shares after a colon, `the paid ones ...` about the
+/// rows in a state, a parent by label then noun before another clause,
+/// parents in a state or any parent after `with`, `not linked to any`,
+/// `priced at`, `each co-written by`.
+#[tokio::test]
+async fn chained_clauses() {
+    let db = db().await;
+    let mut c = conn(&db).await;
+    check(&mut c, "100 inspections in the last 30 days: 70% pass, 20% fail and the rest rework", "SELECT count(*) FILTER (WHERE result = 'pass') = 70 AND count(*) FILTER (WHERE result = 'rework') = 10 AND bool_and(inspected_at >= '2025-12-02') FROM inspections").await;
+    check(&mut c, "10 invoices: 5 issued and 5 paid, the paid ones paid in the last 30 days", "SELECT count(*) FILTER (WHERE status = 'issued' AND paid_at IS NULL) = 5 AND count(*) FILTER (WHERE status = 'paid' AND paid_at >= '2025-12-02') = 5 FROM invoices").await;
+    check(&mut c, "10 work orders for the Hydraulic Pump part opened in the last 7 days", "SELECT count(*) = 10 AND bool_and(p.name = 'Hydraulic Pump' AND w.opened_at >= '2025-12-25') FROM work_orders w JOIN parts p ON p.id = w.part_id").await;
+    check(&mut c, "6 work orders with retired machines", "SELECT count(*) = 6 AND bool_and(m.status = 'retired') FROM work_orders w JOIN machines m ON m.id = w.machine_id").await;
+    check(&mut c, "5 work orders with parts", "SELECT count(*) = 5 AND bool_and(part_id IS NOT NULL) FROM work_orders").await;
+    check(&mut c, "8 comments not linked to any staff", "SELECT count(*) = 8 AND bool_and(staff_id IS NULL) FROM comments").await;
+    check(&mut c, "6 trainings priced at $50", "SELECT count(*) = 6 AND bool_and(fee = 50) FROM trainings").await;
+    check(&mut c, "4 machines, each co-inspected by 2 different inspections", "SELECT count(*) = 8 AND count(DISTINCT machine_id) = 4 FROM inspections").await;
+}
+
 /// A table that refers to itself in two ways needs the words to say which.
 #[tokio::test]
 async fn rows_under_rows_refused_with_a_reason() {

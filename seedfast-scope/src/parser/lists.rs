@@ -151,7 +151,8 @@ impl Parser<'_> {
         while j < noun + 2 && self.phrase_word(j).is_some() && !capital(j) {
             j = self.phrase_word(j)?.0;
         }
-        let ends = matches!(self.kind(j), TokenKind::Eof | TokenKind::Comma) || self.is_stop(j) || self.relative_ahead(j);
+        // `in the Technology section published last week`: a clause may follow.
+        let ends = matches!(self.kind(j), TokenKind::Eof | TokenKind::Comma) || self.is_stop(j) || self.relative_ahead(j) || self.is_hint_verb(j);
         (j > noun && ends).then_some((label, noun, j))
     }
 

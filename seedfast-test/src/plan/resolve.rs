@@ -1967,6 +1967,19 @@ impl<'a> Resolver<'a> {
                 return Ok(());
             }
         }
+        // `sessions made with active permits`: a parent in a state, or any
+        // parent at all (`with permits`), on every row.
+        if target.words.len() > 1
+            && let Some((table, column)) = self.narrowed_reference(subject, target, target.span)?
+        {
+            return self.referenced_by_every_row(table, column, target.span);
+        }
+        if let Ok((table, column)) = self.reference_column(subject, target)
+            && table == subject
+            && self.schema.tables[subject].foreign_keys.iter().any(|fk| fk.columns == [column] && fk.ref_table != subject)
+        {
+            return self.referenced_by_every_row(table, column, target.span);
+        }
         let subject_table = &self.schema.tables[subject];
         let mut e = self.err(target.span, format!("`{}` is neither a table referring to `{}` nor one of its columns", target.text, subject_table.display_name()));
         let mut expected: Vec<String> = self
