@@ -330,6 +330,10 @@ impl Parser<'_> {
         }
         self.request_words();
         let count = if self.count_ahead(self.pos) { Some(self.count()?) } else { None };
+        // `5 pieces of equipment`, `20 units of stock`: the thing counted.
+        if count.is_some() && self.word(self.pos).is_some_and(|w| ["pieces", "piece", "units", "unit", "items", "item"].contains(&w)) && self.is_word(self.pos + 1, "of") && self.phrase_word(self.pos + 2).is_some() {
+            self.pos += 2;
+        }
         let Some(mut subject) = self.phrase()? else {
             return Err(match count {
                 Some(count) => self.dangling_number(count.span, &["a table name"]),
@@ -506,6 +510,10 @@ impl Parser<'_> {
                     j = glued;
                     if self.word(j).is_some_and(|w| ["up", "out", "off"].contains(&w)) {
                         j += 1;
+                    }
+                    // `each worked by a crew of 3 workers`
+                    if self.is_word(j, "by") && self.word(j + 1).is_some_and(|w| w == "a") && self.word(j + 2).is_some_and(|w| ["crew", "team", "group", "panel", "squad"].contains(&w)) && self.is_word(j + 3, "of") && self.count_ahead(j + 4) {
+                        self.tokens.drain(j + 1..j + 4);
                     }
                     if self.is_word(j, "by") && (self.count_ahead(j + 1) || self.word(j + 1).is_some_and(|w| ["a", "an", "one"].contains(&w))) && !self.named_parent_ahead(j + 1).is_some() {
                         self.pos = j + 1;
@@ -1078,6 +1086,14 @@ impl Parser<'_> {
                 self.pos += 1;
                 let values = self.name_items(false)?;
                 self.clauses.push(Clause::Values { column: None, values, span: start.to(self.prev_span()) });
+                return Ok(true);
+            }
+            // `equipment under repair`, `orders on hold`: a state written
+            // with its preposition (the resolver tries it with and without).
+            "under" | "on" if self.phrase_word(self.pos + 1).is_some_and(|(next, _)| matches!(self.kind(next), TokenKind::Eof | TokenKind::Comma) || self.is_word(next, "and") || self.is_stop(next)) && !self.bound_ahead(self.pos) && self.period_at(self.pos).is_none() && !self.capital(self.pos + 1) => {
+                self.pos += 1;
+                let value = self.required_phrase(&word, &["a value, such as `repair`"])?;
+                self.clauses.push(Clause::Values { column: None, values: vec![value], span: start.to(self.prev_span()) });
                 return Ok(true);
             }
             "in" if !self.count_ahead(self.pos + 1) && self.period_at(self.pos).is_none() && self.phrase_word(self.pos + 1).is_some() => {
@@ -3138,6 +3154,17 @@ impl Parser<'_> {
     }
 
     fn phrase_word(&self, i: usize) -> Option<(usize, Span)> {
+        // `a wedding for ...`, `3 meeting rooms`: after a count or an article
+        // a word in -ing is a noun, not a verb leading to a clause.
+        if i > 0
+            && self.kind(i) == TokenKind::Word
+            && self.word(i).is_some_and(|w| w.len() > 5 && w.ends_with("ing"))
+            && (self.kind(i - 1) == TokenKind::Number || self.word(i - 1).is_some_and(|w| ["a", "an", "one", "the", "each", "every"].contains(&w)))
+            && !self.is_stop(i)
+            && self.glued_end(i) == i + 1
+        {
+            return Some((i + 1, self.tokens[i].span));
+        }
         // `in-progress`, `on-hold`, `no-show`: a keyword glued into a word.
         if self.kind(i) == TokenKind::Word && self.glued_end(i) > i + 1 && self.kind(i + 2) == TokenKind::Word && (self.is_stop(i) || self.never_ahead(i) || self.no_words(i).is_some()) {
             let end = self.glued_end(i);

@@ -17,7 +17,7 @@ async fn db() -> seedfast_test::backend::TempDatabase {
 }
 
 async fn check(c: &mut PgConnection, scope: &str, sql: &str) {
-    support::seed_alone(c, "sites, staff, machines, parts, work_orders, inspections, categories, threads, comments, customers, invoices, trainings", scope).await;
+    support::seed_alone(c, "sites, staff, machines, parts, work_orders, inspections, categories, threads, comments, customers, invoices, trainings, machine_crews, equipment, open_days", scope).await;
     assert!(yes(c, sql).await, "`{scope}` seeded rows that fail `{sql}`");
 }
 
@@ -112,6 +112,10 @@ async fn chained_clauses() {
     check(&mut c, "8 comments not linked to any staff", "SELECT count(*) = 8 AND bool_and(staff_id IS NULL) FROM comments").await;
     check(&mut c, "6 trainings priced at $50", "SELECT count(*) = 6 AND bool_and(fee = 50) FROM trainings").await;
     check(&mut c, "4 machines, each co-inspected by 2 different inspections", "SELECT count(*) = 8 AND count(DISTINCT machine_id) = 4 FROM inspections").await;
+    check(&mut c, "4 machines, each worked by a crew of 3 staff", "SELECT count(*) = 12 AND count(DISTINCT machine_id) = 4 FROM machine_crews").await;
+    check(&mut c, "5 pieces of equipment under repair", "SELECT count(*) = 5 AND bool_and(status = 'under_repair') FROM equipment").await;
+    check(&mut c, "an open day for Maya & Leo in Lisbon", "SELECT count(*) = 1 AND bool_and(couple_name = 'Maya & Leo' AND city = 'Lisbon') FROM open_days").await;
+    check(&mut c, "a training with a $40 fee", "SELECT count(*) = 1 AND bool_and(fee = 40) FROM trainings").await;
 }
 
 /// A table that refers to itself in two ways needs the words to say which.

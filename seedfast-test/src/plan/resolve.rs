@@ -160,6 +160,16 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                                 r.explain_change(&before, clause.span());
                                 continue;
                             }
+                            // `a wedding for Maya & Leo`: whom the row is for,
+                            // in its own name column, when no reference says.
+                            None if target.words.len() >= 2
+                                && target.text.split_whitespace().all(|w| w == "&" || w.starts_with(char::is_uppercase))
+                                && let Some(col) = r.own_name_column(subject) =>
+                            {
+                                r.fixed(subject, col, target.text.clone(), *span)?;
+                                r.explain_change(&before, clause.span());
+                                continue;
+                            }
                             // `users from Germany`: a place, not a parent.
                             None if target.text.starts_with(|c: char| c.is_uppercase()) && r.place_column(subject, &target.text).is_some() => {
                                 let col = r.place_column(subject, &target.text).expect("checked");
@@ -278,9 +288,11 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                 }
             }
             Clause::Values { column, values, span } => {
-                // `shipments in transit`: the value may be spelt with its `in`.
-                let with_in: Vec<Phrase> = values.iter().map(|v| Phrase { words: ["in".to_string()].into_iter().chain(v.words.iter().cloned()).collect(), text: format!("in {}", v.text), span: v.span }).collect();
-                let after_in = column.is_none() && r.slice(Span::new(span.start, values[0].span.start)).trim().eq_ignore_ascii_case("in");
+                // `shipments in transit`, `equipment under repair`: the value
+                // may be spelt with its preposition.
+                let preposition = r.slice(Span::new(span.start, values[0].span.start)).trim().to_lowercase();
+                let with_in: Vec<Phrase> = values.iter().map(|v| Phrase { words: [preposition.clone()].into_iter().chain(v.words.iter().cloned()).collect(), text: format!("{preposition} {}", v.text), span: v.span }).collect();
+                let after_in = column.is_none() && ["in", "under", "on"].contains(&preposition.as_str());
                 let spelt_in = after_in && {
                     let texts: Vec<&str> = with_in.iter().map(|v| v.text.as_str()).collect();
                     r.valued_column(subject, None, &texts, *span).is_ok_and(|(_, _, allowed)| !allowed.is_empty())
@@ -2797,6 +2809,26 @@ fn value_stem(word: &str) -> String {
         }
     }
     word.to_string()
+}
+
+impl Resolver<'_> {
+    /// A table's own `..._name` column for the people it is for
+    /// (`couple_name`, `client_name`), when no reference leads to people.
+    fn own_name_column(&self, table: usize) -> Option<usize> {
+        let t = &self.schema.tables[table];
+        if t.foreign_keys.iter().any(|fk| narrowing::is_people(&self.schema.tables[fk.ref_table])) {
+            return None;
+        }
+        // `couple_name`, `client_name`: a name of people, not `venue_name`.
+        let of_people = |name: &str| name.strip_suffix("_name").is_some_and(|head| head.split('_').any(|p| narrowing::PEOPLE.contains(&singular(p).as_str()) || ["couple", "family", "household", "full", "contact"].contains(&p)));
+        let names: Vec<usize> = (0..t.columns.len())
+            .filter(|&c| of_people(&t.columns[c].name.to_lowercase()) && matches!(t.columns[c].ty.base(), SqlType::Text | SqlType::Varchar(_)) && allowed_values(t, c).is_empty())
+            .collect();
+        match names.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
+    }
 }
 
 fn names_column(t: &Table, values: &[String]) -> Option<usize> {

@@ -115,3 +115,24 @@ CREATE TABLE trainings (
     scheduled_for timestamptz,
     status     text NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'scheduled', 'held'))
 );
+
+CREATE TABLE machine_crews (
+    machine_id bigint NOT NULL REFERENCES machines,
+    staff_id   bigint NOT NULL REFERENCES staff,
+    PRIMARY KEY (machine_id, staff_id)
+);
+
+CREATE TABLE equipment (
+    id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    site_id bigint NOT NULL REFERENCES sites,
+    label   text NOT NULL,
+    status  text NOT NULL DEFAULT 'in_service' CHECK (status IN ('in_service', 'under_repair', 'retired'))
+);
+
+CREATE TABLE open_days (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    couple_name text NOT NULL,
+    venue_name  text,
+    city        text NOT NULL,
+    held_on     date NOT NULL
+);
