@@ -17,7 +17,7 @@ async fn db() -> seedfast_test::backend::TempDatabase {
 }
 
 async fn check(c: &mut PgConnection, scope: &str, sql: &str) {
-    support::seed_alone(c, "sites, staff, machines, parts, work_orders, inspections, categories, threads, comments, customers, invoices, trainings, machine_crews, equipment, open_days", scope).await;
+    support::seed_alone(c, "sites, staff, machines, parts, work_orders, inspections, categories, threads, comments, customers, invoices, trainings, machine_crews, equipment, open_days, memberships", scope).await;
     assert!(yes(c, sql).await, "`{scope}` seeded rows that fail `{sql}`");
 }
 
@@ -116,6 +116,16 @@ async fn chained_clauses() {
     check(&mut c, "5 pieces of equipment under repair", "SELECT count(*) = 5 AND bool_and(status = 'under_repair') FROM equipment").await;
     check(&mut c, "an open day for Maya & Leo in Lisbon", "SELECT count(*) = 1 AND bool_and(couple_name = 'Maya & Leo' AND city = 'Lisbon') FROM open_days").await;
     check(&mut c, "a training with a $40 fee", "SELECT count(*) = 1 AND bool_and(fee = 40) FROM trainings").await;
+}
+
+/// What real schemas add: a partial unique index (one active membership per
+/// customer) keeps the shares asked for and takes more customers instead; a
+/// CHECK that a date is a month's first day is met.
+#[tokio::test]
+async fn partial_uniques_keep_asked_states_and_month_starts() {
+    let db = db().await;
+    let mut c = conn(&db).await;
+    check(&mut c, "30 memberships, 20% cancelled and the rest active", "SELECT count(*) FILTER (WHERE status = 'cancelled') = 6 AND count(*) FILTER (WHERE status = 'active') = 24 AND count(DISTINCT customer_id) FILTER (WHERE status = 'active') = 24 AND bool_and(extract(day FROM starts_on) = 1) FROM memberships").await;
 }
 
 /// A table that refers to itself in two ways needs the words to say which.

@@ -248,9 +248,44 @@ impl<'a> TableGen<'a> {
         self.state_rules();
         self.reshape()?;
         self.row_rules()?;
+        self.month_starts();
         self.composite_uniques()?;
         self.partial_uniques()?;
         Ok(GeneratedTable { table: self.tp.table, rows: self.n, first_row: 0, columns: self.columns, orphans: self.orphans, fixups: Vec::new() })
+    }
+
+    /// `CHECK (extract(day FROM billing_period) = 1)`, `date_trunc('month',
+    /// d) = d`: the column holds a month's first day.
+    fn first_day_column(&self, c: usize) -> bool {
+        let name = self.t.columns[c].name.to_lowercase();
+        self.specs[c].opaque_checks.iter().any(|check| {
+            let check = check.to_lowercase().replace(['"', ' '], "");
+            [format!("extract(dayfrom{name})=(1)"), format!("extract(dayfrom{name})=1"), format!("date_part('day'::text,{name})=(1)"), format!("date_trunc('month'::text,{name}")].iter().any(|p| check.contains(p.as_str()))
+        })
+    }
+
+    /// A time moved back to the first day of its month, on such a column.
+    fn month_start(&self, c: usize, v: Value) -> Value {
+        if !self.first_day_column(c) {
+            return v;
+        }
+        match v {
+            Value::Date(d) => Value::Date(d.with_day(1).unwrap_or(d)),
+            Value::Timestamp(t) => Value::Timestamp(t.date().with_day(1).and_then(|d| d.and_hms_opt(0, 0, 0)).unwrap_or(t)),
+            Value::Timestamptz(t) => Value::Timestamptz(t.date_naive().with_day(1).and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc()).unwrap_or(t)),
+            other => other,
+        }
+    }
+
+    fn month_starts(&mut self) {
+        for c in 0..self.t.columns.len() {
+            if !self.first_day_column(c) {
+                continue;
+            }
+            if let Some(values) = self.columns[c].take() {
+                self.columns[c] = Some(values.into_iter().map(|v| self.month_start(c, v)).collect());
+            }
+        }
     }
 
     /// Integer keys the database would number (serial, identity, a lone
@@ -635,7 +670,8 @@ impl<'a> TableGen<'a> {
             return Ok(ids.get(rng.random_range(0..ids.len())));
         }
         let kind = realistic::kind_of(&self.t.name, &self.t.columns[c].name, &self.t.columns[c].ty);
-        self.value(c, kind, row, rng)
+        let v = self.value(c, kind, row, rng)?;
+        Ok(self.month_start(c, v))
     }
 }
 

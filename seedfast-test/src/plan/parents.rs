@@ -288,7 +288,11 @@ fn child_need(schema: &Schema, plans: &[TablePlan], c: usize, k: usize) -> u64 {
     if rows > 0 && t.foreign_keys.iter().filter(|f| f.ref_table == fk.ref_table).count() >= 2 {
         need = need.max(2);
     }
-    if t.is_unique_set(&fk.columns) {
+    // A partial unique index on the reference (`one active subscription
+    // per customer`) is kept unique over all rows by the generator: one
+    // parent per row.
+    let partial = t.uniques.iter().any(|u| u.predicate.is_some() && u.parts.len() == fk.columns.len() && u.parts.iter().all(|p| matches!(p, crate::schema::UniquePart::Column(c) if fk.columns.contains(c))));
+    if t.is_unique_set(&fk.columns) || partial {
         need = need.max(rows);
     }
     if let Some(max) = named_ids(plan, t, k).and_then(highest_id) {

@@ -136,3 +136,12 @@ CREATE TABLE open_days (
     city        text NOT NULL,
     held_on     date NOT NULL
 );
+
+-- One active membership per customer; memberships start on a month's first day.
+CREATE TABLE memberships (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    customer_id bigint NOT NULL REFERENCES customers,
+    status      text NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'lapsed', 'cancelled')),
+    starts_on   date NOT NULL CHECK (extract(day FROM starts_on) = 1)
+);
+CREATE UNIQUE INDEX one_active_membership_per_customer ON memberships (customer_id) WHERE status = 'active';

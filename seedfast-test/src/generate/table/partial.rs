@@ -49,6 +49,22 @@ impl TableGen<'_> {
                 if key.iter().any(|k| k == &Value::Null.key()) || seen.insert(key.join("\u{1}")) {
                     continue;
                 }
+                // A state the scope asked for (`30% cancelled and the rest
+                // active`) stays; the row takes a parent no selected row has
+                // yet, when the key is a free reference.
+                let asked = match &predicate {
+                    Predicate::Flag(c) | Predicate::Null(c) | Predicate::Equals(c, _) => self.tp.rules.contains_key(c),
+                };
+                if asked
+                    && let [(kc, fold)] = parts.as_slice()
+                    && let Some(value) = self.unused_parent(*kc, *fold, &seen)
+                {
+                    seen.insert(fold_key(&value, *fold));
+                    if let Some(column) = self.columns[*kc].as_mut() {
+                        column[r] = value;
+                    }
+                    continue;
+                }
                 // A duplicate key: this row leaves the predicate.
                 let (c, v) = match &predicate {
                     Predicate::Flag(c) => (*c, Value::Bool(false)),
@@ -64,6 +80,17 @@ impl TableGen<'_> {
             }
         }
         Ok(())
+    }
+
+    /// A key of the parent that reference column `c` points at, not yet
+    /// among `seen`; `None` when `c` is no free single-column reference.
+    fn unused_parent(&self, c: usize, fold: Option<crate::schema::Fold>, seen: &HashSet<String>) -> Option<Value> {
+        let (k, fk) = self.t.foreign_keys.iter().enumerate().find(|(_, fk)| fk.columns == [c])?;
+        if self.parents.as_ref().is_some_and(|(d, _)| *d == k) || fk.ref_table == self.tp.table || self.tp.rules.contains_key(&c) {
+            return None;
+        }
+        let parent = self.generated(fk.ref_table)?;
+        parent.column(fk.ref_columns[0]).iter().find(|v| !matches!(v, Value::Null) && !seen.contains(&fold_key(v, fold))).cloned()
     }
 
     fn predicate(&self, text: &str) -> Option<Predicate> {
