@@ -188,7 +188,7 @@ const PURPOSE_NOUNS: &[&str] = &[
 ];
 
 /// What a price is per (`€200 a night`, `$9 per month`).
-const PER_UNIT: &[&str] = &["night", "day", "hour", "week", "month", "year", "person", "head", "seat", "user", "unit", "piece", "item"];
+const PER_UNIT: &[&str] = &["night", "day", "hour", "week", "month", "year", "person", "head", "seat", "user", "unit", "piece", "item", "box", "visit", "session", "ride", "trip", "kg", "kilo", "pound", "lb", "ticket", "guest", "class", "lesson", "meal", "order", "delivery", "shift", "mile", "km", "minute", "portion", "serving", "bag", "bottle", "license", "member"];
 
 /// Keywords a misspelt word is compared with, to report `wiht` instead of
 /// silently reading `users wiht addresses` as one table name.
@@ -525,6 +525,11 @@ impl Parser<'_> {
             // `each delivering between 10 and 60 kWh`: the unit names it.
             if self.is_word(self.pos, "each") && self.word(self.pos + 1).is_some_and(|w| w.ends_with("ing") || is_participle(w)) && self.column_clause_ahead(self.pos + 2) {
                 self.pos += 2;
+            }
+            // `associates billing $250 an hour`, `plans costing $9`: a verb
+            // before a price reads as `at`.
+            if self.word(self.pos).is_some_and(|w| (w.len() > 5 && w.ends_with("ing")) || w == "charged" || w == "paid") && self.currency_at(self.pos + 1).is_some() && self.number_ahead(self.pos + 1) {
+                self.tokens[self.pos].lower = "at".to_string();
             }
             // `priced at $89.99`: the price says which column.
             if self.word(self.pos).is_some_and(is_participle) && self.word(self.pos + 1).is_some_and(|w| ["at", "for"].contains(&w)) && self.currency_at(self.pos + 2).is_some() {
@@ -1051,11 +1056,20 @@ impl Parser<'_> {
             }
             // `pledges of £10` (one amount; `of £5, £20 and £100` is a list).
             "at" | "for" | "of" if self.currency_at(self.pos + 1).is_some() && self.number_ahead(self.pos + 1) && (word != "of" || !self.list_after(self.after_number(self.pos + 1))) => {
-                // `20 student tickets at $25`: that one price.
+                // `20 student tickets at $25`: that one price; `sold at $0.80
+                // to $1.50`: a range of prices.
                 self.pos += 1;
                 let sign = self.currency_at(self.pos);
                 let number = self.decimal()?;
-                let unit = self.unit_after(sign);
+                let unit = self.unit_after(sign.clone());
+                if self.is_word(self.pos, "to") && self.currency_at(self.pos + 1).is_some() && self.number_ahead(self.pos + 1) {
+                    self.pos += 1;
+                    let sign = self.currency_at(self.pos);
+                    let max = self.decimal()?;
+                    let unit = self.unit_after(sign).or(unit);
+                    self.clauses.push(Clause::Range { column: None, min: number, max, unit, span: start.to(self.prev_span()) });
+                    return Ok(true);
+                }
                 self.clauses.push(Clause::Range { column: None, min: number.clone(), max: number, unit, span: start.to(self.prev_span()) });
                 return Ok(true);
             }
@@ -3199,6 +3213,7 @@ impl Parser<'_> {
             || (self.word(i).is_some_and(|w| ["last", "past", "next", "coming", "this"].contains(&w)) && self.relative_period(i).is_some())
             || self.to_do_period_ahead(i).is_some()
             || (self.is_word(i, "taking") && self.is_word(i + 1, "place") && self.period_at(i + 2).is_some())
+            || (self.word(i).is_some_and(|w| w.len() > 5 && w.ends_with("ing")) && i > 0 && self.kind(i - 1) == TokenKind::Word && self.currency_at(i + 1).is_some() && self.number_ahead(i + 1))
             // `permits priced at $150`
             || (self.word(i).is_some_and(is_participle) && self.word(i + 1).is_some_and(|w| ["at", "for"].contains(&w)) && self.currency_at(i + 2).is_some())
             // `vehicles not linked to any customer`

@@ -48,7 +48,8 @@ async fn counted_groups_keep_their_values_together() {
     check(&mut c, "6 customers with 2 invoices each, one paid and one still issued", "SELECT bool_and(n = 2 AND p = 1 AND i = 1) FROM (SELECT count(*) n, count(*) FILTER (WHERE status = 'paid') p, count(*) FILTER (WHERE status = 'issued') i FROM invoices GROUP BY customer_id) x").await;
 }
 
-/// Values written as people say them: by stem (`passing`, `inspectors`),
+/// Values written as people say them: by stem (`passing`, `inspectors`,
+/// a role of people rather than of the link table `machine_crews`),
 /// with the column's name first (`grade A`, `priority-1`), ending in the
 /// table's noun, glued with a dash (`in-progress`), by a code's first letter
 /// (`female`).
@@ -111,6 +112,9 @@ async fn chained_clauses() {
     check(&mut c, "5 work orders with parts", "SELECT count(*) = 5 AND bool_and(part_id IS NOT NULL) FROM work_orders").await;
     check(&mut c, "8 comments not linked to any staff", "SELECT count(*) = 8 AND bool_and(staff_id IS NULL) FROM comments").await;
     check(&mut c, "6 trainings priced at $50", "SELECT count(*) = 6 AND bool_and(fee = 50) FROM trainings").await;
+    check(&mut c, "4 trainings costing between $20 and $60 a session", "SELECT count(*) = 4 AND bool_and(fee BETWEEN 20 AND 60) FROM trainings").await;
+    check(&mut c, "3 trainings charging $30 a head", "SELECT count(*) = 3 AND bool_and(fee = 30) FROM trainings").await;
+    check(&mut c, "5 parts sold at $2 to $5 per kg", "SELECT count(*) = 5 AND bool_and(price_per_kg BETWEEN 2 AND 5) FROM parts").await;
     check(&mut c, "4 machines, each co-inspected by 2 different inspections", "SELECT count(*) = 8 AND count(DISTINCT machine_id) = 4 FROM inspections").await;
     check(&mut c, "4 machines, each worked by a crew of 3 staff", "SELECT count(*) = 12 AND count(DISTINCT machine_id) = 4 FROM machine_crews").await;
     check(&mut c, "5 pieces of equipment under repair", "SELECT count(*) = 5 AND bool_and(status = 'under_repair') FROM equipment").await;

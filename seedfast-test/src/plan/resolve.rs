@@ -962,6 +962,14 @@ impl<'a> Resolver<'a> {
                 })
             })
             .collect();
+        // `8 associates`: `attorneys.title` over the link table's role
+        // (`matter_attorneys.role`): people are rows, links are not.
+        let holders = if holders.len() > 1 {
+            let rows: Vec<(usize, usize, String)> = holders.iter().filter(|(t, _, _)| !self.is_link_table(*t)).cloned().collect();
+            if rows.len() == 1 { rows } else { holders }
+        } else {
+            holders
+        };
         if let [(table, col, value)] = holders.as_slice() {
             return Ok((*table, vec![(Adjective::Value { col: *col, value: value.clone() }, phrase.span)]));
         }
@@ -2812,6 +2820,15 @@ fn value_stem(word: &str) -> String {
 }
 
 impl Resolver<'_> {
+    /// A table that links two others (a junction): two of its references
+    /// make a key.
+    fn is_link_table(&self, table: usize) -> bool {
+        let t = &self.schema.tables[table];
+        t.foreign_keys.iter().any(|a| {
+            t.foreign_keys.iter().any(|b| a.ref_table != b.ref_table && super::junction::find(self.schema, a.ref_table, b.ref_table).is_some_and(|j| j.table == table))
+        })
+    }
+
     /// A table's own `..._name` column for the people it is for
     /// (`couple_name`, `client_name`), when no reference leads to people.
     fn own_name_column(&self, table: usize) -> Option<usize> {

@@ -119,6 +119,7 @@ CREATE TABLE trainings (
 CREATE TABLE machine_crews (
     machine_id bigint NOT NULL REFERENCES machines,
     staff_id   bigint NOT NULL REFERENCES staff,
+    role       text NOT NULL DEFAULT 'operator' CHECK (role IN ('operator', 'inspector')),
     PRIMARY KEY (machine_id, staff_id)
 );
 
