@@ -72,7 +72,9 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Token>, ScopeError> {
             c if is_word_char(c) => {
                 let mut end = word_end(text, start);
                 // `St. Mary's`, `Dr. Chen`, `Acme Co.`: an abbreviation keeps its dot.
-                if text[end..].starts_with('.') && ABBREVIATIONS.contains(&text[start..end].to_lowercase().as_str()) && text[start..].starts_with(|c: char| c.is_uppercase()) {
+                // `Smith v. Jones`: a case's `v.` between two names.
+                let versus = ["v", "vs"].contains(&&text[start..end]) && tokens.last().is_some_and(|t: &Token| t.kind == TokenKind::Word && text[t.span.start..].starts_with(char::is_uppercase));
+                if text[end..].starts_with('.') && ((ABBREVIATIONS.contains(&text[start..end].to_lowercase().as_str()) && text[start..].starts_with(|c: char| c.is_uppercase())) || versus) {
                     end += 1;
                 }
                 Token { kind: TokenKind::Word, span: Span::new(start, end), lower: normalize_word(&text[start..end]) }
@@ -310,6 +312,7 @@ mod tests {
     fn names_keep_ampersands_and_abbreviations() {
         assert_eq!(texts("a vendor called Bloom & Co"), ["a", "vendor", "called", "Bloom", "&", "Co", ""]);
         assert_eq!(texts("St. Mary's Hospital"), ["St.", "Mary's", "Hospital", ""]);
+        assert_eq!(texts("Smith v. Jones"), ["Smith", "v.", "Jones", ""]);
         // Only an abbreviation keeps its dot: a sentence's end is still refused.
         assert!(tokenize("users.").is_err());
     }

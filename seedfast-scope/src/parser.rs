@@ -3037,6 +3037,10 @@ impl Parser<'_> {
         if self.is_word(j, "none") && of_them(j + 1) != j + 1 {
             return Some((Portion::Percent(0), of_them(j + 1)));
         }
+        // `none filed yet`: `of them` left out before a state.
+        if self.is_word(j, "none") && self.word(j + 1).is_some_and(|w| is_participle(w) || ["yet", "still"].contains(&w)) {
+            return Some((Portion::Percent(0), j + 1));
+        }
         if self.is_word(j, "all") && self.word(j + 1).is_some_and(|w| w == "others" || w == "other") {
             return Some((Portion::Rest, j + 2));
         }

@@ -79,6 +79,7 @@ async fn organisations_codes_and_countries() {
     check(&mut c, "4 sites in Germany", "SELECT count(*) = 4 AND bool_and(country = 'DE') FROM sites").await;
     check(&mut c, "8 sites, 25% in Germany and the rest in France", "SELECT count(*) FILTER (WHERE country = 'DE') = 2 AND count(*) FILTER (WHERE country = 'FR') = 6 FROM sites").await;
     check(&mut c, "a site called The Foundry in Leeds", "SELECT count(*) = 1 AND bool_and(name = 'The Foundry' AND city = 'Leeds') FROM sites").await;
+    check(&mut c, "a site called Smith v. Jones", "SELECT bool_and(name = 'Smith v. Jones') FROM sites").await;
     check(&mut c, "a site called Bloom & Co", "SELECT bool_and(name = 'Bloom & Co') FROM sites").await;
 }
 
@@ -93,6 +94,8 @@ async fn relative_times_and_overdue_states() {
     check(&mut c, "4 trainings scheduled to take place on 5 January 2026", "SELECT count(*) = 4 AND bool_and(scheduled_for >= '2026-01-05' AND scheduled_for < '2026-01-06') FROM trainings").await;
     check(&mut c, "5 work orders opened from before December 2025", "SELECT count(*) = 5 AND bool_and(opened_at < '2025-12-01') FROM work_orders").await;
     check(&mut c, "7 work orders opened 3 days ago", "SELECT count(*) = 7 AND bool_and(opened_at >= '2025-12-29' AND opened_at < '2025-12-30') FROM work_orders").await;
+    check(&mut c, "5 invoices that are already past due", "SELECT count(*) = 5 AND bool_and(status = 'issued' AND due_on < '2026-01-01' AND paid_at IS NULL) FROM invoices").await;
+    check(&mut c, "10 trainings, none held yet", "SELECT count(*) = 10 AND count(*) FILTER (WHERE status = 'held') = 0 FROM trainings").await;
     check(&mut c, "10 overdue invoices", "SELECT count(*) = 10 AND bool_and(status = 'issued' AND due_on < '2026-01-01' AND paid_at IS NULL) FROM invoices").await;
     check(&mut c, "20 staff, a quarter of whom have never logged in", "SELECT count(*) FILTER (WHERE last_login_at IS NULL) = 5 AND count(*) = 20 FROM staff").await;
 }

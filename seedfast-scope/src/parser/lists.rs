@@ -165,7 +165,7 @@ impl Parser<'_> {
         }
         let mut k = j;
         // `Bloom & Co`: an ampersand between capitalised words.
-        while (self.capital(k) && !self.is_stop(k)) || (k > j && self.kind(k) == TokenKind::Number) || (k > j && self.is_word(k, "&") && self.capital(k + 1)) {
+        while (self.capital(k) && !self.is_stop(k)) || (k > j && self.kind(k) == TokenKind::Number) || (k > j && self.word(k).is_some_and(|w| ["&", "v.", "vs."].contains(&w)) && self.capital(k + 1)) {
             k += 1;
         }
         (k > j).then_some(k)

@@ -287,6 +287,13 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
                         .into());
                 }
             }
+            // `invoices that are (already) past due`, `loans that are overdue`
+            Clause::Values { column: None, values, span }
+                if values.len() == 1 && ["overdue", "past due", "past-due", "late"].contains(&values[0].words.iter().filter(|w| !["already", "now"].contains(&w.as_str())).cloned().collect::<Vec<_>>().join(" ").as_str()) && r.due_column(subject).is_some() =>
+            {
+                let due = r.due_column(subject).expect("checked");
+                r.adjective(subject, Adjective::Overdue { due }, *span)?;
+            }
             Clause::Values { column, values, span } => {
                 // `shipments in transit`, `equipment under repair`: the value
                 // may be spelt with its preposition.
