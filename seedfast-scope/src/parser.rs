@@ -624,7 +624,8 @@ impl Parser<'_> {
             self.pos += 1;
             found = true;
         }
-        if self.is_word(self.pos, "and") {
+        // `8 tickets ... plus 4 tickets ...`
+        if self.is_word(self.pos, "and") || (self.is_word(self.pos, "plus") && self.count_ahead(self.pos + 1)) {
             self.pos += 1;
             found = true;
         }
@@ -2695,6 +2696,15 @@ impl Parser<'_> {
                 let (text, span) = self.number_text();
                 let verb_text = self.src(verb).to_string();
                 Phrase { words: vec![text.clone(), normalize_word(&verb_text)], text: format!("{verb_text} {text}"), span: verb.to(span) }
+            } else if self.is_hint_verb(self.pos) {
+                // `3 closed during 2025`: the state, and its time clause.
+                let span = self.peek().span;
+                self.pos += 1;
+                let value = self.to_phrase(&[span]);
+                if let Some(clause) = self.column_clause(span, Some(value.clone()))? {
+                    self.clauses.push(clause);
+                }
+                value
             } else if let Some(end) = self.loose_run_end(self.pos) {
                 // `a quarter of them opted in to marketing emails`
                 let spans: Vec<Span> = (self.pos..end).map(|k| self.tokens[k].span).collect();
@@ -3107,9 +3117,10 @@ impl Parser<'_> {
             && !self.count_ahead(next + 1)
             && (self.phrase_word(next + 1).is_some() || (self.is_word(next + 1, "the") && self.phrase_word(next + 2).is_some()));
         // `two of them trainees` is a share of its own kind.
+        // `3 closed during 2025`: a state, then when.
         self.kind(next) == TokenKind::Word
             && !self.is_word(next, "of")
-            && (self.phrase_word(next).is_some() || self.is_word(next, "not") || prepositioned)
+            && (self.phrase_word(next).is_some() || self.is_word(next, "not") || prepositioned || self.is_hint_verb(next))
             && self.time_unit(next).is_none()
             && !self.word(next).is_some_and(is_unit_word)
     }

@@ -109,6 +109,7 @@ async fn chained_clauses() {
     let db = db().await;
     let mut c = conn(&db).await;
     check(&mut c, "100 inspections in the last 30 days: 70% pass, 20% fail and the rest rework", "SELECT count(*) FILTER (WHERE result = 'pass') = 70 AND count(*) FILTER (WHERE result = 'rework') = 10 AND bool_and(inspected_at >= '2025-12-02') FROM inspections").await;
+    check(&mut c, "12 work orders, 9 planned and 3 done during 2025", "SELECT count(*) FILTER (WHERE status = 'planned') = 9 AND count(*) FILTER (WHERE status = 'done' AND done_at >= '2025-01-01' AND done_at < '2026-01-01') = 3 FROM work_orders").await;
     check(&mut c, "10 invoices: 5 issued and 5 paid, the paid ones paid in the last 30 days", "SELECT count(*) FILTER (WHERE status = 'issued' AND paid_at IS NULL) = 5 AND count(*) FILTER (WHERE status = 'paid' AND paid_at >= '2025-12-02') = 5 FROM invoices").await;
     check(&mut c, "10 work orders for the Hydraulic Pump part opened in the last 7 days", "SELECT count(*) = 10 AND bool_and(p.name = 'Hydraulic Pump' AND w.opened_at >= '2025-12-25') FROM work_orders w JOIN parts p ON p.id = w.part_id").await;
     check(&mut c, "6 work orders with retired machines", "SELECT count(*) = 6 AND bool_and(m.status = 'retired') FROM work_orders w JOIN machines m ON m.id = w.machine_id").await;
