@@ -64,6 +64,9 @@ use tokio::task::JoinSet;
 use super::error::BackendError;
 use super::url::{self, redact};
 
+mod shared;
+pub use shared::{SharedContainer, acquire_shared, clean_shared};
+
 /// Environment variable naming the image, e.g. `seedfast-local/postgres:15` or `postgres:17`.
 pub const IMAGE_ENV: &str = "SEEDFAST_POSTGRES_IMAGE";
 /// The official image at a current major version.
@@ -362,7 +365,8 @@ fn split_image(image: &str) -> (&str, &str) {
     }
 }
 
-fn startup_timeout_from_env() -> Result<Duration, BackendError> {
+/// `SEEDFAST_STARTUP_TIMEOUT`, else the default.
+pub fn startup_timeout_from_env() -> Result<Duration, BackendError> {
     let invalid = |value: String| BackendError::InvalidSetting {
         name: STARTUP_TIMEOUT_ENV.to_owned(),
         value,
