@@ -1,4 +1,4 @@
-//! The `docker` backend: one PostgreSQL container per service, started through testcontainers.
+//! The `docker` backend: PostgreSQL containers started through testcontainers.
 //!
 //! The image is [`DockerOptions::image`], else `SEEDFAST_POSTGRES_IMAGE`, else
 //! [`DEFAULT_IMAGE`]; it must follow the official `postgres` image's contract. The engine is
@@ -6,6 +6,10 @@
 //! (`/var/run/docker.sock`, then the rootless and Docker Desktop sockets under
 //! `$XDG_RUNTIME_DIR` and `$HOME`). `~/.testcontainers.properties` is read only if testcontainers'
 //! `properties-config` feature is on, which this crate does not enable.
+//!
+//! The container shared across test processes (the harness's default) is the [`shared`] module's:
+//! it outlives the process that started it by design, and is stopped by a watchdog of its own.
+//! What follows is about the containers of one process ([`DockerServer`]).
 //!
 //! No container may outlive the process that started it, however that process ends. The layers,
 //! from the common case to the worst:

@@ -125,10 +125,14 @@ pub async fn acquire_shared(image: &str, domain: &str, idle_secs: u64, startup: 
 
 async fn find_or_start(docker: &Docker, image: &str, domain: &str, hash: &str, name: &str, idle_secs: u64, startup: Duration) -> Result<SharedContainer, BackendError> {
     let mut last = None;
-    for attempt in 0..ATTEMPTS {
+    // When this process first saw the container created but not started.
+    let mut starting: Option<Instant> = None;
+    let mut attempt = 0;
+    while attempt < ATTEMPTS || starting.is_some_and(|since| since.elapsed() < startup) {
         if attempt > 0 {
-            tokio::time::sleep(Duration::from_millis(200 * attempt as u64)).await;
+            tokio::time::sleep(Duration::from_millis(200 * attempt.min(ATTEMPTS) as u64)).await;
         }
+        attempt += 1;
         let found = match docker.inspect_container(name, None::<InspectContainerOptions>).await {
             Ok(found) => Some(found),
             Err(err) if is_not_found(&err) => None,
@@ -137,8 +141,20 @@ async fn find_or_start(docker: &Docker, image: &str, domain: &str, hash: &str, n
         let (id, created) = match found {
             Some(found) if is_running(&found) => (found.id.clone().unwrap_or_else(|| name.to_owned()), false),
             Some(found) => {
-                // Stopped (by its watchdog, the engine removing it) or never started: gone soon anyway.
-                let _ = remove_by_id(docker, found.id.as_deref().unwrap_or(name)).await;
+                use testcontainers::bollard::models::ContainerStateStatusEnum as Status;
+                let status = found.state.as_ref().and_then(|s| s.status);
+                let since = *starting.get_or_insert_with(Instant::now);
+                // Created and not started yet: another process (without our state dir) is about
+                // to start it, unless it died first; being removed: gone in a moment.
+                let waiting = match status {
+                    Some(Status::CREATED) => since.elapsed() < startup,
+                    Some(Status::REMOVING) => true,
+                    _ => false,
+                };
+                if !waiting {
+                    // Stopped (by its watchdog), or left half-made: nobody uses it.
+                    let _ = remove_by_id(docker, found.id.as_deref().unwrap_or(name)).await;
+                }
                 continue;
             }
             None => match create(docker, image, domain, hash, name, startup).await {
