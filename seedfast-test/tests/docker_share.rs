@@ -147,6 +147,8 @@ fn a_second_process_reuses_the_container_and_its_templates() {
     assert_eq!(field(&first, "backend"), "docker");
     assert!(!id.is_empty(), "a shared container: {}", text(&first.stderr));
     assert!(exists(&id), "it outlives the first process");
+    let verifier = psql(&id, "SELECT left(rolpassword, 16) FROM pg_authid WHERE rolname = 'postgres'").concat();
+    assert!(verifier.starts_with("md5") || verifier.starts_with("SCRAM-SHA-256$1:"), "an expensive verifier: {verifier}");
     let built = registry(&id);
     assert_eq!(built.len(), 4, "a migrated and a seeded template per service: {built:?}");
     assert!(built.iter().all(|r| r.ends_with(" 1")), "built once: {built:?}");

@@ -44,7 +44,7 @@ use testcontainers_modules::postgres::Postgres;
 
 use super::{
     BackendError, DATA_DIR, DATA_MOUNT, LogTail, PASSWORD, POSTGRES_PORT, SERVER_ARGS, SERVICE_LABEL, SUPERUSER,
-    admin_url, bridge_address, connectable_host, describe, docker_error, engine, engine_address, hostname,
+    HOST_AUTH, admin_url, bridge_address, cheap_auth, connectable_host, describe, docker_error, engine, engine_address, hostname,
     ip_host, is_not_found, on_worker, remove_by_id, short_id, split_image, start_error,
 };
 use crate::backend::url;
@@ -236,8 +236,7 @@ async fn create(docker: &Docker, image: &str, domain: &str, hash: &str, name: &s
         .with_tag(tag)
         .with_cmd(SERVER_ARGS)
         .with_env_var("PGDATA", DATA_DIR)
-        // md5 in pg_hba.conf still runs SCRAM for a SCRAM verifier; see `cheap_auth`.
-        .with_env_var("POSTGRES_HOST_AUTH_METHOD", "md5")
+        .with_env_var("POSTGRES_HOST_AUTH_METHOD", HOST_AUTH)
         .with_mount(Mount::tmpfs_mount(DATA_MOUNT))
         .with_container_name(name)
         .with_label(SHARED_LABEL, hash)
@@ -322,18 +321,6 @@ async fn lease(docker: &Docker, id: &str, idle_secs: u64, startup: Duration, cre
     })?;
     LEASES.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(conn);
     Ok(url)
-}
-
-/// Stores the password so that a login costs next to nothing: SCRAM with one iteration on
-/// PostgreSQL 16 and later (`scram_iterations`), an md5 verifier before. A shared container
-/// takes a connection per clone and pool, and 4096 PBKDF2 iterations cost 50-65 ms per
-/// connection in a debug build's client (measured on the project's machine), more than the
-/// clone itself; the iterations only slow down guessing the password from a stolen verifier,
-/// and this password is 128 random bits that `docker inspect` shows anyway.
-async fn cheap_auth(conn: &mut PgConnection, password: &str) -> Result<(), sqlx::Error> {
-    let setting = if conn.server_version_num().is_some_and(|v| v >= 160_000) { "scram_iterations = 1" } else { "password_encryption = 'md5'" };
-    let literal = password.replace('\'', "''");
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("SET {setting}; ALTER ROLE {SUPERUSER} PASSWORD '{literal}'; RESET ALL"))).execute(&mut *conn).await.map(drop)
 }
 
 enum Watch {
