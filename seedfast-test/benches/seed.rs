@@ -19,12 +19,14 @@
 //!    with the seed's peak RSS (see `seed/stream.rs`);
 //! 7. the per-test cost of 64 two-service tests under `cargo nextest run`
 //!    (a process per test) vs `cargo test`, per process and with servers
-//!    and templates shared across processes (`SEEDFAST_SHARE=1`).
+//!    and templates shared across processes (`SEEDFAST_SHARE=1`);
+//! 8. the five-service demo on the Docker backend vs the local one, cold,
+//!    warm and per process (see `seed/demo.rs`).
 //!
 //! Run with `cargo bench -p seedfast-test --bench seed`, or name parts to
 //! run only those (`-- per-test copy`): `copy`, `clone`, `oracle`,
-//! `latency`, `per-test`, `stream`, `processes`. Each case runs `ROUNDS` times on fresh databases;
-//! medians are reported. The local backend is used throughout, its cluster
+//! `latency`, `per-test`, `stream`, `processes`, `demo`. Each case runs `ROUNDS` times on fresh databases;
+//! medians are reported. The local backend is used throughout (part 8 adds Docker), its cluster
 //! where the backend puts it (`/dev/shm` when usable; `SEEDFAST_CLUSTER_DIR`
 //! or `TMPDIR` choose another place).
 
@@ -34,6 +36,8 @@ mod per_test;
 mod stream;
 #[path = "seed/processes.rs"]
 mod processes;
+#[path = "seed/demo.rs"]
+mod demo;
 
 use std::time::{Duration, Instant};
 
@@ -109,6 +113,9 @@ fn main() {
     }
     if wanted("processes") {
         processes::measure();
+    }
+    if wanted("demo") {
+        demo::measure();
     }
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {

@@ -149,6 +149,12 @@ async fn container_is_labelled_and_runs_without_durability_on_tmpfs() {
     let pool = sqlx::PgPool::connect(&docker.url_for("postgres"))
         .await
         .expect("connect");
+    // A login costs no 4096 PBKDF2 rounds: one (SCRAM, PostgreSQL 16+) or an md5 verifier.
+    let verifier: String = sqlx::query_scalar("SELECT rolpassword FROM pg_authid WHERE rolname = 'postgres'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(verifier.starts_with("md5") || verifier.starts_with("SCRAM-SHA-256$1:"), "an expensive verifier: {}", &verifier[..16]);
     for (setting, expected) in [
         ("fsync", "off"),
         ("synchronous_commit", "off"),

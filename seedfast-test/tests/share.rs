@@ -9,10 +9,10 @@ mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use seedfast_test::__private::{Dbs, TestSpec, run};
-use support::{CHILD_ENV, is_child};
+use support::{CHILD_ENV, State, hang, is_child, printed, text, wait_for};
 
 const ECOMMERCE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/ecommerce/seedfast.toml");
 const CHECKOUT: &str = "users=50 users;orders=100 orders, 10% with user IDs that don't exist in the user service";
@@ -71,26 +71,23 @@ fn child_share() {
 
 // ---- helpers ----------------------------------------------------------------
 
-/// A state dir of this parent's own, cleaned (`seedfast clean --all`) and
-/// removed when dropped, so a failing test leaves no server behind.
-struct State(PathBuf);
+/// A state dir of this parent's own, on tmpfs when there is one: clusters
+/// start faster there.
+fn state(name: &str) -> State {
+    let base = if Path::new("/dev/shm").is_dir() { PathBuf::from("/dev/shm") } else { std::env::temp_dir() };
+    State::new(&base, name)
+}
 
-impl State {
-    fn new(name: &str) -> State {
-        // tmpfs when there is one: clusters start faster there.
-        let base = if Path::new("/dev/shm").is_dir() { PathBuf::from("/dev/shm") } else { std::env::temp_dir() };
-        let dir = base.join(format!("sf-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        State(dir)
-    }
+/// What a state dir says of its shared local server.
+trait LocalServer {
+    fn server_dir(&self) -> PathBuf;
+    fn record(&self) -> Option<serde_json::Value>;
+    fn postmaster(&self) -> Option<u32>;
+}
 
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    /// Where the shared local server lives.
+impl LocalServer for State {
     fn server_dir(&self) -> PathBuf {
-        self.0.join("local")
+        self.path().join("local")
     }
 
     fn record(&self) -> Option<serde_json::Value> {
@@ -99,17 +96,6 @@ impl State {
 
     fn postmaster(&self) -> Option<u32> {
         self.record()?.get("pid")?.as_u64().map(|p| p as u32)
-    }
-
-    fn clean(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_seedfast")).arg("clean").args(args).env("SEEDFAST_STATE_DIR", &self.0).output().expect("run seedfast clean")
-    }
-}
-
-impl Drop for State {
-    fn drop(&mut self) {
-        let _ = self.clean(&["--all"]);
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
@@ -139,10 +125,6 @@ fn child(state: &State, env: &[(&str, &str)]) -> Output {
     let out = command(state, Some(600), env).output().expect("run child");
     assert!(out.status.success(), "child failed:\n{}\n{}", text(&out.stdout), text(&out.stderr));
     out
-}
-
-fn text(b: &[u8]) -> String {
-    String::from_utf8_lossy(b).into_owned()
 }
 
 fn field(o: &Output, key: &str) -> String {
@@ -183,34 +165,9 @@ fn alive(pid: u32) -> bool {
         .is_ok_and(|s| s.rsplit_once(')').and_then(|(_, r)| r.trim_start().chars().next()).is_some_and(|c| c != 'Z' && c != 'X'))
 }
 
-fn wait_for(what: &str, within: Duration, mut done: impl FnMut() -> bool) {
-    let deadline = Instant::now() + within;
-    while !done() {
-        assert!(Instant::now() < deadline, "{what} within {within:?}");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 /// A child that waits to be killed once its test has its databases.
 fn hanging(state: &State, idle: Option<u64>) -> (Child, String) {
     hang(command(state, idle, &[]))
-}
-
-/// `cmd` run as a child that waits to be killed once its test has its databases.
-fn hang(mut cmd: Command) -> (Child, String) {
-    let mut child = cmd.env("SEEDFAST_TEST_HANG", "1").stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
-    match support::printed_until(&mut child, "@hang=") {
-        (printed, true) => (child, printed),
-        (printed, false) => {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("the child ended before its test ran:\n{printed}");
-        }
-    }
-}
-
-fn printed(printed: &str, key: &str) -> String {
-    printed.lines().find_map(|l| l.split_once(&format!("@{key}=")).map(|(_, v)| v.to_string())).unwrap_or_else(|| panic!("no @{key}= in {printed}"))
 }
 
 // ---- parents --------------------------------------------------------------
@@ -220,7 +177,7 @@ fn a_second_process_reuses_the_server_and_the_templates_and_their_reports() {
     if is_child() {
         return;
     }
-    let state = State::new("reuse");
+    let state = state("reuse");
     let first = child(&state, &[]);
     let second = child(&state, &[]);
     let url = field(&first, "server_url");
@@ -255,7 +212,7 @@ fn a_changed_scope_or_migration_gets_a_template_of_its_own() {
     if is_child() {
         return;
     }
-    let state = State::new("change");
+    let state = state("change");
     // Inside the state dir, so that it goes with it whatever happens.
     let project = state.path().join("project");
     std::fs::create_dir_all(project.join("migrations")).unwrap();
@@ -316,7 +273,7 @@ fn four_processes_at_once_start_one_server_and_build_each_template_once() {
     if is_child() {
         return;
     }
-    let state = State::new("concurrent");
+    let state = state("concurrent");
     let children: Vec<Child> = (0..4).map(|_| command(&state, Some(600), &[]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap()).collect();
     let outs: Vec<Output> = children.into_iter().map(|c| c.wait_with_output().unwrap()).collect();
     for o in &outs {
@@ -336,7 +293,7 @@ fn an_idle_server_is_stopped_by_its_watchdog_and_leaves_nothing() {
     if is_child() {
         return;
     }
-    let state = State::new("idle");
+    let state = state("idle");
     let out = command(&state, Some(1), &[]).output().unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     let pm = state.postmaster().expect("a recorded server");
@@ -354,7 +311,7 @@ fn under_ci_the_server_is_stopped_when_the_run_ends() {
     if is_child() {
         return;
     }
-    let state = State::new("ci");
+    let state = state("ci");
     let out = command(&state, None, &[("CI", "true")]).output().unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     let pm = state.postmaster().expect("a recorded server");
@@ -375,7 +332,7 @@ fn clean_stops_unused_servers_and_keeps_leased_ones_unless_all() {
     if is_child() {
         return;
     }
-    let state = State::new("clean");
+    let state = state("clean");
     let (mut hung, printed_lines) = hanging(&state, Some(600));
     let pm = state.postmaster().expect("a recorded server");
 
@@ -401,7 +358,7 @@ fn a_killed_processs_databases_and_lease_are_reaped_and_a_killed_server_replaced
     if is_child() {
         return;
     }
-    let state = State::new("killed");
+    let state = state("killed");
     let (mut hung, lines) = hanging(&state, Some(600));
     let url = printed(&lines, "server_url");
     let pid = printed(&lines, "pid");
@@ -438,7 +395,7 @@ fn sharing_off_keeps_everything_per_process() {
     if is_child() {
         return;
     }
-    let state = State::new("off");
+    let state = state("off");
     let out = command(&state, Some(600), &[("SEEDFAST_SHARE", "0")]).output().unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(field(&out, "server_url"), "", "no shared server");
@@ -469,7 +426,7 @@ fn the_default_state_dir_follows_the_clusters_and_a_dead_server_in_another_is_re
     // TMPDIR (`<TMPDIR>/seedfast-<uid>`, the default there) and died with
     // its server and watchdog, and the next run, which chose
     // SEEDFAST_CLUSTER_DIR. Nothing else looks in either.
-    let (old, new) = (State::new("old-place"), State::new("new-place"));
+    let (old, new) = (state("old-place"), state("new-place"));
     for s in [&old, &new] {
         std::fs::create_dir_all(s.path()).unwrap();
         use std::os::unix::fs::PermissionsExt;
@@ -517,7 +474,7 @@ fn sharing_is_on_by_default_for_the_local_backend() {
     if is_child() {
         return;
     }
-    let state = State::new("default");
+    let state = state("default");
     let mut cmd = command(&state, Some(600), &[]);
     cmd.env_remove("SEEDFAST_SHARE");
     let out = cmd.output().unwrap();
@@ -548,7 +505,7 @@ fn an_unwritable_state_dir_falls_back_to_a_server_of_its_own_with_one_line() {
     if is_child() {
         return;
     }
-    let state = State::new("unwritable");
+    let state = state("unwritable");
     std::fs::create_dir_all(state.path()).unwrap();
     // Under a regular file: no directory can be made there, even by root.
     let file = state.path().join("a-file");
@@ -562,7 +519,7 @@ fn without_flock_it_falls_back_to_a_server_of_its_own_with_one_line() {
     if is_child() {
         return;
     }
-    let state = State::new("no-flock");
+    let state = state("no-flock");
     std::fs::create_dir_all(state.path()).unwrap();
     // A PATH with no `flock` (nor anything else: the binaries are found
     // under /usr/lib/postgresql).
@@ -576,7 +533,7 @@ fn a_ci_run_shortens_the_idle_time_of_a_server_a_longer_run_left() {
     if is_child() {
         return;
     }
-    let state = State::new("shorter");
+    let state = state("shorter");
     child(&state, &[]);
     let pm = state.postmaster().expect("a recorded server");
     let first = state.record().unwrap()["watchdog"].as_u64().unwrap() as u32;

@@ -3,7 +3,10 @@
 //! sharing servers and templates across processes (`SEEDFAST_SHARE`). The
 //! tests are tests/parallel.rs's 64 two-service tests, run by cargo itself
 //! as a user would; the wall time is divided by 64. Needs cargo-nextest;
-//! skipped with a line saying so without it.
+//! skipped with a line saying so without it. On the local backend, and
+//! shared on the Docker backend too when the demo's image is there (see
+//! `demo.rs`; a container per process under nextest is left out: 64 container
+//! starts take minutes and say nothing new).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -12,11 +15,16 @@ use std::time::{Duration, Instant};
 const TESTS: u32 = 64;
 
 fn cargo(args: &[&str], share: bool, state: &Path) -> Option<Duration> {
+    cargo_on("local", "", args, share, state)
+}
+
+fn cargo_on(backend: &str, image: &str, args: &[&str], share: bool, state: &Path) -> Option<Duration> {
     let started = Instant::now();
     let out = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("SEEDFAST_BACKEND", "local")
+        .env("SEEDFAST_BACKEND", backend)
+        .env("SEEDFAST_POSTGRES_IMAGE", image)
         .env("SEEDFAST_SHARE", if share { "1" } else { "0" })
         .env("SEEDFAST_STATE_DIR", state)
         .env_remove("CI")
@@ -50,6 +58,15 @@ pub fn measure() {
     println!("  nextest,       shared, cold {}", per_test(cargo(NEXTEST, true, &state)));
     println!("  nextest,       shared, warm {}", per_test(cargo(NEXTEST, true, &state)));
     println!("  cargo test,    shared, warm {}", per_test(cargo(CARGO_TEST, true, &state)));
-    let _ = Command::new(env!("CARGO_BIN_EXE_seedfast")).args(["clean", "--all"]).env("SEEDFAST_STATE_DIR", &state).output();
+    let clean = || Command::new(env!("CARGO_BIN_EXE_seedfast")).args(["clean", "--all"]).env("SEEDFAST_STATE_DIR", &state).output();
+    let _ = clean();
+    if let Some(image) = super::demo::image() {
+        println!("the same on the Docker backend ({image}), shared:");
+        println!("  nextest,       shared, cold {}", per_test(cargo_on("docker", &image, NEXTEST, true, &state)));
+        println!("  nextest,       shared, warm {}", per_test(cargo_on("docker", &image, NEXTEST, true, &state)));
+        println!("  cargo test,    shared, warm {}", per_test(cargo_on("docker", &image, CARGO_TEST, true, &state)));
+        println!("  cargo test,    per process  {}", per_test(cargo_on("docker", &image, CARGO_TEST, false, &state)));
+        let _ = clean();
+    }
     let _ = std::fs::remove_dir_all(&state);
 }

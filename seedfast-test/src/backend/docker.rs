@@ -1,4 +1,4 @@
-//! The `docker` backend: one PostgreSQL container per service, started through testcontainers.
+//! The `docker` backend: PostgreSQL containers started through testcontainers.
 //!
 //! The image is [`DockerOptions::image`], else `SEEDFAST_POSTGRES_IMAGE`, else
 //! [`DEFAULT_IMAGE`]; it must follow the official `postgres` image's contract. The engine is
@@ -6,6 +6,10 @@
 //! (`/var/run/docker.sock`, then the rootless and Docker Desktop sockets under
 //! `$XDG_RUNTIME_DIR` and `$HOME`). `~/.testcontainers.properties` is read only if testcontainers'
 //! `properties-config` feature is on, which this crate does not enable.
+//!
+//! The container shared across test processes (the harness's default) is the [`shared`] module's:
+//! it outlives the process that started it by design, and is stopped by a watchdog of its own.
+//! What follows is about the containers of one process ([`DockerServer`]).
 //!
 //! No container may outlive the process that started it, however that process ends. The layers,
 //! from the common case to the worst:
@@ -64,6 +68,9 @@ use tokio::task::JoinSet;
 use super::error::BackendError;
 use super::url::{self, redact};
 
+mod shared;
+pub use shared::{SharedContainer, acquire_shared, clean_shared};
+
 /// Environment variable naming the image, e.g. `seedfast-local/postgres:15` or `postgres:17`.
 pub const IMAGE_ENV: &str = "SEEDFAST_POSTGRES_IMAGE";
 /// The official image at a current major version.
@@ -86,6 +93,9 @@ const SERVER_ARGS: [&str; 8] = [
     "-c",
     "max_connections=200",
 ];
+/// `pg_hba.conf`'s method for connections from outside the container: md5 still runs SCRAM for
+/// a SCRAM verifier, and md5 for the md5 verifier [`cheap_auth`] stores before PostgreSQL 16.
+const HOST_AUTH: &str = "md5";
 /// Where the server's files live in the container: a tmpfs of its own (gone with the
 /// container). In the image's layer or volume they would be on the engine's disk, where
 /// initdb and every `CREATE DATABASE ... TEMPLATE` (a test's database) pay for creating
@@ -362,7 +372,8 @@ fn split_image(image: &str) -> (&str, &str) {
     }
 }
 
-fn startup_timeout_from_env() -> Result<Duration, BackendError> {
+/// `SEEDFAST_STARTUP_TIMEOUT`, else the default.
+pub fn startup_timeout_from_env() -> Result<Duration, BackendError> {
     let invalid = |value: String| BackendError::InvalidSetting {
         name: STARTUP_TIMEOUT_ENV.to_owned(),
         value,
@@ -550,6 +561,7 @@ async fn start_container(
         .with_tag(tag)
         .with_cmd(SERVER_ARGS)
         .with_env_var("PGDATA", DATA_DIR)
+        .with_env_var("POSTGRES_HOST_AUTH_METHOD", HOST_AUTH)
         .with_mount(Mount::tmpfs_mount(DATA_MOUNT))
         .with_label(OWNER_LABEL, owner())
         .with_label(
@@ -600,7 +612,11 @@ async fn start_container(
         }
     };
     let bridge = bridge.map(|ip| admin_url(&ip_host(ip), POSTGRES_PORT));
-    match first_route(&id, published, bridge, Instant::now() + CONNECT_WINDOW).await {
+    let routed = match first_route(&id, published, bridge, Instant::now() + CONNECT_WINDOW).await {
+        Ok((base_url, route)) => store_cheap_auth(&base_url).await.map(|()| (base_url, route)),
+        Err(err) => Err(err),
+    };
+    match routed {
         Ok((base_url, route)) => Ok(Started {
             id,
             base_url,
@@ -611,6 +627,27 @@ async fn start_container(
             Err(err)
         }
     }
+}
+
+/// Stores the password so that a login costs next to nothing: SCRAM with one iteration on
+/// PostgreSQL 16 and later (`scram_iterations`), an md5 verifier before. A test process takes
+/// a connection per clone and pool, and 4096 PBKDF2 iterations cost 50-65 ms per
+/// connection in a debug build's client (measured on the project's machine), more than the
+/// clone itself; the iterations only slow down guessing the password from a stolen verifier,
+/// and this password is 128 random bits that `docker inspect` shows anyway.
+pub(super) async fn cheap_auth(conn: &mut PgConnection, password: &str) -> Result<(), sqlx::Error> {
+    let setting = if conn.server_version_num().is_some_and(|v| v >= 160_000) { "scram_iterations = 1" } else { "password_encryption = 'md5'" };
+    let literal = password.replace('\'', "''");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("SET {setting}; ALTER ROLE {SUPERUSER} PASSWORD '{literal}'; RESET ALL"))).execute(&mut *conn).await.map(drop)
+}
+
+/// [`cheap_auth`] for this process's password on the server at `base_url`.
+async fn store_cheap_auth(base_url: &str) -> Result<(), BackendError> {
+    let secrets = url::secrets(base_url);
+    let mut conn = PgConnection::connect(base_url).await.map_err(|err| super::connect_error(err, base_url, &secrets))?;
+    let stored = cheap_auth(&mut conn, &PASSWORD).await;
+    let _ = conn.close().await;
+    stored.map_err(|err| super::query_error(err, "store the password for cheaper logins".into(), base_url, &secrets))
 }
 
 /// How long a container that reported ready gets to accept a connection: the server is up,

@@ -28,8 +28,9 @@ use sqlx::{AssertSqlSafe, Connection};
 
 pub use cluster_dir::{CLUSTER_DIR_ENV, MIN_FREE as MIN_TMPFS_FREE, cluster_parent};
 pub use docker::{
-    DEFAULT_IMAGE, DockerOptions, DockerServer, IMAGE_ENV, STARTUP_TIMEOUT_ENV, docker_available,
-    clean_stale_containers, configured_image, image_available, keep_containers,
+    DEFAULT_IMAGE, DockerOptions, DockerServer, IMAGE_ENV, STARTUP_TIMEOUT_ENV, SharedContainer,
+    acquire_shared, clean_shared, clean_stale_containers, configured_image, docker_available,
+    image_available, keep_containers, startup_timeout_from_env,
 };
 pub use error::BackendError;
 pub use external::ExternalServer;

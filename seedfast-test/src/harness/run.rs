@@ -182,7 +182,11 @@ fn keep(spec: &TestSpec, databases: Vec<(String, TempDatabase)>) {
                 crate::backend::keep_containers();
                 format!("docker exec -it {} psql -U postgres -d {name}   # then: docker rm -f {}", docker.id(), docker.id())
             }
-            Server::External(_) => format!("psql '{display_url}'   # password hidden; drop the database when done"),
+            Server::External(_) => match super::share::container_id() {
+                // The shared container's password is its own: enter it as its superuser instead.
+                Some(id) => format!("docker exec -it {id} psql -U postgres -d {name}   # then: drop the database when done"),
+                None => format!("psql '{display_url}'   # password hidden; drop the database when done"),
+            },
         };
         eprintln!("  {service}: {how}");
     }

@@ -18,9 +18,9 @@ pub enum Backend {
     Local,
     /// One existing server, prefixed databases dropped after use.
     External(Server),
-    /// The local cluster shared across processes (the default), used
-    /// like an external server: test databases are dropped after use,
-    /// templates stay for the next process.
+    /// The local cluster or the container shared across processes (the
+    /// default), used like an external server: test databases are dropped
+    /// after use, templates stay for the next process.
     Shared(Server),
 }
 
@@ -37,7 +37,8 @@ impl Backend {
     pub fn name(&self) -> &'static str {
         match self {
             Backend::Docker => "docker",
-            Backend::Local | Backend::Shared(_) => "local",
+            Backend::Shared(_) => super::share::current().map_or("local", |s| s.backend),
+            Backend::Local => "local",
             Backend::External(_) => "external",
         }
     }
@@ -67,8 +68,9 @@ pub async fn choose() -> Result<Backend> {
         "docker" => {
             // Explicit: any problem is an error, never a silent fallback.
             backend::docker_available().await?;
-            backend::image_available(&backend::configured_image()?).await?;
-            Ok(Backend::Docker)
+            let image = backend::configured_image()?;
+            backend::image_available(&image).await?;
+            docker(&image).await
         }
         "local" => local().await,
         "external" => {
@@ -85,13 +87,13 @@ pub async fn choose() -> Result<Backend> {
                 },
                 Err(e) => Err(e),
             };
-            Ok(match docker {
-                Ok(()) => Backend::Docker,
+            match docker {
+                Ok(()) => self::docker(&backend::configured_image()?).await,
                 Err(reason) => {
                     eprintln!("seedfast: using the local PostgreSQL binaries, not Docker: {reason} (set {BACKEND_ENV}=docker to require Docker)");
-                    local().await?
+                    local().await
                 }
-            })
+            }
         }
         other => Err(Error::Usage(format!("{BACKEND_ENV}={other} is not a backend; expected `docker`, `local`, `external` or `auto`"))),
     }
@@ -111,6 +113,20 @@ async fn local() -> Result<Backend> {
         }
     }
     Ok(Backend::Local)
+}
+
+/// The Docker backend: the container shared across processes when sharing
+/// is on, else one of this process's own. As for the local backend, a shared
+/// container that cannot be had is a one-line note, not a failed test.
+async fn docker(image: &str) -> Result<Backend> {
+    if super::share::requested()? {
+        match super::share::docker(image).await {
+            Ok(shared) => return Ok(Backend::Shared(shared.server.clone())),
+            Err(err @ Error::Usage(_)) => return Err(err),
+            Err(err) => super::share::fall_back_docker(&one_line(&err.to_string())),
+        }
+    }
+    Ok(Backend::Docker)
 }
 
 fn one_line(text: &str) -> String {

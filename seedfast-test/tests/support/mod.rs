@@ -142,3 +142,64 @@ pub fn printed_until(child: &mut std::process::Child, marker: &str) -> (String, 
     }
     (printed, false)
 }
+
+/// A state dir of a parent test's own (`SEEDFAST_STATE_DIR`: its shared
+/// servers and containers are its own), cleaned (`seedfast clean --all`) and
+/// removed when dropped, so a failing test leaves nothing behind.
+pub struct State(PathBuf);
+
+impl State {
+    /// `sf-<name>-<pid>` under `base`.
+    pub fn new(base: &Path, name: &str) -> State {
+        let dir = base.join(format!("sf-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        State(dir)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    pub fn clean(&self, args: &[&str]) -> std::process::Output {
+        std::process::Command::new(env!("CARGO_BIN_EXE_seedfast")).arg("clean").args(args).env("SEEDFAST_STATE_DIR", &self.0).output().expect("run seedfast clean")
+    }
+}
+
+impl Drop for State {
+    fn drop(&mut self) {
+        let _ = self.clean(&["--all"]);
+        let _ = std::fs::remove_dir_all(&self.0);
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+pub fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+pub fn wait_for(what: &str, within: std::time::Duration, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + within;
+    while !done() {
+        assert!(std::time::Instant::now() < deadline, "{what} within {within:?}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// `cmd` run as a child that waits to be killed once its test has its
+/// databases (`SEEDFAST_TEST_HANG`), with what it printed until then.
+pub fn hang(mut cmd: std::process::Command) -> (std::process::Child, String) {
+    let mut child = cmd.env("SEEDFAST_TEST_HANG", "1").stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::null()).spawn().unwrap();
+    match printed_until(&mut child, "@hang=") {
+        (printed, true) => (child, printed),
+        (printed, false) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the child ended before its test ran:\n{printed}");
+        }
+    }
+}
+
+/// The `@key=` value in what a child printed.
+pub fn printed(printed: &str, key: &str) -> String {
+    printed.lines().find_map(|l| l.split_once(&format!("@{key}=")).map(|(_, v)| v.to_string())).unwrap_or_else(|| panic!("no @{key}= in {printed}"))
+}

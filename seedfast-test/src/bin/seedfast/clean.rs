@@ -1,5 +1,5 @@
 //! `seedfast clean`: stops this user's shared local servers (see `harness::share`)
-//! that no running test process uses, removes their files, removes the
+//! and shared Docker containers that no running test process uses, removes their files, removes the
 //! containers that killed test processes left, and says what it removed.
 //! `--all` stops leased servers too (their tests then fail).
 
@@ -12,9 +12,10 @@ pub const USAGE: &str = "usage: seedfast clean [--all]
 Stops the shared PostgreSQL servers that test processes started on the
 local backend (under SEEDFAST_STATE_DIR, by default seedfast-<uid> in
 /dev/shm or the temp dir, both looked in), with their templates, and
-removes their files. A server that a running test
-process uses is kept unless --all is given. Containers of test processes that
-died without removing them (SIGKILL) are removed too.";
+removes their files, and the PostgreSQL containers shared by test processes on
+the Docker backend (of this SEEDFAST_STATE_DIR, if set). A server or container
+that a running test process uses is kept unless --all is given. Containers of
+test processes that died without removing them (SIGKILL) are removed too.";
 
 pub fn run(args: &[String]) -> Result<(), Failure> {
     let mut all = false;
@@ -34,6 +35,7 @@ pub fn run(args: &[String]) -> Result<(), Failure> {
     for (id, owner) in runtime.block_on(seedfast_test::backend::clean_stale_containers()) {
         lines.push(format!("removed: container {id} of dead test process {owner}"));
     }
+    lines.extend(runtime.block_on(share::clean_docker(all)));
     if lines.is_empty() {
         println!("nothing to clean in {}", share::state_dir().display());
     }

@@ -66,6 +66,16 @@ impl DirLock {
         }
     }
 
+    /// Removes the directory (and its parent, once empty) while still holding its lock: a
+    /// process waiting for it notices and starts over in a new one (see [`DirLock::take`]).
+    /// For locks that guard no state of their own, so none is left behind.
+    pub(crate) fn remove(self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+        if let Some(parent) = self.dir.parent() {
+            let _ = std::fs::remove_dir(parent);
+        }
+    }
+
     /// Whether any process holds a lease on this directory's server. Only
     /// meaningful under the lock, since leases are taken under it.
     pub(crate) fn leased(&self) -> io::Result<bool> {

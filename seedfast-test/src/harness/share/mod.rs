@@ -17,6 +17,7 @@
 //! an external server (the server outlives the process), and those of a
 //! killed process by the next process's sweep.
 
+mod docker;
 mod lock;
 mod server;
 pub(crate) mod stored;
@@ -29,6 +30,8 @@ use std::time::Duration;
 use crate::backend::Server;
 use crate::error::{Error, Result};
 
+pub(crate) use docker::docker;
+pub use docker::clean as clean_docker;
 pub use templates::registered;
 
 /// `1` (the default) shares the local server and templates across
@@ -73,6 +76,11 @@ pub(crate) fn enabled() -> Result<bool> {
 /// its own instead: sharing only saves time, so it never fails a test.
 pub(crate) fn fall_back(reason: &str) {
     eprintln!("seedfast: not sharing the local server across test processes ({reason}); using one of this process's own ({SHARE_ENV}=0 silences this)");
+}
+
+/// [`fall_back`] for the Docker backend's shared container.
+pub(crate) fn fall_back_docker(reason: &str) {
+    eprintln!("seedfast: not sharing a docker container across test processes ({reason}); using one of this process's own ({SHARE_ENV}=0 silences this)");
 }
 
 /// The idle time: `SEEDFAST_IDLE_SECS`, else 0 under CI (`CI` set and not
@@ -129,9 +137,15 @@ pub(crate) struct Shared {
     pub server: Server,
     /// `server_version_num`, part of every template's hash.
     pub version: String,
-    pub dir: PathBuf,
+    /// The local server's directory; `None` for a container.
+    pub dir: Option<PathBuf>,
+    /// `local` or `docker`.
+    pub backend: &'static str,
+    /// The shared container's id, on Docker.
+    pub container: Option<String>,
 }
 
+/// The local server or the container: a process uses one backend.
 static SHARED: tokio::sync::OnceCell<Shared> = tokio::sync::OnceCell::const_new();
 
 /// The shared local server, found or started once per process, with its
@@ -156,7 +170,7 @@ pub(crate) async fn local() -> Result<&'static Shared> {
             let server = server::as_server(&record)?;
             let version = templates::server_version(&server).await?;
             templates::prepare_registry(&server, idle_secs).await?;
-            Ok(Shared { server, version, dir })
+            Ok(Shared { server, version, dir: Some(dir), backend: "local", container: None })
         })
         .await
 }
@@ -168,13 +182,19 @@ pub(crate) fn current() -> Option<&'static Shared> {
 
 /// The directory of the shared local server this process uses, if any.
 pub fn server_dir() -> Option<PathBuf> {
-    current().map(|s| s.dir.clone())
+    current().and_then(|s| s.dir.clone())
 }
 
-/// The URL of the shared server's maintenance database (no password: the
-/// cluster trusts local connections), if this process uses one.
+/// The id of the shared container this process uses, if any.
+pub fn container_id() -> Option<String> {
+    current().and_then(|s| s.container.clone())
+}
+
+/// The URL of the shared local server's maintenance database (no password:
+/// the cluster trusts local connections), if this process uses one. `None`
+/// for a shared container, whose URL holds its password.
 pub fn server_url() -> Option<String> {
-    current().map(|s| s.server.url_for("postgres"))
+    current().filter(|s| s.container.is_none()).map(|s| s.server.url_for("postgres"))
 }
 
 /// One line per shared server `seedfast clean` found, and whether it was
