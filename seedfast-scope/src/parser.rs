@@ -187,6 +187,10 @@ const PURPOSE_NOUNS: &[&str] = &[
     "job", "jobs", "export", "exports", "bug", "cron", "worker", "script", "migration", "endpoint", "api", "integration",
 ];
 
+/// Words before the name of a row (`named Bob`, `called Gold`, `titled
+/// "Ordering Food"`).
+const NAMING: &[&str] = &["named", "called", "titled", "entitled"];
+
 /// What a price is per (`€200 a night`, `$9 per month`).
 const PER_UNIT: &[&str] = &["night", "day", "hour", "week", "month", "year", "person", "head", "seat", "user", "unit", "piece", "item", "box", "visit", "session", "ride", "trip", "kg", "kilo", "pound", "lb", "ticket", "guest", "class", "lesson", "meal", "order", "delivery", "shift", "mile", "km", "minute", "portion", "serving", "bag", "bottle", "license", "member"];
 
@@ -345,10 +349,7 @@ impl Parser<'_> {
             // 10 cats and 5 rabbits`
             let start = self.peek().span;
             self.pos += 1;
-            self.bare_rows = true;
-            let shares = self.shares();
-            self.bare_rows = false;
-            self.clauses.push(Clause::Distribution { column: None, shares: shares?, span: start.to(self.prev_span()) });
+            self.bare_shares(start)?;
             Vec::new()
         } else if self.list_opener(self.pos) && self.named_list_ahead(self.pos + 1) {
             // `two terms: Fall 2025 and Spring 2026`
@@ -427,12 +428,8 @@ impl Parser<'_> {
             // `200 downloads in the last 24 hours: 40% on iOS, ...`: shares
             // after a colon, once a clause has been read.
             if separator.is_none() && self.kind(self.pos) == TokenKind::Colon && (self.portion_ahead(self.pos + 1) || self.bare_rows_ahead(self.pos + 1)) && !self.clauses.is_empty() {
-                let start = self.tokens[self.pos + 1].span;
                 self.pos += 1;
-                self.bare_rows = true;
-                let shares = self.shares();
-                self.bare_rows = false;
-                self.clauses.push(Clause::Distribution { column: None, shares: shares?, span: start.to(self.prev_span()) });
+                self.bare_shares(self.peek().span)?;
                 continue;
             }
             // `the completed ones finished in the last 30 days`: the clause
@@ -571,10 +568,7 @@ impl Parser<'_> {
                 continues = Some(Continues::With);
             } else if separator.is_some() && continues != Some(Continues::With) && self.bare_rows_ahead(self.pos) {
                 // `40 api keys, 5 revoked`: that many rows take the value.
-                self.bare_rows = true;
-                let shares = self.shares();
-                self.bare_rows = false;
-                self.clauses.push(Clause::Distribution { column: None, shares: shares?, span: start.to(self.prev_span()) });
+                self.bare_shares(start)?;
                 continues = None;
             } else if let Some(noun) = self.unlinked_ahead(self.pos) {
                 // `not linked to any customer`: no parent at all.
@@ -975,7 +969,7 @@ impl Parser<'_> {
                 self.clauses.push(Clause::Distribution { column: None, shares, span: start.to(self.prev_span()) });
                 return Ok(true);
             }
-            "named" | "called" | "titled" | "entitled" if self.named_list_ahead(self.pos + 1) || self.lower_list_ahead(self.pos + 1) => {
+            w if NAMING.contains(&w) && (self.named_list_ahead(self.pos + 1) || self.lower_list_ahead(self.pos + 1)) => {
                 // `4 branches named Heathrow, Gatwick and Leeds`, `rooms called
                 // Surgery 1, Surgery 2 and Hygiene Suite`, `labels called
                 // frontend, backend and infra`: the rows.
@@ -985,7 +979,7 @@ impl Parser<'_> {
                 self.named.extend(names);
                 return Ok(true);
             }
-            "named" | "called" | "titled" | "entitled" => {
+            w if NAMING.contains(&w) => {
                 self.pos += 1;
                 // `called Gold priced at $89.99`: a capitalised name ends at
                 // the first word in lower case.
@@ -1946,13 +1940,8 @@ impl Parser<'_> {
                 }
                 if self.bare_rows_ahead(self.pos + 1) || self.portion_ahead(self.pos + 1) {
                     self.clauses.push(Clause::With { target, count: Some(count), per, named: Vec::new(), span });
-                    let shares_start = self.tokens[self.pos + 1].span;
                     self.pos += 1;
-                    self.bare_rows = true;
-                    let shares = self.shares();
-                    self.bare_rows = false;
-                    self.clauses.push(Clause::Distribution { column: None, shares: shares?, span: shares_start.to(self.prev_span()) });
-                    return Ok(());
+                    return self.bare_shares(self.peek().span);
                 }
             }
             self.clauses.push(Clause::With { target, count: Some(count), per, named: Vec::new(), span });
@@ -2646,6 +2635,16 @@ impl Parser<'_> {
 
     /// `60% completed 40% shipped`, `a third done, the rest open`,
     /// `30% are urgent and the rest normal`, `70% 4 20% 2 10% 1`.
+    /// Shares from `start` on, where a bare count is a share of that many
+    /// rows (`5 revoked`, `25 dogs, 10 cats`), pushed as one distribution.
+    fn bare_shares(&mut self, start: Span) -> Result<()> {
+        self.bare_rows = true;
+        let shares = self.shares();
+        self.bare_rows = false;
+        self.clauses.push(Clause::Distribution { column: None, shares: shares?, span: start.to(self.prev_span()) });
+        Ok(())
+    }
+
     fn shares(&mut self) -> Result<Vec<Share>> {
         let mut shares: Vec<Share> = Vec::new();
         // Value words to the share that used them first: one lookup per

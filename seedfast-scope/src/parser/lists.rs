@@ -191,11 +191,11 @@ impl Parser<'_> {
         let article = self.word(i).is_some_and(|w| ["a", "an", "the"].contains(&w));
         let noun = if article { i + 1 } else { i };
         let mut j = noun;
-        while j < noun + 3 && self.kind(j) == TokenKind::Word && !self.capital(j) && !self.is_stop(j) && !self.word(j).is_some_and(|w| ["named", "called", "titled", "entitled"].contains(&w)) {
+        while j < noun + 3 && self.kind(j) == TokenKind::Word && !self.capital(j) && !self.is_stop(j) && !self.word(j).is_some_and(|w| NAMING.contains(&w)) {
             j += 1;
         }
         if j > noun {
-            let label = if self.word(j).is_some_and(|w| ["named", "called", "titled", "entitled"].contains(&w)) { j + 1 } else { j };
+            let label = if self.word(j).is_some_and(|w| NAMING.contains(&w)) { j + 1 } else { j };
             // `the supplier Acme Tools` needs `the`; `warehouse GLA1` a code.
             let short_label = |t: &Token| {
                 let text = self.src(t.span);

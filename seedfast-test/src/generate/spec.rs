@@ -27,6 +27,9 @@ pub struct Spec {
     pub anti_patterns: Vec<Pattern>,
     /// `lower(x) = x`: the text must already be in that case.
     pub case: Option<Fold>,
+    /// `extract(day FROM d) = 1`, `date_trunc('month', d) = d`: the time
+    /// is a month's first day.
+    pub first_day: bool,
 }
 
 /// Constraints between the columns of one row that no single column's spec
@@ -140,6 +143,11 @@ pub fn column_spec(table: &Table, col: usize) -> Spec {
         }
         ty = base;
     }
+    let name = column.name.to_lowercase();
+    spec.first_day = spec.opaque_checks.iter().any(|check| {
+        let check = check.to_lowercase().replace(['"', ' '], "");
+        [format!("extract(dayfrom{name})=(1)"), format!("extract(dayfrom{name})=1"), format!("date_part('day'::text,{name})=(1)"), format!("date_trunc('month'::text,{name}")].iter().any(|p| check.contains(p.as_str()))
+    });
 
     // A record's times follow its life (created, ordered, shipped,
     // delivered, updated), CHECK or not; a CHECK between the two wins.

@@ -254,19 +254,10 @@ impl<'a> TableGen<'a> {
         Ok(GeneratedTable { table: self.tp.table, rows: self.n, first_row: 0, columns: self.columns, orphans: self.orphans, fixups: Vec::new() })
     }
 
-    /// `CHECK (extract(day FROM billing_period) = 1)`, `date_trunc('month',
-    /// d) = d`: the column holds a month's first day.
-    fn first_day_column(&self, c: usize) -> bool {
-        let name = self.t.columns[c].name.to_lowercase();
-        self.specs[c].opaque_checks.iter().any(|check| {
-            let check = check.to_lowercase().replace(['"', ' '], "");
-            [format!("extract(dayfrom{name})=(1)"), format!("extract(dayfrom{name})=1"), format!("date_part('day'::text,{name})=(1)"), format!("date_trunc('month'::text,{name}")].iter().any(|p| check.contains(p.as_str()))
-        })
-    }
-
-    /// A time moved back to the first day of its month, on such a column.
+    /// A time moved back to the first day of its month, on a column whose
+    /// CHECK wants one (`Spec::first_day`).
     fn month_start(&self, c: usize, v: Value) -> Value {
-        if !self.first_day_column(c) {
+        if !self.specs[c].first_day {
             return v;
         }
         match v {
@@ -279,7 +270,7 @@ impl<'a> TableGen<'a> {
 
     fn month_starts(&mut self) {
         for c in 0..self.t.columns.len() {
-            if !self.first_day_column(c) {
+            if !self.specs[c].first_day {
                 continue;
             }
             if let Some(values) = self.columns[c].take() {

@@ -48,6 +48,12 @@ pub(super) fn find(schema: &Schema, subject: usize, other: usize) -> Option<Junc
     })
 }
 
+/// Whether `table` is the junction between two of the tables it refers to.
+pub(super) fn is_link(schema: &Schema, table: usize) -> bool {
+    let t = &schema.tables[table];
+    t.foreign_keys.iter().any(|a| t.foreign_keys.iter().any(|b| a.ref_table != b.ref_table && find(schema, a.ref_table, b.ref_table).is_some_and(|j| j.table == table)))
+}
+
 /// Links per subject row: the scope's count, or 1-3, never more than the
 /// other side's rows when those are known (each pair appears once).
 pub(super) fn links(j: Junction, count: Option<(u64, u64)>, other_rows: Option<u64>) -> Rows {

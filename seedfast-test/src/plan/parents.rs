@@ -289,8 +289,9 @@ fn child_need(schema: &Schema, plans: &[TablePlan], c: usize, k: usize) -> u64 {
         need = need.max(2);
     }
     // A partial unique index on the reference (`one active subscription
-    // per customer`) is kept unique over all rows by the generator: one
-    // parent per row.
+    // per customer`): the rows it selects may be all of them, and each
+    // needs a parent of its own (the generator gives a duplicate an unused
+    // parent rather than change a state the scope asked for).
     let partial = t.uniques.iter().any(|u| u.predicate.is_some() && u.parts.len() == fk.columns.len() && u.parts.iter().all(|p| matches!(p, crate::schema::UniquePart::Column(c) if fk.columns.contains(c))));
     if t.is_unique_set(&fk.columns) || partial {
         need = need.max(rows);

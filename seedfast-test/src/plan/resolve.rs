@@ -38,6 +38,10 @@ const STATE_SYNONYMS: &[&[&str]] = &[
     &["ongoing", "inprogress", "underway", "started"],
 ];
 
+/// Words that say when a state holds, not which (`one still issued`, `none
+/// of them assigned yet`).
+const STATE_ADVERBS: &[&str] = &["still", "currently", "already", "yet", "now"];
+
 /// `with addresses` without a count: this many per parent (one for 1:1).
 const DEFAULT_CHILDREN: (u64, u64) = (1, 3);
 
@@ -289,7 +293,7 @@ pub fn resolve(schema: &Schema, scope: &Scope, options: SeedOptions, upstream: &
             }
             // `invoices that are (already) past due`, `loans that are overdue`
             Clause::Values { column: None, values, span }
-                if values.len() == 1 && ["overdue", "past due", "past-due", "late"].contains(&values[0].words.iter().filter(|w| !["already", "now"].contains(&w.as_str())).cloned().collect::<Vec<_>>().join(" ").as_str()) && r.due_column(subject).is_some() =>
+                if values.len() == 1 && ["overdue", "past due", "past-due", "late"].contains(&values[0].words.iter().filter(|w| !STATE_ADVERBS.contains(&w.as_str())).cloned().collect::<Vec<_>>().join(" ").as_str()) && r.due_column(subject).is_some() =>
             {
                 let due = r.due_column(subject).expect("checked");
                 r.adjective(subject, Adjective::Overdue { due }, *span)?;
@@ -897,7 +901,7 @@ impl<'a> Resolver<'a> {
                 }
                 // `hot desks` for `hot_desk`: a value that ends with the
                 // table's own noun.
-                if let Some(noun) = phrase.words.get(n + tail.words.len().saturating_sub(1)).or(tail.words.last())
+                if let Some(noun) = tail.words.last()
                     && let Some((col, value)) = self.value_column(table, &format!("{}_{}", phrase.words[i..n].join("_"), singular(noun)))
                 {
                     skip = n - i - 1;
@@ -972,7 +976,7 @@ impl<'a> Resolver<'a> {
         // `8 associates`: `attorneys.title` over the link table's role
         // (`matter_attorneys.role`): people are rows, links are not.
         let holders = if holders.len() > 1 {
-            let rows: Vec<(usize, usize, String)> = holders.iter().filter(|(t, _, _)| !self.is_link_table(*t)).cloned().collect();
+            let rows: Vec<(usize, usize, String)> = holders.iter().filter(|(t, _, _)| !super::junction::is_link(self.schema, *t)).cloned().collect();
             if rows.len() == 1 { rows } else { holders }
         } else {
             holders
@@ -1069,7 +1073,7 @@ impl<'a> Resolver<'a> {
             .iter()
             .map(|s| {
                 let Portion::Rows(k) = s.portion else { return None };
-                let words: Vec<&str> = s.value.words.iter().map(|w| w.as_str()).filter(|w| !["still", "currently", "already", "yet"].contains(w)).collect();
+                let words: Vec<&str> = s.value.words.iter().map(|w| w.as_str()).filter(|w| !STATE_ADVERBS.contains(w)).collect();
                 let (col, value) = [words.join("_"), s.value.text.clone()].iter().find_map(|w| self.value_column(subject, w)).filter(|(c, _)| columns.contains(c))?;
                 Some((col, value, k, s.percent.span.to(s.value.span)))
             })
@@ -1335,7 +1339,7 @@ impl<'a> Resolver<'a> {
             });
             // `none of them assigned`: a reference or time the verb names,
             // of the subject or of the children just named.
-            let verb = Phrase { words: share.value.words.iter().filter(|w| !["still", "currently", "yet", "already"].contains(&w.as_str())).cloned().collect(), text: share.value.text.clone(), span: share.value.span };
+            let verb = Phrase { words: share.value.words.iter().filter(|w| !STATE_ADVERBS.contains(&w.as_str())).cloned().collect(), text: share.value.text.clone(), span: share.value.span };
             let by_verb = if found.is_none() && !verb.words.is_empty() { tables.iter().find_map(|&tb| self.verb_column(tb, &verb).map(|c| (tb, c))) } else { None };
             if let Some((tb, col)) = by_verb {
                 let share_of = match share.portion {
@@ -1672,7 +1676,8 @@ impl<'a> Resolver<'a> {
                     // `more than 90 days ago`: some time in the year before.
                     (at - Duration::days(365), at)
                 } else {
-                    (at.date_naive().and_hms_opt(0, 0, 0).expect("midnight exists").and_utc(), at.date_naive().and_hms_opt(0, 0, 0).expect("midnight exists").and_utc() + Duration::days(1))
+                    let day = at.date_naive().and_hms_opt(0, 0, 0).expect("midnight exists").and_utc();
+                    (day, day + Duration::days(1))
                 }
             }
             Period::Day(offset) => {
@@ -1829,7 +1834,7 @@ impl<'a> Resolver<'a> {
     /// `with addresses`, `with 1-5 items per order`, `with names`.
     fn with(&mut self, subject: usize, target: &Phrase, count: Option<(u64, u64)>, per: Option<&Phrase>) -> Result<()> {
         // `one still issued`: the adverb says nothing of which rows.
-        if target.words.len() > 1 && ["still", "currently", "already", "now"].contains(&target.words[0].as_str()) {
+        if target.words.len() > 1 && STATE_ADVERBS.contains(&target.words[0].as_str()) {
             let words = target.words[1..].to_vec();
             let rest = Phrase { text: words.join(" "), words, span: target.span };
             return self.with(subject, &rest, count, per);
@@ -2824,35 +2829,6 @@ fn value_stem(word: &str) -> String {
         }
     }
     word.to_string()
-}
-
-impl Resolver<'_> {
-    /// A table that links two others (a junction): two of its references
-    /// make a key.
-    fn is_link_table(&self, table: usize) -> bool {
-        let t = &self.schema.tables[table];
-        t.foreign_keys.iter().any(|a| {
-            t.foreign_keys.iter().any(|b| a.ref_table != b.ref_table && super::junction::find(self.schema, a.ref_table, b.ref_table).is_some_and(|j| j.table == table))
-        })
-    }
-
-    /// A table's own `..._name` column for the people it is for
-    /// (`couple_name`, `client_name`), when no reference leads to people.
-    fn own_name_column(&self, table: usize) -> Option<usize> {
-        let t = &self.schema.tables[table];
-        if t.foreign_keys.iter().any(|fk| narrowing::is_people(&self.schema.tables[fk.ref_table])) {
-            return None;
-        }
-        // `couple_name`, `client_name`: a name of people, not `venue_name`.
-        let of_people = |name: &str| name.strip_suffix("_name").is_some_and(|head| head.split('_').any(|p| narrowing::PEOPLE.contains(&singular(p).as_str()) || ["couple", "family", "household", "full", "contact"].contains(&p)));
-        let names: Vec<usize> = (0..t.columns.len())
-            .filter(|&c| of_people(&t.columns[c].name.to_lowercase()) && matches!(t.columns[c].ty.base(), SqlType::Text | SqlType::Varchar(_)) && allowed_values(t, c).is_empty())
-            .collect();
-        match names.as_slice() {
-            [one] => Some(*one),
-            _ => None,
-        }
-    }
 }
 
 fn names_column(t: &Table, values: &[String]) -> Option<usize> {

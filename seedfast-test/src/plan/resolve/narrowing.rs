@@ -132,6 +132,24 @@ impl Resolver<'_> {
         }
     }
 
+    /// A table's own `..._name` column for the people it is for
+    /// (`couple_name`, `client_name`), when no reference leads to people.
+    pub(super) fn own_name_column(&self, table: usize) -> Option<usize> {
+        let t = &self.schema.tables[table];
+        if t.foreign_keys.iter().any(|fk| is_people(&self.schema.tables[fk.ref_table])) {
+            return None;
+        }
+        // `couple_name`, `client_name`: a name of people, not `venue_name`.
+        let of_people = |name: &str| name.strip_suffix("_name").is_some_and(|head| head.split('_').any(|p| PEOPLE.contains(&singular(p).as_str()) || ["couple", "family", "household", "full", "contact"].contains(&p)));
+        let names: Vec<usize> = (0..t.columns.len())
+            .filter(|&c| of_people(&t.columns[c].name.to_lowercase()) && matches!(t.columns[c].ty.base(), SqlType::Text | SqlType::Varchar(_)) && allowed_values(t, c).is_empty())
+            .collect();
+        match names.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
+    }
+
     /// `to completed campaigns`, read first as a purpose: when the words
     /// after `to` name a table the rows refer to (with states of it before
     /// its name), the reference, set on every row.
